@@ -1,0 +1,53 @@
+# Two commands matter: `make demo` and `make test`. Each does all of its own set-up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help demo test lint bench system-deps venv assets clean
+
+help:
+	@echo "make demo   set up everything and serve a seeded demo council on http://127.0.0.1:$(PORT)/"
+	@echo "make test   set up everything and run the whole suite (PostgreSQL, Redis, real slapd, chromium)"
+	@echo "make lint   ruff"
+	@echo "make bench  benchmarks, printing figures"
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(BIN)/.installed: pyproject.toml | system-deps
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip setuptools >/dev/null
+	@$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+venv: system-deps $(BIN)/.installed
+
+intranet/static/vendor/.built: package.json package-lock.json intranet/assets/app.scss scripts/build-assets.mjs
+	@npm ci --no-audit --no-fund --loglevel=error
+	@node scripts/build-assets.mjs
+	@touch $@
+
+assets: system-deps intranet/static/vendor/.built
+
+demo: venv assets
+	@PORT=$(PORT) bash scripts/demo.sh
+
+test: venv assets
+	@eval "$$(bash scripts/test-services.sh)" && \
+	  DJANGO_SETTINGS_MODULE=intranet.settings.test $(BIN)/python manage.py check --fail-level WARNING && \
+	  DJANGO_SETTINGS_MODULE=intranet.settings.test $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null && \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check . || true
+
+bench: venv assets
+	@eval "$$(bash scripts/test-services.sh)" && $(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules intranet/static/vendor static_build demo.sqlite3 .local

@@ -1,0 +1,2 @@
+app_name = "reporting_api"
+urlpatterns: list = []

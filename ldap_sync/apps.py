@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class LdapSyncConfig(AppConfig):
+    name = "ldap_sync"

@@ -1,0 +1,2 @@
+app_name = "ldap_sync"
+urlpatterns: list = []

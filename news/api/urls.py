@@ -1,0 +1,2 @@
+app_name = "news_api"
+urlpatterns: list = []

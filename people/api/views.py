@@ -1,0 +1,95 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..models import OrgUnit
+from .serializers import (
+    DirectoryEntrySerializer,
+    EmployeeRecordSerializer,
+    MyDetailsInputSerializer,
+    OrgUnitSerializer,
+)
+
+
+class DirectoryListApi(generics.ListAPIView):
+    """The staff directory: active staff, searchable by name, job title or team."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = DirectoryEntrySerializer
+
+    @extend_schema(parameters=[
+        OpenApiParameter("q", str, description="Name, job title or team"),
+        OpenApiParameter("unit", str, description="Org unit code: that unit and everything beneath it"),
+    ])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        unit = None
+        if code := self.request.query_params.get("unit"):
+            unit = get_object_or_404(OrgUnit, code=code)
+        return selectors.directory_search(query=self.request.query_params.get("q", ""), unit=unit)
+
+
+class DirectoryDetailApi(generics.RetrieveAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = DirectoryEntrySerializer
+
+    def get_queryset(self):
+        return selectors.directory_queryset()
+
+
+class EmployeeRecordListApi(generics.ListAPIView):
+    """Full records the caller may see: their own, their reports' (direct and indirect); HR sees all."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = EmployeeRecordSerializer
+
+    def get_queryset(self):
+        return selectors.employee_records_visible_to(self.request.user).select_related("org_unit")
+
+
+class EmployeeRecordDetailApi(generics.RetrieveAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = EmployeeRecordSerializer
+
+    def get_queryset(self):
+        return selectors.employee_records_visible_to(self.request.user).select_related("org_unit")
+
+
+class MyDetailsApi(APIView):
+    """Read and change your own record. PATCH accepts only the self-editable fields."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=EmployeeRecordSerializer)
+    def get(self, request):
+        me = selectors.employee_for(request.user)
+        if me is None:
+            return Response({"detail": "Your account is not linked to an employee record."}, status=404)
+        return Response(EmployeeRecordSerializer(me).data)
+
+    @extend_schema(request=MyDetailsInputSerializer, responses=EmployeeRecordSerializer)
+    def patch(self, request):
+        me = selectors.employee_for(request.user)
+        if me is None:
+            return Response({"detail": "Your account is not linked to an employee record."}, status=404)
+        serializer = MyDetailsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        employee = services.employee_update_own_details(
+            user=request.user, employee=me, data=serializer.validated_data, channel="api"
+        )
+        return Response(EmployeeRecordSerializer(employee).data)
+
+
+class OrgUnitListApi(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrgUnitSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return OrgUnit.objects.filter(is_active=True).select_related("parent").order_by("tree_id", "lft")

@@ -1,0 +1,158 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class OrgUnit(MPTTModel):
+    """A node of the council's structure: council → portfolio → department → team."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        PORTFOLIO = "portfolio", "Portfolio"
+        DEPARTMENT = "department", "Department"
+        TEAM = "team", "Team"
+        HOLDING = "holding", "Holding (to be placed by HR)"
+
+    code = models.SlugField(max_length=64, unique=True, help_text="Stable short code, e.g. ADULTS-OT.")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    head = models.ForeignKey(
+        "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="headed_units"
+    )
+    directory_key = models.CharField(
+        max_length=255, blank=True, db_index=True, help_text="Department name or OU path in the directory."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class MPTTMeta:
+        order_insertion_by = ["name"]
+
+    class Meta:
+        verbose_name = "organisational unit"
+
+    def __str__(self):
+        return self.name
+
+    def portfolio(self):
+        if self.kind == self.Kind.PORTFOLIO:
+            return self
+        return self.get_ancestors().filter(kind=self.Kind.PORTFOLIO).first()
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()-]{6,20}$", "Enter a phone number using digits, spaces and an optional leading +."
+)
+
+
+class Employee(models.Model):
+    class WorkStyle(models.TextChoices):
+        AGILE = "agile", "Agile (works from any council site or home)"
+        MOBILE = "mobile", "Mobile (works mainly in the community)"
+        FLEXIBLE = "flexible", "Flexible (a mix of base and home)"
+        STATIC = "static", "Static (a fixed desk or site)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employee", null=True, blank=True
+    )
+    employee_number = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    directory_id = models.CharField(
+        max_length=128, unique=True, null=True, blank=True, help_text="objectGUID / entryUUID: survives moves."
+    )
+    directory_dn = models.CharField(max_length=512, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True, db_index=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    grade = models.CharField(max_length=32, blank=True)
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    work_style = models.CharField(max_length=16, choices=WorkStyle.choices, default=WorkStyle.STATIC)
+    location = models.CharField(max_length=200, blank=True)
+    work_phone = models.CharField(max_length=32, blank=True, validators=[phone_validator])
+    mobile_phone = models.CharField(max_length=32, blank=True, validators=[phone_validator])
+    start_date = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    left_on = models.DateField(null=True, blank=True)
+    is_digital_champion = models.BooleanField(default=False)
+    photo = models.ImageField(upload_to="photos/", blank=True)
+    photo_hash = models.CharField(max_length=64, blank=True, help_text="Of the directory photo last synced.")
+    # Denormalised lower-case "first last preferred title" for fast directory search on any backend.
+    search_text = models.CharField(max_length=600, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["is_active", "last_name", "first_name"]),
+            models.Index(fields=["org_unit", "is_active"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(line_manager=models.F("id")), name="employee_not_own_manager"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+
+    def build_search_text(self) -> str:
+        return " ".join(
+            p for p in [self.first_name, self.preferred_name, self.last_name, self.job_title, self.email] if p
+        ).lower()
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a state change to anything that matters (requests, assessments, employee
+    records, sync runs). Written by services inside the same transaction as the change itself, so a
+    change without its audit entry cannot exist."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "Self-service online"
+        ASSISTED = "assisted", "Assisted (HR or a digital champion)"
+        PAPER = "paper", "Paper form keyed in"
+        DIRECTORY = "directory", "Directory sync"
+        SYSTEM = "system", "System"
+        API = "api", "API"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    target_repr = models.CharField(max_length=300)
+    # The employee the change concerns, so "my history" and HR search need no generic joins.
+    subject = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    changes = models.JSONField(default=dict, blank=True, help_text='{"field": [before, after]}')
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"

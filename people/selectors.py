@@ -1,0 +1,104 @@
+"""Reads about people, already scoped to what a user may see. Every app asks here who may see whom."""
+
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from . import roles
+from .models import Employee, OrgUnit
+
+
+def employee_for(user) -> Employee | None:
+    """The signed-in user's employee record (cached on the user for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_employee_cache"):
+        user._employee_cache = Employee.objects.filter(user=user).select_related("org_unit").first()
+    return user._employee_cache
+
+
+def _report_ids_sql(indirect: bool) -> str:
+    # One recursive query on both PostgreSQL and SQLite. UNION (not UNION ALL) drops rows already
+    # seen, so a manager loop in bad directory data terminates instead of recursing for ever.
+    if not indirect:
+        return "SELECT id FROM people_employee WHERE line_manager_id = %s"
+    return (
+        "WITH RECURSIVE chain(id) AS ("
+        " SELECT id FROM people_employee WHERE line_manager_id = %s"
+        " UNION SELECT e.id FROM people_employee e JOIN chain c ON e.line_manager_id = c.id"
+        ") SELECT id FROM chain"
+    )
+
+
+def reports_of(manager: Employee, *, indirect: bool = True, include_inactive: bool = False) -> QuerySet[Employee]:
+    """A manager's reports, direct only or the whole chain beneath them, as one lazy queryset."""
+    qs = Employee.objects.filter(id__in=RawSQL(_report_ids_sql(indirect), [manager.pk]))  # noqa: S611 - constant SQL, bound parameter.exclude(pk=manager.pk)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def is_line_manager(employee: Employee | None) -> bool:
+    return bool(employee) and Employee.objects.filter(line_manager=employee, is_active=True).exists()
+
+
+def manages(manager: Employee | None, employee: Employee) -> bool:
+    """True when `employee` sits anywhere beneath `manager` in the line-management chain."""
+    if manager is None or manager.pk == employee.pk:
+        return False
+    return reports_of(manager, indirect=True, include_inactive=True).filter(pk=employee.pk).exists()
+
+
+def led_units(user) -> QuerySet[OrgUnit]:
+    """Units (with their subtrees) a portfolio lead or head of service is responsible for."""
+    me = employee_for(user)
+    if me is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(head=me)
+
+
+def units_within(units) -> QuerySet[OrgUnit]:
+    """The given units and all their descendants, in one query (MPTT ranges)."""
+    q = Q(pk__in=[])
+    for u in units:
+        q |= Q(tree_id=u.tree_id, lft__gte=u.lft, rght__lte=u.rght)
+    return OrgUnit.objects.filter(q)
+
+
+def directory_queryset() -> QuerySet[Employee]:
+    """The staff directory: active people, with what a directory card shows."""
+    return Employee.objects.filter(is_active=True).select_related("org_unit")
+
+
+def directory_search(*, query: str = "", unit: OrgUnit | None = None) -> QuerySet[Employee]:
+    qs = directory_queryset()
+    for word in query.lower().split()[:6]:
+        qs = qs.filter(Q(search_text__contains=word) | Q(org_unit__name__icontains=word))
+    if unit is not None:
+        qs = qs.filter(org_unit__in=units_within([unit]))
+    return qs
+
+
+def employee_records_visible_to(user) -> QuerySet[Employee]:
+    """Full employee records (employment details, history) a user may open.
+
+    HR and intranet admins: everyone. Others: themselves and everyone beneath them in the
+    line-management chain. Directory cards (name, title, team, work contact) are public to staff and
+    come from `directory_queryset` instead.
+    """
+    if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
+        return Employee.objects.all()
+    me = employee_for(user)
+    if me is None:
+        return Employee.objects.none()
+    return Employee.objects.filter(Q(pk=me.pk) | Q(id__in=RawSQL(_report_ids_sql(True), [me.pk])))  # noqa: S611 - constant SQL, bound parameter
+
+
+def can_view_record(user, employee: Employee) -> bool:
+    if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
+        return True
+    me = employee_for(user)
+    return me is not None and (me.pk == employee.pk or manages(me, employee))
+
+
+def org_tree() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(is_active=True).select_related("head")

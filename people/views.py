@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import DirectorySearchForm, MyDetailsForm
+from .models import AuditEntry, Employee, OrgUnit
+
+DIRECTORY_PAGE_SIZE = 25
+
+
+def directory(request):
+    form = DirectorySearchForm(request.GET or None)
+    query, unit = "", None
+    if form.is_valid():
+        query = form.cleaned_data["q"] or ""
+        unit = form.cleaned_data["unit"]
+    qs = selectors.directory_search(query=query, unit=unit)
+    page = Paginator(qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "people/directory.html",
+        {"form": form, "page": page, "query": query, "unit": unit, "params": params.urlencode()},
+    )
+
+
+def profile(request, pk: int):
+    employee = get_object_or_404(
+        Employee.objects.select_related("org_unit", "line_manager", "user"), pk=pk
+    )
+    can_see_record = selectors.can_view_record(request.user, employee)
+    if not employee.is_active and not can_see_record:
+        # Leavers drop out of the directory; only those with a right to the record still see it.
+        raise PermissionDenied("This person no longer works here.")
+    reports = employee.direct_reports.filter(is_active=True).select_related("org_unit")
+    history = []
+    if can_see_record:
+        history = AuditEntry.objects.filter(subject=employee).select_related("actor")[:20]
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "employee": employee,
+            "can_see_record": can_see_record,
+            "is_me": employee.user_id == request.user.pk,
+            "reports": reports,
+            "history": history,
+            "breadcrumbs": employee.org_unit.get_ancestors(include_self=True) if employee.org_unit else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_details(request):
+    me = selectors.employee_for(request.user)
+    if me is None:
+        raise PermissionDenied("Your account is not linked to an employee record. Contact HR.")
+    if request.method == "POST":
+        form = MyDetailsForm(request.POST, request.FILES, instance=Employee.objects.get(pk=me.pk))
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in services.SELF_EDITABLE_FIELDS}
+            try:
+                services.employee_update_own_details(user=request.user, employee=me, data=data)
+                if form.cleaned_data.get("photo"):
+                    services.employee_set_photo(user=request.user, employee=me, upload=form.cleaned_data["photo"])
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, "Your details have been updated.")
+                return redirect("people:profile", pk=me.pk)
+    else:
+        form = MyDetailsForm(instance=me)
+    return render(request, "people/my_details.html", {"form": form, "me": me})
+
+
+def org_tree(request):
+    counts = dict(
+        Employee.objects.filter(is_active=True, org_unit__isnull=False)
+        .values("org_unit").annotate(n=Count("id")).values_list("org_unit", "n")
+    )
+    nodes = list(selectors.org_tree().exclude(kind=OrgUnit.Kind.TEAM))
+    for node in nodes:
+        node.staff_count = counts.get(node.pk, 0)
+    return render(request, "people/org_tree.html", {"nodes": nodes})
+
+
+def org_unit(request, code: str):
+    unit = get_object_or_404(OrgUnit.objects.select_related("head", "parent"), code=code)
+    children = unit.get_children().filter(is_active=True)
+    members = unit.members.filter(is_active=True).select_related("org_unit")
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/org_unit.html",
+        {"unit": unit, "children": children, "page": page, "breadcrumbs": unit.get_ancestors()},
+    )

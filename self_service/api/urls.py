@@ -1,0 +1,2 @@
+app_name = "self_service_api"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class SelfServiceConfig(AppConfig):
+    name = "self_service"

@@ -1,0 +1,2 @@
+app_name = "self_service"
+urlpatterns: list = []

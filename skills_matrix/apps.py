@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class SkillsMatrixConfig(AppConfig):
+    name = "skills_matrix"

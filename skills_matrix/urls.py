@@ -1,0 +1,2 @@
+app_name = "skills_matrix"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "training_api"
+urlpatterns: list = []
