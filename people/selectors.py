@@ -31,7 +31,8 @@ def _report_ids_sql(indirect: bool) -> str:
 
 def reports_of(manager: Employee, *, indirect: bool = True, include_inactive: bool = False) -> QuerySet[Employee]:
     """A manager's reports, direct only or the whole chain beneath them, as one lazy queryset."""
-    qs = Employee.objects.filter(id__in=RawSQL(_report_ids_sql(indirect), [manager.pk]))  # noqa: S611 - constant SQL, bound parameter.exclude(pk=manager.pk)
+    chain = RawSQL(_report_ids_sql(indirect), [manager.pk])  # noqa: S611 - constant SQL, bound parameter
+    qs = Employee.objects.filter(id__in=chain).exclude(pk=manager.pk)
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return qs
