@@ -1,0 +1,154 @@
+"""Browser journeys: Playwright for Python driving Debian's chromium against pytest-django's live server.
+
+Every journey in tests/browser reuses what is here:
+
+- `page` (desktop, 1280×900) and `phone_page` (375×812, touch, is_mobile) fixtures; each test gets a
+  fresh browser context, so cookies and sessions never leak between tests;
+- `base_url`: the live server's address (it also serves /static/ through the staticfiles finders, so
+  the built GOV.UK Frontend CSS loads exactly as in the demo);
+- `sign_in(page, username, password)`: the real sign-in form, then waits for the home dashboard;
+- `axe(page, context=...)`: injects axe-core from node_modules (never a CDN), runs the WCAG 2.0, 2.1
+  and 2.2 A/AA rules and fails listing every serious or critical violation with its targets;
+- `assert_no_horizontal_scroll(page)`: the phone-width layout check.
+
+We use the system chromium (`/usr/bin/chromium`, from apt) via `executable_path`; `playwright install`
+is never needed. When chromium or axe-core is missing the journeys are skipped with the reason, so a
+developer without them still gets a green unit suite, while `make test` installs both.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The sync Playwright API runs an event loop in this thread; Django then refuses ORM calls from the
+# test body (fixtures, assertions on the database) unless told the loop is not ours to protect.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+TIMEOUT_MS = 15_000
+
+
+def pytest_collection_modifyitems(items):
+    # Everything collected under tests/browser is a browser journey, marked or not, so
+    # `pytest -m "not browser"` reliably leaves them out.
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a dev dependency
+        pytest.skip("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def base_url(live_server):
+    return live_server.url
+
+
+def _new_page(browser, base_url, **context_kwargs):
+    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="Europe/London", **context_kwargs)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors  # journeys may assert the page ran without script errors
+    return context, page
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A desktop-width page in its own browser context."""
+    context, page = _new_page(browser, base_url, viewport={"width": 1280, "height": 900})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, base_url):
+    """A phone-width page (375×812, touch), the narrowest width the service supports."""
+    context, page = _new_page(
+        browser, base_url, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
+        device_scale_factor=2,
+    )
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the real form and wait for the home dashboard."""
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+    page.wait_for_load_state("domcontentloaded")
+
+
+def run_axe(page, *, context: str | None = None, disable: tuple[str, ...] = ()) -> list[dict]:
+    """Run axe-core on the current page and return the serious and critical violations."""
+    if not AXE_JS.exists():
+        pytest.skip(f"axe-core not found at {AXE_JS} (npm ci)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    if disable:
+        options["rules"] = {rule: {"enabled": False} for rule in disable}
+    result = page.evaluate(
+        "([context, options]) => axe.run(context || document, options)", [context, options]
+    )
+    return [v for v in result["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:10])
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} nodes) -> {targets}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe():
+    """axe(page, context=None, disable=()) fails the test on any serious or critical violation."""
+
+    def _check(page, *, context: str | None = None, disable: tuple[str, ...] = ()):
+        violations = run_axe(page, context=context, disable=disable)
+        assert not violations, f"axe-core found accessibility problems on {page.url}:\n" + format_violations(
+            violations
+        )
+
+    return _check
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    """At phone width the page must reflow (WCAG 1.4.10): nothing wider than the viewport."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px at phone width"

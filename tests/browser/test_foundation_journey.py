@@ -1,0 +1,108 @@
+"""The foundation journey in a real browser: sign in, find a colleague, open their profile, update my
+own details; axe-core finds no serious or critical problem on any page on the way, at desktop and
+phone widths."""
+
+import pytest
+from playwright.sync_api import expect
+
+from people.models import AuditEntry, Employee
+
+from .conftest import assert_no_horizontal_scroll, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_search_profile_update_details(page, axe, people, password):
+    page.goto("/")
+    # Deny by default: the home page sends us to sign in first.
+    assert "/sign-in/" in page.url
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+    # The GOV.UK Frontend stylesheet is served by the live server (a styled page, not a bare one).
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.govuk-header')).backgroundColor") in {
+        "rgb(11, 12, 12)", "rgb(29, 112, 184)",
+    }
+    axe(page)
+
+    # A wrong password shows the error state, which must be accessible too.
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
+
+    sign_in(page, "alice", password)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
+    axe(page)
+
+    # Search the directory from the home page's "Find a colleague" box.
+    page.get_by_role("link", name="Directory").first.click()
+    page.get_by_label("Name, job title or team").fill("inspector")
+    page.get_by_role("button", name="Search").click()
+    dave = people["dave"]
+    expect(page.get_by_role("heading", name="1 person matching “inspector”")).to_be_visible()
+    axe(page)
+
+    page.get_by_role("link", name=dave.display_name).click()
+    expect(page.get_by_role("heading", level=1, name=dave.display_name)).to_be_visible()
+    # Alice does not manage Dave: she sees his directory card but not his employment record.
+    expect(page.get_by_role("heading", name="Employment record")).to_have_count(0)
+    axe(page)
+
+    # My own details: first a mistake, then a correct change.
+    page.goto("/people/me/details/")
+    expect(page.get_by_role("heading", level=1, name="Update my details")).to_be_visible()
+    axe(page)
+    page.get_by_label("Work phone").fill("call me maybe")
+    page.get_by_role("button", name="Save my details").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link")).to_contain_text("phone number")
+    assert page.title().startswith("Error:")
+    axe(page)
+
+    page.get_by_label("Work phone").fill("01632 960 001")
+    page.get_by_label("Mobile (works mainly in the community)").check()
+    page.get_by_role("button", name="Save my details").click()
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("Your details have been updated")
+    expect(page.get_by_role("link", name="01632 960 001")).to_be_visible()
+    axe(page)
+
+    alice = Employee.objects.get(pk=people["alice"].pk)
+    assert (alice.work_phone, alice.work_style) == ("01632 960 001", "mobile")
+    entry = AuditEntry.objects.get(subject=alice, action="employee.details_updated")
+    assert entry.changes["work_phone"][1] == "01632 960 001"
+    assert not page.js_errors
+
+
+def test_directory_and_my_details_at_phone_width(phone_page, axe, people, password):
+    page = phone_page
+    sign_in(page, "bob", password)
+    assert_no_horizontal_scroll(page)
+    axe(page)
+
+    page.goto("/people/?q=social+worker")
+    expect(page.get_by_role("heading", name="2 people matching “social worker”")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    axe(page)
+
+    page.get_by_role("link", name=people["alice"].display_name).click()
+    expect(page.get_by_role("heading", level=1, name=people["alice"].display_name)).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    axe(page)
+
+    page.goto("/people/me/details/")
+    page.get_by_label("Work mobile").fill("not a number!")
+    page.get_by_role("button", name="Save my details").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    axe(page)
+
+    page.get_by_label("Work mobile").fill("07700 900 123")
+    page.get_by_label("Agile (works from any council site or home)").check()
+    page.get_by_role("button", name="Save my details").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Your details have been updated")
+    assert_no_horizontal_scroll(page)
+    axe(page)
+    assert Employee.objects.get(pk=people["bob"].pk).mobile_phone == "07700 900 123"
