@@ -32,6 +32,7 @@ for _username, _description in DEMO_ACCOUNTS.items():
 
 # (code, name, [(dept code, dept name, [team names], [staff job titles])])
 # Codes are stable short slugs; every code in the tree is unique.
+# fmt: off
 PORTFOLIOS: list[tuple[str, str, list[tuple[str, str, list[str], list[str]]]]] = [
     ("ceo", "Chief Executive's Office", [
         ("policy", "Policy and Performance", ["Corporate Policy", "Performance and Insight"],
@@ -128,6 +129,7 @@ PORTFOLIOS: list[tuple[str, str, list[tuple[str, str, list[str], list[str]]]]] =
          ["Leisure Assistant", "Lifeguard", "Museum Officer", "Arts Development Officer"]),
     ]),
 ]
+# fmt: on
 
 # Who gets a role just by working somewhere (dept code -> role), and teams with a narrower role.
 DEPARTMENT_ROLES = {"hr": "HR", "payroll": "Payroll"}
@@ -142,13 +144,30 @@ CHAMPION_DEPARTMENT = "libraries"
 ADMIN_DEPARTMENT = "ict"
 
 LOCATIONS = [
-    "Civic Centre", "Town Hall", "Riverside House", "Northgate Depot", "Eastfield Hub",
-    "Westbrook Offices", "Central Library", "Station Road Office", "Marston Court", "Kingsway House",
+    "Civic Centre",
+    "Town Hall",
+    "Riverside House",
+    "Northgate Depot",
+    "Eastfield Hub",
+    "Westbrook Offices",
+    "Central Library",
+    "Station Road Office",
+    "Marston Court",
+    "Kingsway House",
 ]
 
 WORK_STYLE_BY_WORD = {
     # Jobs done out in the community are mobile; desk and site jobs are static; others mixed.
-    "mobile": ("Social Worker", "Inspector", "Worker", "Officer", "Collector", "Driver", "Ranger", "Surveyor"),
+    "mobile": (
+        "Social Worker",
+        "Inspector",
+        "Worker",
+        "Officer",
+        "Collector",
+        "Driver",
+        "Ranger",
+        "Surveyor",
+    ),
     "static": ("Assistant", "Operative", "Caretaker", "Gardener", "Lifeguard", "CCTV", "Care Assistant"),
 }
 
@@ -158,6 +177,7 @@ MANAGER_GRADES = ["PO3", "PO4", "PO5"]
 HEAD_GRADE = "HoS 2"
 DIRECTOR_GRADE = "Director"
 
+# fmt: off
 FIRST_NAMES = [
     "Oliver", "George", "Harry", "Jack", "Jacob", "Noah", "Charlie", "Thomas", "Oscar", "William",
     "James", "Henry", "Leo", "Alfie", "Joshua", "Freddie", "Archie", "Ethan", "Isaac", "Alexander",
@@ -200,3 +220,4 @@ LAST_NAMES = [
     "Nowak", "Kowalski", "Wiśniewska", "Okafor", "Adeyemi", "Mensah", "Chowdhury", "Rahman", "Sharma", "Chen",
     "MacDonald", "McLeod", "Fraser", "Doherty", "Quinn", "Byrne", "Nolan", "Pritchard", "Jenkins-Hughes", "Llewellyn",
 ]
+# fmt: on

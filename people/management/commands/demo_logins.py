@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, url: str, **options):
         existing = set(
-            get_user_model().objects.filter(username__in=DEMO_LOGINS, is_active=True).values_list("username", flat=True)
+            get_user_model()
+            .objects.filter(username__in=DEMO_LOGINS, is_active=True)
+            .values_list("username", flat=True)
         )
         rows = [(u, council.DEMO_PASSWORD, d) for u, d in DEMO_LOGINS.items() if u in existing]
         missing = [u for u in DEMO_LOGINS if u not in existing]
@@ -38,8 +40,8 @@ class Command(BaseCommand):
             out.write(line(row))
         out.write("")
         if missing:
-            out.write(
-                self.style.WARNING(f"Not in this database (run seed_demo first): {', '.join(missing)}")
-            )
-        out.write("Every other generated member of staff also signs in with the same password. Ctrl+C stops the server.")
+            out.write(self.style.WARNING(f"Not in this database (run seed_demo first): {', '.join(missing)}"))
+        out.write(
+            "Every other generated member of staff also signs in with the same password. Ctrl+C stops the server."
+        )
         out.write("")

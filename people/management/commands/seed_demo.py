@@ -73,8 +73,12 @@ class Command(BaseCommand):
     help = "Build a deterministic demo council (org tree, staff, managers, roles), then each app's demo data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--staff", type=int, default=DEFAULT_STAFF, help=f"Staff to create (default {DEFAULT_STAFF}).")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed: same seed, same council.")
+        parser.add_argument(
+            "--staff", type=int, default=DEFAULT_STAFF, help=f"Staff to create (default {DEFAULT_STAFF})."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Random seed: same seed, same council."
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the database already has people in it."
         )
@@ -90,7 +94,9 @@ class Command(BaseCommand):
                 "from empty: use --if-empty to skip, or start from a fresh database."
             )
         if staff < MIN_STAFF:
-            raise CommandError(f"--staff must be at least {MIN_STAFF} (every department needs a head and a team).")
+            raise CommandError(
+                f"--staff must be at least {MIN_STAFF} (every department needs a head and a team)."
+            )
 
         started = time.perf_counter()
         with transaction.atomic():
@@ -125,7 +131,9 @@ class Command(BaseCommand):
 
                     self.stderr.write(traceback.format_exc())
             else:
-                self.stdout.write(f"Demo data for {seeder.name!r} added in {time.perf_counter() - started:.1f} s.")
+                self.stdout.write(
+                    f"Demo data for {seeder.name!r} added in {time.perf_counter() - started:.1f} s."
+                )
         if failed:
             self.stderr.write(
                 self.style.WARNING(f"The council is usable, but without demo data from: {', '.join(failed)}.")
@@ -165,7 +173,9 @@ def _plan_units(staff: int) -> tuple[Unit, list[Unit]]:
             dept.department, dept.portfolio = dept, portfolio
             portfolio.children.append(dept)
             for t_name in team_names[:teams_per_department]:
-                team = Unit(f"{d_code}-{_ascii(t_name)[:40]}", t_name, OrgUnit.Kind.TEAM, parent=dept, titles=titles)
+                team = Unit(
+                    f"{d_code}-{_ascii(t_name)[:40]}", t_name, OrgUnit.Kind.TEAM, parent=dept, titles=titles
+                )
                 team.department, team.portfolio = dept, portfolio
                 dept.children.append(team)
                 teams.append(team)
@@ -187,8 +197,14 @@ def _create_units(root: Unit) -> None:
             number(child, level + 1)
         counter += 1
         unit.obj = OrgUnit(
-            code=unit.code, name=unit.name, kind=unit.kind, directory_key=unit.name,
-            tree_id=tree_id, lft=lft, rght=counter, level=level,
+            code=unit.code,
+            name=unit.name,
+            kind=unit.kind,
+            directory_key=unit.name,
+            tree_id=tree_id,
+            lft=lft,
+            rght=counter,
+            level=level,
         )
         while len(levels) <= level:
             levels.append([])
@@ -264,7 +280,9 @@ def _plan_posts(rng: random.Random, root: Unit, teams: list[Unit], staff: int) -
         posts.extend(leaders)
         for i in range(size - leader_count):
             boss = leaders[i % leader_count] if leaders else manager
-            posts.append(Post(4, team, rng.choice(team.titles), rng.choice(council.STAFF_GRADES), manager=boss))
+            posts.append(
+                Post(4, team, rng.choice(team.titles), rng.choice(council.STAFF_GRADES), manager=boss)
+            )
 
     for post in posts:
         dept = post.unit.department
@@ -285,7 +303,9 @@ def _assign_named_accounts(rng: random.Random, root: Unit, posts: list[Post]) ->
 
     manager = next(p for p in _staff_in(posts, council.MANAGER_DEPARTMENT, tier=2))
     manager.demo_username = "manager"
-    employee = next(p for p in posts if p.tier == 4 and p.manager is not None and p.manager.manager is manager)
+    employee = next(
+        p for p in posts if p.tier == 4 and p.manager is not None and p.manager.manager is manager
+    )
     employee.demo_username, employee.title = "employee", "Care Coordinator"
 
     hr = next(p for p in _staff_in(posts, council.HR_DEPARTMENT) if p.unit.name == "HR Advisory")
@@ -350,8 +370,13 @@ def _create_people(rng: random.Random, posts: list[Post]) -> None:
         username = post.demo_username or login
         users.append(
             User(
-                username=username, email=f"{login}@{council.EMAIL_DOMAIN}", first_name=first, last_name=last,
-                password=password, is_active=post.is_active, is_staff=post.is_staff_user,
+                username=username,
+                email=f"{login}@{council.EMAIL_DOMAIN}",
+                first_name=first,
+                last_name=last,
+                password=password,
+                is_active=post.is_active,
+                is_staff=post.is_staff_user,
             )
         )
         phone = f"01632 960{rng.randrange(1000):03d}"  # Ofcom's range reserved for drama: never real
@@ -361,10 +386,19 @@ def _create_people(rng: random.Random, posts: list[Post]) -> None:
         post.employee = Employee(
             employee_number=f"{100000 + number}",
             directory_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            first_name=first, last_name=last, preferred_name=preferred, email=f"{login}@{council.EMAIL_DOMAIN}",
-            job_title=post.title, grade=post.grade, org_unit=post.unit.obj,
-            work_style=_work_style(rng, post), location=rng.choice(council.LOCATIONS),
-            work_phone=phone, mobile_phone=mobile, start_date=start, is_active=not leaver,
+            first_name=first,
+            last_name=last,
+            preferred_name=preferred,
+            email=f"{login}@{council.EMAIL_DOMAIN}",
+            job_title=post.title,
+            grade=post.grade,
+            org_unit=post.unit.obj,
+            work_style=_work_style(rng, post),
+            location=rng.choice(council.LOCATIONS),
+            work_phone=phone,
+            mobile_phone=mobile,
+            start_date=start,
+            is_active=not leaver,
             left_on=start + timedelta(days=rng.randrange(30, 2000)) if leaver else None,
             is_digital_champion=post.is_champion,
         )
