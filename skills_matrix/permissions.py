@@ -1,0 +1,55 @@
+"""Who may do what with skills. Used by views, the API and services alike."""
+
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from people import roles
+from people.models import Employee
+from people.selectors import _report_ids_sql, employee_for, led_units, manages, units_within
+
+
+def can_manage_framework(user) -> bool:
+    """HR owns the framework, role profiles and campaigns."""
+    return roles.has_role(user, roles.HR, roles.INTRANET_ADMIN)
+
+
+def matrix_people(user) -> QuerySet[Employee]:
+    """Everyone whose skills a user may see in the gap matrix: HR and admins everyone; portfolio leads
+    and heads their units and everything beneath; line managers their reports (whole chain). Never
+    the user's own row unless HR: the matrix is a management view, people see theirs on "My skills"."""
+    base = Employee.objects.filter(is_active=True)
+    if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
+        return base
+    me = employee_for(user)
+    if me is None:
+        return base.none()
+    scope = Q(id__in=RawSQL(_report_ids_sql(True), [me.pk]))  # noqa: S611 - constant SQL, bound parameter
+    units = list(led_units(user))
+    if units:
+        scope |= Q(org_unit__in=units_within(units))
+    return base.filter(scope).exclude(pk=me.pk)
+
+
+def can_see_matrix(user) -> bool:
+    return matrix_people(user).exists()
+
+
+def can_view_assessment(user, employee: Employee) -> bool:
+    """An employee sees their own assessments; their managers and HR see them too."""
+    if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
+        return True
+    me = employee_for(user)
+    if me is None:
+        return False
+    return me.pk == employee.pk or manages(me, employee) or matrix_people(user).filter(pk=employee.pk).exists()
+
+
+def can_validate(user, employee: Employee) -> bool:
+    """Line managers (anywhere above in the chain) validate; HR may too when a manager is missing.
+    Nobody validates their own assessment."""
+    me = employee_for(user)
+    if me is not None and me.pk == employee.pk:
+        return False
+    if roles.has_role(user, roles.HR):
+        return True
+    return manages(me, employee)

@@ -1,0 +1,262 @@
+"""Reads about skills, requirements and gaps.
+
+The gap rules, in one place:
+- The required level comes from the employee's role profile, or the default profile when they have
+  none. Requirements on retired skills no longer count.
+- The current level is the latest validated one (a manager-validated assessment, or accepted
+  evidence). A self-assessment waiting for validation does not count yet: it is shown as `pending`.
+- No validated level at all counts as 0 when measuring the shortfall, but is reported as `None` so
+  pages can say "not assessed" rather than "none".
+
+Everything here reads a few flat queries and computes in Python, so the cost in queries does not grow
+with people × skills.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from people.models import Employee
+
+from .models import (
+    Assessment,
+    Campaign,
+    CurrentSkills,
+    EmployeeRoleProfile,
+    Evidence,
+    Rating,
+    RoleProfile,
+    RoleRequirement,
+    Skill,
+)
+
+
+@dataclass(frozen=True)
+class Gap:
+    skill_id: int
+    required: int
+    current: int | None  # latest validated level; None = never validated
+    pending: int | None = None  # self-assessed level waiting for the manager, if any
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.required - (self.current or 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks: each is one query.
+
+
+def _ids_filter(employees, field_name: str = "employee_id") -> Q:
+    """Filter on employees given as a queryset (kept as a subquery) or as objects / ids."""
+    if isinstance(employees, QuerySet):
+        return Q(**{f"{field_name}__in": employees.values("pk")})
+    return Q(**{f"{field_name}__in": [getattr(e, "pk", e) for e in employees]})
+
+
+def default_profile() -> RoleProfile | None:
+    return RoleProfile.objects.filter(is_default=True, is_active=True).first()
+
+
+def requirements_by_profile() -> dict[int, dict[int, int]]:
+    """{profile_id: {skill_id: required level}} for active skills, in one query."""
+    out: dict[int, dict[int, int]] = {}
+    rows = RoleRequirement.objects.filter(skill__is_active=True, profile__is_active=True).values_list(
+        "profile_id", "skill_id", "level"
+    )
+    for profile_id, skill_id, level in rows:
+        out.setdefault(profile_id, {})[skill_id] = level
+    return out
+
+
+def assigned_profiles(employees) -> dict[int, int]:
+    """{employee_id: profile_id} for people with a profile of their own (one query)."""
+    return dict(
+        EmployeeRoleProfile.objects.filter(_ids_filter(employees), profile__is_active=True).values_list(
+            "employee_id", "profile_id"
+        )
+    )
+
+
+def current_levels(employees) -> dict[int, dict[int, int]]:
+    """{employee_id: {skill_id: latest validated level}} (one query)."""
+    rows = CurrentSkills.objects.filter(_ids_filter(employees)).values_list("employee_id", "levels")
+    return {emp_id: {int(k): v for k, v in levels.items()} for emp_id, levels in rows}
+
+
+def pending_levels(employees) -> dict[int, dict[int, int]]:
+    """{employee_id: {skill_id: self-assessed level}} from submitted, not yet validated assessments."""
+    out: dict[int, dict[int, int]] = {}
+    rows = Rating.objects.filter(
+        _ids_filter(employees, "assessment__employee_id"),
+        assessment__status=Assessment.Status.SUBMITTED,
+        self_level__isnull=False,
+    ).values_list("assessment__employee_id", "skill_id", "self_level")
+    for emp_id, skill_id, level in rows:
+        out.setdefault(emp_id, {})[skill_id] = level
+    return out
+
+
+def employee_profile_id(employee_id: int, assigned: dict[int, int], default_id: int | None) -> int | None:
+    return assigned.get(employee_id, default_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# The hook for training and reporting.
+
+
+def gaps_for(employees: Iterable[Employee] | QuerySet[Employee], *, include_met: bool = False) -> dict[int, list[Gap]]:
+    """Each employee's gaps: {employee_id: [Gap, ...]} for every required skill where the latest
+    validated level is below the required one (or, with include_met, every required skill).
+
+    `employees` may be a queryset (used as a subquery), or a list of Employee objects or ids. Every
+    employee asked about is a key, with an empty list when they meet every requirement. Five queries
+    whatever the number of people and skills.
+    """
+    if isinstance(employees, QuerySet):
+        ids = list(employees.values_list("pk", flat=True))
+    else:
+        ids = [getattr(e, "pk", e) for e in employees]
+    reqs = requirements_by_profile()
+    default = default_profile()
+    default_id = default.pk if default else None
+    assigned = assigned_profiles(ids)
+    current = current_levels(ids)
+    pending = pending_levels(ids)
+    out: dict[int, list[Gap]] = {}
+    for emp_id in ids:
+        needed = reqs.get(employee_profile_id(emp_id, assigned, default_id), {})
+        have = current.get(emp_id, {})
+        waiting = pending.get(emp_id, {})
+        gaps = []
+        for skill_id, required in needed.items():
+            cur = have.get(skill_id)
+            if include_met or (cur or 0) < required:
+                gaps.append(Gap(skill_id=skill_id, required=required, current=cur, pending=waiting.get(skill_id)))
+        out[emp_id] = gaps
+    return out
+
+
+def assessment_coverage(employees_qs: QuerySet[Employee]) -> dict:
+    """How many of these (active) people have completed an assessment: submitted or validated, and
+    validated. {"employees": n, "completed": n, "validated": n, "completed_percent": float,
+    "validated_percent": float}. Two queries."""
+    people = employees_qs.filter(is_active=True)
+    total = people.count()
+    counts = Assessment.objects.filter(employee_id__in=people.values("pk")).aggregate(
+        completed=Count("employee_id", distinct=True, filter=Q(status__in=[Assessment.Status.SUBMITTED, Assessment.Status.VALIDATED])),
+        validated=Count("employee_id", distinct=True, filter=Q(status=Assessment.Status.VALIDATED)),
+    )
+
+    def pct(n):
+        return round(100.0 * n / total, 1) if total else 0.0
+
+    return {
+        "employees": total,
+        "completed": counts["completed"],
+        "validated": counts["validated"],
+        "completed_percent": pct(counts["completed"]),
+        "validated_percent": pct(counts["validated"]),
+    }
+
+
+def average_gap(employees_qs: QuerySet[Employee]) -> float:
+    """Mean total shortfall per active person, in levels (sum over required skills of required minus
+    current, never negative), rounded to 2 places. 0.0 for nobody."""
+    gaps = gaps_for(employees_qs.filter(is_active=True))
+    if not gaps:
+        return 0.0
+    return round(sum(g.shortfall for person in gaps.values() for g in person) / len(gaps), 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Framework, campaigns, assessments.
+
+
+def framework_tree(*, include_retired: bool = False) -> list[dict]:
+    """[{"area": Skill, "skills": [Skill, ...]}] in framework order, descriptors prefetched (two queries)."""
+    qs = Skill.objects.prefetch_related("descriptors").order_by("tree_id", "lft")
+    if not include_retired:
+        qs = qs.filter(is_active=True)
+    areas: list[dict] = []
+    by_id: dict[int, dict] = {}
+    for node in qs:
+        if node.kind == Skill.Kind.AREA:
+            entry = {"area": node, "skills": []}
+            by_id[node.pk] = entry
+            areas.append(entry)
+        elif node.parent_id in by_id:
+            by_id[node.parent_id]["skills"].append(node)
+    return areas
+
+
+def open_campaigns_for(employee: Employee, *, today=None) -> QuerySet[Campaign]:
+    """Campaigns open today that cover the employee (their unit or one above it, or the whole council)."""
+    today = today or timezone.localdate()
+    qs = Campaign.objects.filter(opens_on__lte=today, closes_on__gte=today)
+    unit = employee.org_unit
+    if unit is None:
+        return qs.filter(org_unit__isnull=True)
+    return qs.filter(
+        Q(org_unit__isnull=True)
+        | Q(org_unit__tree_id=unit.tree_id, org_unit__lft__lte=unit.lft, org_unit__rght__gte=unit.rght)
+    )
+
+
+def campaign_covers(campaign: Campaign, employee: Employee) -> bool:
+    if campaign.org_unit_id is None:
+        return True
+    unit, scope = employee.org_unit, campaign.org_unit
+    return unit is not None and unit.tree_id == scope.tree_id and scope.lft <= unit.lft and unit.rght <= scope.rght
+
+
+def assessments_of(employee: Employee) -> QuerySet[Assessment]:
+    """An employee's assessments, newest first (their history)."""
+    return Assessment.objects.filter(employee=employee).select_related("campaign", "framework_version", "validated_by")
+
+
+def assessments_to_validate(user) -> QuerySet[Assessment]:
+    """Submitted assessments of the people beneath this user in the line-management chain."""
+    from people.selectors import employee_for, reports_of
+
+    me = employee_for(user)
+    if me is None:
+        return Assessment.objects.none()
+    return (
+        Assessment.objects.filter(status=Assessment.Status.SUBMITTED, employee__in=reports_of(me))
+        .select_related("employee", "campaign")
+        .order_by("submitted_at", "id")
+    )
+
+
+def evidence_to_validate(user) -> QuerySet[Evidence]:
+    from people.selectors import employee_for, reports_of
+
+    me = employee_for(user)
+    if me is None:
+        return Evidence.objects.none()
+    return (
+        Evidence.objects.filter(status=Evidence.Status.PENDING, employee__in=reports_of(me))
+        .select_related("employee", "skill")
+        .order_by("recorded_at", "id")
+    )
+
+
+def skill_history(employee: Employee) -> dict[int, list[tuple]]:
+    """{skill_id: [(date, level, how), ...]} oldest first: validated assessment levels and accepted
+    evidence, so a person's page can show change over time (two queries)."""
+    out: dict[int, list[tuple]] = {}
+    for skill_id, level, when, campaign in Rating.objects.filter(
+        assessment__employee=employee, assessment__status=Assessment.Status.VALIDATED, validated_level__isnull=False
+    ).values_list("skill_id", "validated_level", "assessment__validated_at", "assessment__campaign__name"):
+        out.setdefault(skill_id, []).append((when, level, campaign))
+    for skill_id, level, when, source in Evidence.objects.filter(
+        employee=employee, status=Evidence.Status.ACCEPTED
+    ).values_list("skill_id", "level", "decided_at", "source"):
+        out.setdefault(skill_id, []).append((when, level, f"Evidence: {source}"))
+    for entries in out.values():
+        entries.sort(key=lambda e: e[0])
+    return out
+

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def hr(people):
+    return people["hr"]
