@@ -22,6 +22,11 @@ class MyDetailsForm(forms.ModelForm):
     photo = forms.ImageField(
         label="Profile photo", required=False,
         help_text="A JPG or PNG under 5 MB. We resize it to 400 pixels. Leave empty to keep your current photo.",
+        error_messages={
+            "invalid_image": "The selected file must be a JPG, PNG, GIF or WebP photo",
+            "invalid_extension": "The selected file must be a JPG, PNG, GIF or WebP photo",
+            "empty": "The selected file is empty",
+        },
     )
 
     class Meta:

@@ -40,7 +40,11 @@ def employee_update_own_details(*, user, employee: Employee, data: dict, channel
     before = _snapshot(employee, data.keys())
     for field, value in data.items():
         setattr(employee, field, value)
-    employee.full_clean(exclude=["user", "org_unit", "line_manager", "photo"])
+    # Validate only what the employee changed: a directory-synced value elsewhere on the record that
+    # breaks a newer rule must not stop someone fixing their own phone number.
+    employee.full_clean(
+        exclude=[f.name for f in Employee._meta.concrete_fields if f.name not in data], validate_unique=False
+    )
     changes = diff(before, _snapshot(employee, data.keys()))
     if changes:
         employee.save(update_fields=[*changes.keys(), "updated_at"])

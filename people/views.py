@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -29,6 +30,55 @@ def directory(request):
     )
 
 
+HISTORY_ROWS = 20
+
+# What an audit action means to the person reading their record. Actions from other apps fall back to
+# their code ("self_service.request_approved" → "Self service request approved").
+ACTION_LABELS = {
+    "employee.details_updated": "Details updated",
+    "employee.photo_updated": "Photo changed",
+    "employee.deactivated": "Marked as a leaver",
+}
+
+
+FIELD_LABELS = {
+    "preferred_name": "Preferred first name",
+    "work_phone": "Work phone",
+    "mobile_phone": "Work mobile",
+    "location": "Location",
+    "work_style": "How they work",
+    "photo": "Photo",
+    "is_active": "Works here",
+    "org_unit": "Team",
+    "line_manager": "Line manager",
+}
+
+
+def _readable(field: str, value):
+    if field == "work_style" and value in Employee.WorkStyle.values:
+        return Employee.WorkStyle(value).label.split(" (")[0]
+    if field == "photo":
+        return "a photo" if value else ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
+
+
+def _history_row(entry: AuditEntry) -> dict:
+    changes = [
+        {
+            "field": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
+            "before": _readable(name, pair[0]),
+            "after": _readable(name, pair[1]),
+        }
+        for name, pair in (entry.changes or {}).items()
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    ]
+    action = ACTION_LABELS.get(entry.action) or entry.action.replace(".", " ").replace("_", " ").capitalize()
+    by = (entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor else entry.get_channel_display()
+    return {"when": entry.created_at, "action": action, "changes": changes, "by": by}
+
+
 def profile(request, pk: int):
     employee = get_object_or_404(
         Employee.objects.select_related("org_unit", "line_manager", "user"), pk=pk
@@ -40,7 +90,10 @@ def profile(request, pk: int):
     reports = employee.direct_reports.filter(is_active=True).select_related("org_unit")
     history = []
     if can_see_record:
-        history = AuditEntry.objects.filter(subject=employee).select_related("actor")[:20]
+        history = [
+            _history_row(entry)
+            for entry in AuditEntry.objects.filter(subject=employee).select_related("actor")[:HISTORY_ROWS]
+        ]
     return render(
         request,
         "people/profile.html",
@@ -65,9 +118,14 @@ def my_details(request):
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in services.SELF_EDITABLE_FIELDS}
             try:
-                services.employee_update_own_details(user=request.user, employee=me, data=data)
-                if form.cleaned_data.get("photo"):
-                    services.employee_set_photo(user=request.user, employee=me, upload=form.cleaned_data["photo"])
+                # One transaction for the details and the photo: a rejected photo must not leave the
+                # phone number changed behind the error message.
+                with transaction.atomic():
+                    services.employee_update_own_details(user=request.user, employee=me, data=data)
+                    if form.cleaned_data.get("photo"):
+                        services.employee_set_photo(
+                            user=request.user, employee=me, upload=form.cleaned_data["photo"]
+                        )
             except ValidationError as exc:
                 for field, errs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errs)

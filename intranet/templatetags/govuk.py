@@ -3,8 +3,7 @@
 so every form in the product is accessible in the same way."""
 
 from django import forms, template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
 
 register = template.Library()
 
@@ -94,4 +93,5 @@ def govuk_tag(text, colour=""):
 @register.filter
 def initials(name: str) -> str:
     parts = [p for p in str(name).split() if p]
-    return mark_safe("".join(p[0].upper() for p in parts[:2]))  # noqa: S308 - letters of a name, escaped below
+    # Escaped: a name comes from the directory and may start with any character.
+    return escape("".join(p[0].upper() for p in parts[:2]))

@@ -1,6 +1,6 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,7 +31,9 @@ class DirectoryListApi(generics.ListAPIView):
     def get_queryset(self):
         unit = None
         if code := self.request.query_params.get("unit"):
-            unit = get_object_or_404(OrgUnit, code=code)
+            unit = OrgUnit.objects.filter(code=code).first()
+            if unit is None:
+                raise ValidationError({"unit": [f"There is no part of the council with the code “{code}”."]})
         return selectors.directory_search(query=self.request.query_params.get("q", ""), unit=unit)
 
 
