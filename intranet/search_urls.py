@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import search_views
+
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("", search_views.results, name="results"),
+]

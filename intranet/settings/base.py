@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "skills_matrix",
     "training",
     "news",
+    "intranet.reporting",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="intranet@council.example
 
 # Encryption key for sensitive fields at rest (bank details). Fernet key, urlsafe base64, 32 bytes.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+
+# HR and payroll self-service (self_service). Working days exclude England bank holidays.
+SELF_SERVICE_REMINDER_WORKING_DAYS = env.int("SELF_SERVICE_REMINDER_WORKING_DAYS", default=3)
+SELF_SERVICE_ESCALATION_WORKING_DAYS = env.int("SELF_SERVICE_ESCALATION_WORKING_DAYS", default=5)
+SELF_SERVICE_DEFAULT_LEAVE_DAYS = env.float("SELF_SERVICE_DEFAULT_LEAVE_DAYS", default=27)
+SELF_SERVICE_ATTACHMENT_MAX_MB = env.int("SELF_SERVICE_ATTACHMENT_MAX_MB", default=5)
+CELERY_BEAT_SCHEDULE["self-service-reminders-and-escalations"] = {
+    "task": "self_service.tasks.approval_reminders_and_escalations",
+    "schedule": 60 * 60 * 24,  # daily; change the time in the admin (django-celery-beat)
+}
 
 # Directory sync (ldap_sync). See README "Directory sync".
 LDAP_URI = env("LDAP_URI", default="")
