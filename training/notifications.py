@@ -1,0 +1,136 @@
+"""Emails to learners, managers and champions. Called by services through `transaction.on_commit`
+so nobody hears about a change that was rolled back."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mass_mail
+from django.urls import reverse
+from django.utils import timezone
+
+from .calendar import CANCEL, REQUEST, booking_ics
+from .models import Assignment, Booking, HelpRequest
+
+
+def _when(session) -> str:
+    return timezone.localtime(session.starts_at).strftime("%A %d %B %Y at %H:%M")
+
+
+def _send(to: str, subject: str, body: str, *, ics: bytes | None = None, method: str = REQUEST) -> None:
+    if not to:
+        return
+    msg = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    if ics is not None:
+        msg.attach("invite.ics", ics, f"text/calendar; method={method}")
+    msg.send(fail_silently=False)
+
+
+def booking_confirmed(booking_id: int, *, promoted: bool = False) -> None:
+    b = Booking.objects.select_related("session__course", "employee").get(pk=booking_id)
+    lead = "A place has become free and it is yours" if promoted else "Your place is confirmed"
+    _send(
+        b.employee.email,
+        f"{'You have a place' if promoted else 'Booked'}: {b.session.course.title}",
+        f"{lead} on {b.session.course.title}, {_when(b.session)}.\n"
+        f"Where: {b.session.venue or b.session.online_url or 'to be confirmed'}.\n"
+        "The calendar invite is attached.",
+        ics=booking_ics(b, method=REQUEST),
+    )
+
+
+def booking_waitlisted(booking_id: int, position: int) -> None:
+    b = Booking.objects.select_related("session__course", "employee").get(pk=booking_id)
+    _send(
+        b.employee.email,
+        f"Waiting list: {b.session.course.title}",
+        f"{b.session.course.title}, {_when(b.session)}, is full. You are number {position} on the waiting "
+        "list. We will email you if a place becomes free.",
+    )
+
+
+def booking_needs_approval(booking_id: int) -> None:
+    b = Booking.objects.select_related("session__course", "employee__line_manager").get(pk=booking_id)
+    manager = b.employee.line_manager
+    if manager is None:
+        return
+    _send(
+        manager.email,
+        f"Approve training: {b.employee.display_name}, {b.session.course.title}",
+        f"{b.employee.display_name} has asked to attend {b.session.course.title}, {_when(b.session)}.\n"
+        f"Approve or decline it here: {reverse('training:approvals')}",
+    )
+
+
+def booking_rejected(booking_id: int) -> None:
+    b = Booking.objects.select_related("session__course", "employee").get(pk=booking_id)
+    _send(b.employee.email, f"Not approved: {b.session.course.title}",
+          f"Your manager has not approved your place on {b.session.course.title}, {_when(b.session)}.")
+
+
+def booking_cancelled(booking_id: int) -> None:
+    b = Booking.objects.select_related("session__course", "employee").get(pk=booking_id)
+    _send(
+        b.employee.email, f"Cancelled: {b.session.course.title}",
+        f"Your place on {b.session.course.title}, {_when(b.session)}, is cancelled.",
+        ics=booking_ics(b, method=CANCEL), method=CANCEL,
+    )
+
+
+def session_changed(booking_id: int) -> None:
+    b = Booking.objects.select_related("session__course", "employee").get(pk=booking_id)
+    _send(
+        b.employee.email, f"Changed: {b.session.course.title}",
+        f"The details of {b.session.course.title} have changed. It is now {_when(b.session)}, "
+        f"{b.session.venue or b.session.online_url}. Your calendar invite is updated.",
+        ics=booking_ics(b, method=REQUEST),
+    )
+
+
+def session_reminder(booking_id: int) -> None:
+    b = Booking.objects.select_related("session__course", "employee").get(pk=booking_id)
+    _send(
+        b.employee.email, f"Reminder: {b.session.course.title}",
+        f"A reminder that you are booked on {b.session.course.title}, {_when(b.session)}, "
+        f"{b.session.venue or b.session.online_url}. If you can no longer go, cancel so someone on the "
+        "waiting list can have your place.",
+    )
+
+
+def assignments_due(assignment_ids: list[int]) -> None:
+    rows = Assignment.objects.filter(pk__in=assignment_ids).select_related("course", "employee")
+    send_mass_mail(
+        [
+            (f"Training due: {a.course.title}",
+             f"Please complete {a.course.title} by {a.due_on:%d %B %Y}.", settings.DEFAULT_FROM_EMAIL,
+             [a.employee.email])
+            for a in rows if a.employee.email
+        ],
+        fail_silently=False,
+    )
+
+
+def assignments_overdue(assignment_ids: list[int]) -> None:
+    """One email per line manager listing their reports' overdue courses."""
+    rows = Assignment.objects.filter(pk__in=assignment_ids).select_related("course", "employee__line_manager")
+    by_manager: dict[str, list[Assignment]] = {}
+    for a in rows:
+        if a.employee.line_manager and a.employee.line_manager.email:
+            by_manager.setdefault(a.employee.line_manager.email, []).append(a)
+    messages = []
+    for email, items in by_manager.items():
+        lines = "\n".join(f"- {a.employee.display_name}: {a.course.title}, due {a.due_on:%d %B %Y}" for a in items)
+        messages.append(("Overdue training in your team", f"These courses are overdue:\n{lines}",
+                         settings.DEFAULT_FROM_EMAIL, [email]))
+    send_mass_mail(messages, fail_silently=False)
+
+
+def help_requested(request_id: int, champion_emails: list[str]) -> None:
+    r = HelpRequest.objects.select_related("requester", "routed_unit").get(pk=request_id)
+    send_mass_mail(
+        [
+            (f"Help wanted: {r.topic}",
+             f"{r.requester.display_name} has asked a digital champion in {r.routed_unit.name} for help with "
+             f"“{r.topic}”.\n\n{r.details}\n\nSee the request: {reverse('training:help_requests')}",
+             settings.DEFAULT_FROM_EMAIL, [email])
+            for email in champion_emails if email
+        ],
+        fail_silently=False,
+    )

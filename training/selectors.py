@@ -1,0 +1,215 @@
+"""Reads for training: querysets with their joins done, scoped to what the user may see. Reporting
+reads `training_figures` and `champion_figures`."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from people.models import Employee, OrgUnit
+from people.selectors import employee_for, employee_records_visible_to, reports_of, units_within
+
+from . import permissions
+from .models import (
+    Assignment,
+    Booking,
+    Champion,
+    Completion,
+    Course,
+    CourseSkill,
+    HelpLog,
+    HelpRequest,
+    Session,
+)
+
+
+def _session_counts(qs: QuerySet[Session]) -> QuerySet[Session]:
+    return qs.annotate(
+        places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_PLACE)),
+        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+    )
+
+
+def catalogue(*, query: str = "", kind: str = "", skill=None, include_inactive: bool = False) -> QuerySet[Course]:
+    qs = Course.objects.all() if include_inactive else Course.objects.filter(is_active=True)
+    for word in query.split()[:6]:
+        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(audience__icontains=word))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if skill is not None:
+        qs = qs.filter(skill_links__skill=skill)
+    upcoming = Session.objects.filter(
+        course=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+    )
+    return (
+        qs.annotate(has_upcoming=Exists(upcoming))
+        .prefetch_related(Prefetch("skill_links", queryset=CourseSkill.objects.select_related("skill")))
+        .distinct()
+    )
+
+
+def course_detail(code: str) -> Course:
+    return (
+        Course.objects.prefetch_related(
+            Prefetch("skill_links", queryset=CourseSkill.objects.select_related("skill")), "prerequisites"
+        ).get(code=code)
+    )
+
+
+def upcoming_sessions(*, course: Course | None = None) -> QuerySet[Session]:
+    qs = Session.objects.filter(status=Session.Status.SCHEDULED, ends_at__gt=timezone.now())
+    if course is not None:
+        qs = qs.filter(course=course)
+    return _session_counts(qs.select_related("course", "host"))
+
+
+def session_with_counts(pk: int) -> Session:
+    return _session_counts(Session.objects.select_related("course", "host")).get(pk=pk)
+
+
+def session_register(session: Session) -> QuerySet[Booking]:
+    return session.bookings.exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED]) \
+        .select_related("employee__org_unit").order_by("status", "queued_at", "employee__last_name")
+
+
+def bookings_visible_to(user) -> QuerySet[Booking]:
+    if permissions.is_learning_staff(user):
+        base = Booking.objects.all()
+    else:
+        base = Booking.objects.filter(employee__in=employee_records_visible_to(user))
+    return base.select_related("session__course", "employee")
+
+
+def live_booking_for(employee: Employee | None, session: Session) -> Booking | None:
+    if employee is None:
+        return None
+    return session.bookings.filter(employee=employee).exclude(
+        status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED]
+    ).first()
+
+
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    if permissions.is_learning_staff(user):
+        base = Assignment.objects.all()
+    else:
+        base = Assignment.objects.filter(employee__in=employee_records_visible_to(user))
+    return base.select_related("course", "employee")
+
+
+def completions_visible_to(user) -> QuerySet[Completion]:
+    if permissions.is_learning_staff(user):
+        base = Completion.objects.all()
+    else:
+        base = Completion.objects.filter(employee__in=employee_records_visible_to(user))
+    return base.select_related("course", "employee")
+
+
+def my_learning(employee: Employee) -> dict:
+    """Everything the "My learning" page shows, in four queries whatever the history."""
+    today = timezone.localdate()
+    return {
+        "assignments": list(
+            employee.training_assignments.filter(status=Assignment.Status.OPEN).select_related("course")
+        ),
+        "bookings": list(
+            employee.training_bookings.filter(status__in=Booking.ACTIVE, session__ends_at__gt=timezone.now())
+            .select_related("session__course").order_by("session__starts_at")
+        ),
+        "completions": list(employee.training_completions.select_related("course")),
+        "today": today,
+    }
+
+
+def bookings_awaiting_approval(user) -> QuerySet[Booking]:
+    me = employee_for(user)
+    qs = Booking.objects.filter(status=Booking.Status.PENDING, session__starts_at__gt=timezone.now())
+    if not permissions.is_learning_staff(user):
+        if me is None:
+            return Booking.objects.none()
+        qs = qs.filter(employee__in=reports_of(me))
+    return qs.select_related("session__course", "employee").order_by("session__starts_at", "id")
+
+
+def team_learning(manager: Employee) -> QuerySet[Employee]:
+    """The manager's reports (whole chain) with open, overdue and completed counts."""
+    today = timezone.localdate()
+    return reports_of(manager).select_related("org_unit").annotate(
+        open_count=Count("training_assignments", filter=Q(training_assignments__status=Assignment.Status.OPEN),
+                         distinct=True),
+        overdue_count=Count("training_assignments", filter=Q(training_assignments__status=Assignment.Status.OPEN,
+                                                             training_assignments__due_on__lt=today), distinct=True),
+        completed_count=Count("training_completions", distinct=True),
+    ).order_by("last_name", "first_name")
+
+
+# --- champions -------------------------------------------------------------------------------
+
+
+def champion_departments() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(champions__is_active=True).annotate(
+        champion_count=Count("champions", filter=Q(champions__is_active=True))
+    ).order_by("tree_id", "lft")
+
+
+def champions_in(unit: OrgUnit) -> QuerySet[Champion]:
+    return (
+        Champion.objects.filter(is_active=True, unit__in=units_within([unit]))
+        .select_related("employee__org_unit", "unit").prefetch_related("skills")
+    )
+
+
+def champion_profile(employee: Employee | None) -> Champion | None:
+    if employee is None:
+        return None
+    return Champion.objects.filter(employee=employee, is_active=True).select_related("unit").first()
+
+
+def help_requests_for_champion(employee: Employee) -> QuerySet[HelpRequest]:
+    """Open and taken requests routed to the champion's unit or any unit beneath it."""
+    profile = champion_profile(employee)
+    if profile is None:
+        return HelpRequest.objects.none()
+    return (
+        HelpRequest.objects.filter(routed_unit__in=units_within([profile.unit]))
+        .exclude(status=HelpRequest.Status.RESOLVED)
+        .select_related("requester__org_unit", "skill", "champion", "routed_unit")
+    )
+
+
+def my_help_requests(employee: Employee) -> QuerySet[HelpRequest]:
+    return employee.help_requests.select_related("champion", "routed_unit").order_by("-created_at")
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def _window(start: dt.date, end: dt.date):
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.max, tz))
+
+
+def training_figures(employees_qs: QuerySet[Employee], start: dt.date, end: dt.date) -> dict[str, int]:
+    """For reporting, over the given staff and dates (inclusive): courses assigned in the period,
+    completions in the period, and assignments overdue at the end of the period (still open, or
+    completed after their due date but after the period ended)."""
+    lo, hi = _window(start, end)
+    assignments = Assignment.objects.filter(employee__in=employees_qs)
+    return {
+        "assigned": assignments.filter(created_at__range=(lo, hi)).count(),
+        "completed": Completion.objects.filter(employee__in=employees_qs, completed_at__range=(lo, hi)).count(),
+        "overdue": assignments.filter(due_on__lt=end, created_at__lte=hi).filter(
+            Q(status=Assignment.Status.OPEN) | Q(status=Assignment.Status.COMPLETED, completed_at__gt=hi)
+        ).count(),
+    }
+
+
+def champion_figures(units_or_employees_qs, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Active champions among the given units (with their subtrees) or staff, and the help they
+    logged in the period: {"champions", "help_count", "help_minutes"}."""
+    if units_or_employees_qs.model is OrgUnit:
+        champions = Champion.objects.filter(is_active=True, unit__in=units_within(list(units_or_employees_qs)))
+    else:
+        champions = Champion.objects.filter(is_active=True, employee__in=units_or_employees_qs)
+    logs = HelpLog.objects.filter(champion__in=champions.values("employee"), given_on__range=(start, end))
+    agg = logs.aggregate(n=Count("id"), minutes=Sum("minutes"))
+    return {"champions": champions.count(), "help_count": agg["n"] or 0, "help_minutes": agg["minutes"] or 0}
