@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -15,6 +15,7 @@ from .serializers import (
 )
 
 
+@extend_schema(tags=["people"])
 class DirectoryListApi(generics.ListAPIView):
     """The staff directory: active staff, searchable by name, job title or team."""
 
@@ -37,6 +38,7 @@ class DirectoryListApi(generics.ListAPIView):
         return selectors.directory_search(query=self.request.query_params.get("q", ""), unit=unit)
 
 
+@extend_schema(tags=["people"])
 class DirectoryDetailApi(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = DirectoryEntrySerializer
@@ -45,6 +47,7 @@ class DirectoryDetailApi(generics.RetrieveAPIView):
         return selectors.directory_queryset()
 
 
+@extend_schema(tags=["people"])
 class EmployeeRecordListApi(generics.ListAPIView):
     """Full records the caller may see: their own, their reports' (direct and indirect); HR sees all."""
 
@@ -55,6 +58,7 @@ class EmployeeRecordListApi(generics.ListAPIView):
         return selectors.employee_records_visible_to(self.request.user).select_related("org_unit")
 
 
+@extend_schema(tags=["people"])
 class EmployeeRecordDetailApi(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = EmployeeRecordSerializer
@@ -63,19 +67,35 @@ class EmployeeRecordDetailApi(generics.RetrieveAPIView):
         return selectors.employee_records_visible_to(self.request.user).select_related("org_unit")
 
 
+@extend_schema(tags=["people"])
 class MyDetailsApi(APIView):
     """Read and change your own record. PATCH accepts only the self-editable fields."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=EmployeeRecordSerializer)
+    @extend_schema(
+        summary="My employee record",
+        responses={200: EmployeeRecordSerializer, 404: OpenApiResponse(description="No employee record for this account")},
+    )
     def get(self, request):
         me = selectors.employee_for(request.user)
         if me is None:
             return Response({"detail": "Your account is not linked to an employee record."}, status=404)
         return Response(EmployeeRecordSerializer(me).data)
 
-    @extend_schema(request=MyDetailsInputSerializer, responses=EmployeeRecordSerializer)
+    @extend_schema(
+        summary="Change my own details",
+        description=(
+            "Only preferred_name, work_phone, mobile_phone, location and work_style. Any other field is "
+            "rejected with a 400 naming it, and nothing is written. Every change is audited."
+        ),
+        request=MyDetailsInputSerializer,
+        responses={
+            200: EmployeeRecordSerializer,
+            400: OpenApiResponse(description="A field is invalid or may not be changed by the employee"),
+            404: OpenApiResponse(description="No employee record for this account"),
+        },
+    )
     def patch(self, request):
         me = selectors.employee_for(request.user)
         if me is None:
@@ -88,6 +108,7 @@ class MyDetailsApi(APIView):
         return Response(EmployeeRecordSerializer(employee).data)
 
 
+@extend_schema(tags=["people"])
 class OrgUnitListApi(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrgUnitSerializer
