@@ -1,0 +1,85 @@
+"""Source configuration. The default source comes from the LDAP_* environment settings so IT can
+point the sync at their directory without editing code; more sources go in settings.LDAP_SOURCES:
+
+    LDAP_SOURCES = {
+        "corp-ad": {"kind": "ldap", "profile": "ad", "uri": "ldaps://dc1.council.local",
+                    "bind_dn": "...", "bind_password": "...", "base_dn": "OU=Staff,DC=council,DC=local",
+                    "group_roles": {"CN=HR,OU=Groups,DC=council,DC=local": "HR"}},
+        "export": {"kind": "ldif", "profile": "openldap", "path": "/data/staff.ldif"},
+    }
+"""
+
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+
+from intranet.errors import DomainError
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str  # "ldap" or "ldif"
+    profile: str = "openldap"  # "openldap" or "ad"
+    uri: str = ""
+    bind_dn: str = ""
+    bind_password: str = ""
+    base_dn: str = ""
+    user_filter: str = ""
+    ca_file: str = ""
+    start_tls: bool = False
+    page_size: int = 500
+    timeout: float = 10.0
+    path: str = ""
+    # Attribute map overrides on top of the profile's defaults, e.g. {"employee_number": "employeeID"}.
+    attributes: dict = field(default_factory=dict)
+    # "attribute": the department attribute names the unit; "ou_path": the OUs of the DN do.
+    department_rule: str = "attribute"
+    # OpenLDAP has no standard disabled flag: an attribute and the values that mean "disabled".
+    disabled_attribute: str = "employeeType"
+    disabled_values: tuple = ("disabled", "leaver")
+    # Group DN -> role name (people.roles). AD groups are matched with nesting.
+    group_roles: dict = field(default_factory=dict)
+
+    def with_changes(self, **kwargs) -> "SourceConfig":
+        return replace(self, **kwargs)
+
+
+def _default_source() -> dict | None:
+    if getattr(settings, "LDAP_LDIF_PATH", ""):
+        return {"kind": "ldif", "path": settings.LDAP_LDIF_PATH, "profile": settings.LDAP_PROFILE,
+                "base_dn": settings.LDAP_BASE_DN}
+    if getattr(settings, "LDAP_URI", ""):
+        return {
+            "kind": "ldap", "uri": settings.LDAP_URI, "bind_dn": settings.LDAP_BIND_DN,
+            "bind_password": settings.LDAP_BIND_PASSWORD, "base_dn": settings.LDAP_BASE_DN,
+            "profile": settings.LDAP_PROFILE, "user_filter": settings.LDAP_USER_FILTER,
+            "ca_file": settings.LDAP_CA_FILE, "page_size": settings.LDAP_PAGE_SIZE,
+            "start_tls": getattr(settings, "LDAP_START_TLS", False),
+            "group_roles": getattr(settings, "LDAP_GROUP_ROLES", {}),
+        }
+    return None
+
+
+def configured_sources() -> dict[str, SourceConfig]:
+    raw = dict(getattr(settings, "LDAP_SOURCES", {}) or {})
+    if "default" not in raw and (default := _default_source()):
+        raw["default"] = default
+    out = {}
+    for name, options in raw.items():
+        options = dict(options)
+        if "disabled_values" in options:
+            options["disabled_values"] = tuple(options["disabled_values"])
+        out[name] = SourceConfig(name=name, **options)
+    return out
+
+
+def source_config(name: str = "default") -> SourceConfig:
+    sources = configured_sources()
+    if name not in sources:
+        known = ", ".join(sorted(sources)) or "none"
+        raise DomainError(
+            f"No directory source called '{name}'. Configured sources: {known}. "
+            "Set LDAP_URI or LDAP_LDIF_PATH for the default source.", field="source",
+        )
+    return sources[name]

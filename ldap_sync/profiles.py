@@ -1,0 +1,264 @@
+"""Directory profiles: which attributes hold what, and how to read them into a DirectoryEntry.
+
+A profile turns one raw entry (dn, {attribute: [bytes, ...]}) into plain values, or raises
+EntryError with a reason an admin can act on. Attribute names are matched case-insensitively, as
+LDAP does.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import ldap.dn
+import ldap.filter
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from people.models import phone_validator
+
+# AD userAccountControl flag for a disabled account.
+ACCOUNTDISABLE = 0x2
+# AD matching rule that follows nested group membership.
+LDAP_MATCHING_RULE_IN_CHAIN = "1.2.840.113556.1.4.1941"
+
+
+class EntryError(ValueError):
+    """A directory entry that cannot be synced; the message is the recorded reason."""
+
+
+class DirectoryEntry(NamedTuple):
+    directory_id: str
+    dn: str
+    dn_key: str  # normalised DN used to match manager references
+    employee_number: str | None
+    first_name: str
+    last_name: str
+    email: str
+    job_title: str
+    department: str
+    work_phone: str
+    mobile_phone: str
+    manager_key: str | None
+    disabled: bool
+    photo: bytes | None
+    photo_hash: str
+    change_marker: str  # uSNChanged or modifyTimestamp, for the high-water mark
+
+
+def dn_key(dn: str) -> str:
+    """DNs compare case-insensitively and ignoring spacing around separators."""
+    try:
+        return ldap.dn.dn2str(ldap.dn.str2dn(dn.lower()))
+    except ldap.DECODING_ERROR:
+        return dn.strip().lower()
+
+
+def ou_path(dn: str) -> str:
+    """'cn=x,ou=Team A,ou=Social Work,dc=c' -> 'Social Work/Team A' (outermost first)."""
+    parts = []
+    for rdn in ldap.dn.str2dn(dn):
+        for attr, value, _flags in rdn:
+            if attr.lower() == "ou":
+                parts.append(value)
+    return "/".join(reversed(parts))
+
+
+def guid_to_str(raw: bytes) -> str:
+    """AD objectGUID is 16 bytes, little-endian in its first three fields."""
+    if len(raw) != 16:
+        raise EntryError(f"objectGUID is {len(raw)} bytes, expected 16")
+    return str(uuid.UUID(bytes_le=raw))
+
+
+_FIELD_LIMITS = {"first_name": 100, "last_name": 100, "job_title": 200, "department": 255, "email": 254}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    attributes: dict  # logical name -> LDAP attribute
+    default_filter: str
+    change_attribute: str
+
+    def attribute_map(self, overrides: dict) -> dict:
+        return {**self.attributes, **(overrides or {})}
+
+    def requested_attributes(self, overrides: dict) -> list[str]:
+        # Operational attributes (entryUUID, modifyTimestamp) are only returned when asked for by name.
+        return sorted(set(self.attribute_map(overrides).values()))
+
+    def incremental_filter(self, high_water: str) -> str:
+        raise NotImplementedError
+
+    def stable_id(self, raw: bytes) -> str:
+        return raw.decode("ascii").strip().lower()
+
+    def is_disabled(self, attrs: dict, config) -> bool:
+        raise NotImplementedError
+
+    def parse(self, dn: str, attrs: dict, config) -> DirectoryEntry:
+        amap = self.attribute_map(config.attributes)
+        low = {k.lower(): v for k, v in attrs.items()}
+
+        def first(logical: str) -> bytes | None:
+            values = low.get(amap[logical].lower()) if amap.get(logical) else None
+            return values[0] if values else None
+
+        def text(logical: str) -> str:
+            value = first(logical)
+            if value is None:
+                return ""
+            try:
+                out = value.decode("utf-8").strip()
+            except UnicodeDecodeError as exc:
+                raise EntryError(f"{amap[logical]}: not valid UTF-8 text") from exc
+            limit = _FIELD_LIMITS.get(logical)
+            if limit and len(out) > limit:
+                raise EntryError(f"{amap[logical]}: longer than {limit} characters")
+            return out
+
+        raw_id = first("directory_id")
+        if not raw_id:
+            raise EntryError(f"no stable id ({amap['directory_id']})")
+        try:
+            directory_id = self.stable_id(raw_id)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise EntryError(f"{amap['directory_id']}: unreadable value") from exc
+        first_name, last_name = text("first_name"), text("last_name")
+        if not last_name:
+            raise EntryError(f"no surname ({amap['last_name']})")
+        email = text("email")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError as exc:
+                raise EntryError(f"{amap['email']}: '{email}' is not an email address") from exc
+        phones = {}
+        for logical in ("work_phone", "mobile_phone"):
+            phone = text(logical)
+            if phone:
+                try:
+                    phone_validator(phone)
+                except ValidationError as exc:
+                    raise EntryError(f"{amap[logical]}: '{phone}' is not a phone number") from exc
+            phones[logical] = phone
+        number = text("employee_number") or None
+        if number and len(number) > 32:
+            raise EntryError(f"{amap['employee_number']}: longer than 32 characters")
+        department = ou_path(dn) if config.department_rule == "ou_path" else text("department")
+        manager = text("manager")
+        photo = first("photo")
+        return DirectoryEntry(
+            directory_id=directory_id,
+            dn=dn,
+            dn_key=dn_key(dn),
+            employee_number=number,
+            first_name=first_name or last_name,
+            last_name=last_name,
+            email=email,
+            job_title=text("job_title"),
+            department=department,
+            work_phone=phones["work_phone"],
+            mobile_phone=phones["mobile_phone"],
+            manager_key=dn_key(manager) if manager else None,
+            disabled=self.is_disabled(low, config),
+            photo=photo,
+            photo_hash=hashlib.sha256(photo).hexdigest() if photo else "",
+            change_marker=text("change_marker"),
+        )
+
+
+class OpenLDAPProfile(Profile):
+    def incremental_filter(self, high_water: str) -> str:
+        return f"({self.change_attribute}>={ldap.filter.escape_filter_chars(high_water)})"
+
+    def is_disabled(self, low: dict, config) -> bool:
+        values = low.get(config.disabled_attribute.lower()) or []
+        wanted = {v.lower() for v in config.disabled_values}
+        return any(v.decode("utf-8", "replace").strip().lower() in wanted for v in values)
+
+
+class ActiveDirectoryProfile(Profile):
+    def incremental_filter(self, high_water: str) -> str:
+        # uSNChanged is an integer that only grows: read what changed after the last applied one.
+        return f"({self.change_attribute}>={int(high_water) + 1})"
+
+    def stable_id(self, raw: bytes) -> str:
+        return guid_to_str(raw)
+
+    def is_disabled(self, low: dict, config) -> bool:
+        values = low.get("useraccountcontrol") or []
+        if not values:
+            return False
+        try:
+            return bool(int(values[0]) & ACCOUNTDISABLE)
+        except ValueError as exc:
+            raise EntryError("userAccountControl: not a number") from exc
+
+    @staticmethod
+    def nested_member_filter(group_dn: str) -> str:
+        return f"(memberOf:{LDAP_MATCHING_RULE_IN_CHAIN}:={ldap.filter.escape_filter_chars(group_dn)})"
+
+
+OPENLDAP = OpenLDAPProfile(
+    name="openldap",
+    attributes={
+        "directory_id": "entryUUID",
+        "employee_number": "employeeNumber",
+        "first_name": "givenName",
+        "last_name": "sn",
+        "email": "mail",
+        "job_title": "title",
+        "department": "ou",
+        "work_phone": "telephoneNumber",
+        "mobile_phone": "mobile",
+        "manager": "manager",
+        "photo": "jpegPhoto",
+        "change_marker": "modifyTimestamp",
+        "disabled": "employeeType",
+    },
+    default_filter="(objectClass=inetOrgPerson)",
+    change_attribute="modifyTimestamp",
+)
+
+ACTIVE_DIRECTORY = ActiveDirectoryProfile(
+    name="ad",
+    attributes={
+        "directory_id": "objectGUID",
+        "employee_number": "employeeID",
+        "first_name": "givenName",
+        "last_name": "sn",
+        "email": "mail",
+        "job_title": "title",
+        "department": "department",
+        "work_phone": "telephoneNumber",
+        "mobile_phone": "mobile",
+        "manager": "manager",
+        "photo": "thumbnailPhoto",
+        "change_marker": "uSNChanged",
+        "disabled": "userAccountControl",
+    },
+    default_filter="(&(objectCategory=person)(objectClass=user))",
+    change_attribute="uSNChanged",
+)
+
+PROFILES = {p.name: p for p in (OPENLDAP, ACTIVE_DIRECTORY)}
+
+
+def profile_for(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"Unknown directory profile '{name}'. Use one of: {', '.join(PROFILES)}") from None
+
+
+def is_user_entry(attrs: dict, profile: Profile) -> bool:
+    """For LDIF files, which hold groups and OUs too."""
+    classes = {v.lower() for k, vs in attrs.items() if k.lower() == "objectclass" for v in vs}
+    if profile.name == "ad":
+        return b"user" in classes and b"computer" not in classes
+    return b"inetorgperson" in classes or b"person" in classes
+
+
+

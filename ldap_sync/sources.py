@@ -1,0 +1,214 @@
+"""Where entries come from. Both sources yield raw (dn, {attribute: [bytes]}) user entries one at a
+time, so the engine never holds a whole directory in memory.
+
+LDAPSource reads with the Simple Paged Results control (RFC 2696), so a directory bigger than the
+server's size limit (Active Directory's MaxPageSize is 1,000) comes through whole. LDIFSource reads
+an export file record by record with python-ldap's LDIF parser.
+"""
+
+import contextlib
+import io
+import logging
+from collections.abc import Iterator
+
+import ldap
+from ldap.controls import SimplePagedResultsControl
+from ldif import LDIFRecordList
+
+from .config import SourceConfig
+from .profiles import Profile, dn_key, is_user_entry, profile_for
+
+log = logging.getLogger(__name__)
+
+# Errors that mean "the directory could not be read": the run changes nothing and may be retried.
+UNAVAILABLE = (
+    ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.UNAVAILABLE, ldap.BUSY,
+    ldap.INVALID_CREDENTIALS, ldap.SIZELIMIT_EXCEEDED, ldap.TIMELIMIT_EXCEEDED, ldap.NO_SUCH_OBJECT,
+    ldap.OTHER, ldap.PROTOCOL_ERROR, ldap.UNWILLING_TO_PERFORM, ldap.OPERATIONS_ERROR,
+)
+
+
+class DirectoryUnavailable(Exception):
+    """The directory could not be reached or read whole. Nothing was applied."""
+
+
+class Source:
+    config: SourceConfig
+    profile: Profile
+
+    def __init__(self, config: SourceConfig):
+        self.config = config
+        self.profile = profile_for(config.profile)
+
+    def entries(self, *, since: str = "") -> Iterator[tuple[str, dict]]:
+        raise NotImplementedError
+
+    def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
+        """("dn", dn_key) or ("id", directory_id) for each member of a role group."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class LDAPSource(Source):
+    def __init__(self, config: SourceConfig):
+        super().__init__(config)
+        self._conn = None
+
+    def _connect(self):
+        if self._conn is not None:
+            return self._conn
+        c = self.config
+        try:
+            conn = ldap.initialize(c.uri, bytes_mode=False)
+            conn.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
+            # Referrals off: AD returns referrals to other domains that would need their own bind.
+            conn.set_option(ldap.OPT_REFERRALS, 0)
+            conn.set_option(ldap.OPT_NETWORK_TIMEOUT, c.timeout)
+            conn.set_option(ldap.OPT_TIMEOUT, c.timeout)
+            if c.ca_file:
+                conn.set_option(ldap.OPT_X_TLS_CACERTFILE, c.ca_file)
+                conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
+                conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+            if c.start_tls and not c.uri.lower().startswith("ldaps://"):
+                conn.start_tls_s()
+            conn.simple_bind_s(c.bind_dn, c.bind_password)
+        except UNAVAILABLE as exc:
+            raise DirectoryUnavailable(f"Cannot connect to {c.uri}: {_describe(exc)}") from exc
+        self._conn = conn
+        return conn
+
+    def _paged_search(self, base: str, filterstr: str, attrs: list[str]) -> Iterator[tuple[str, dict]]:
+        conn = self._connect()
+        page = SimplePagedResultsControl(criticality=True, size=self.config.page_size, cookie="")
+        try:
+            while True:
+                msgid = conn.search_ext(base, ldap.SCOPE_SUBTREE, filterstr, attrs, serverctrls=[page])
+                _rtype, rdata, _msgid, controls = conn.result3(msgid, all=1, timeout=self.config.timeout * 6)
+                for dn, entry in rdata:
+                    if dn is not None:  # search references (referrals) carry no dn
+                        yield dn, entry
+                cookie = next(
+                    (ctl.cookie for ctl in controls if ctl.controlType == SimplePagedResultsControl.controlType),
+                    b"",
+                )
+                if not cookie:
+                    return
+                page.cookie = cookie
+        except UNAVAILABLE as exc:
+            self._conn = None
+            raise DirectoryUnavailable(f"Reading {base} from {self.config.uri} failed: {_describe(exc)}") from exc
+
+    def _user_filter(self, extra: str = "") -> str:
+        base = self.config.user_filter or self.profile.default_filter
+        if not base.startswith("("):
+            base = f"({base})"
+        return f"(&{base}{extra})" if extra else base
+
+    def entries(self, *, since: str = "") -> Iterator[tuple[str, dict]]:
+        extra = self.profile.incremental_filter(since) if since else ""
+        attrs = self.profile.requested_attributes(self.config.attributes)
+        if self.config.profile != "ad":
+            attrs = sorted({*attrs, self.config.disabled_attribute})
+        yield from self._paged_search(self.config.base_dn, self._user_filter(extra), attrs)
+
+    def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
+        if self.profile.name == "ad":
+            # Nested membership: AD walks the group chain itself with LDAP_MATCHING_RULE_IN_CHAIN.
+            id_attr = self.profile.attribute_map(self.config.attributes)["directory_id"]
+            flt = self._user_filter(self.profile.nested_member_filter(group_dn))
+            for _dn, entry in self._paged_search(self.config.base_dn, flt, [id_attr]):
+                values = {k.lower(): v for k, v in entry.items()}.get(id_attr.lower())
+                if values:
+                    yield "id", self.profile.stable_id(values[0])
+            return
+        conn = self._connect()
+        try:
+            rows = conn.search_s(group_dn, ldap.SCOPE_BASE, "(objectClass=*)", ["member", "uniqueMember"])
+        except ldap.NO_SUCH_OBJECT:
+            log.warning("Role group %s not found in the directory", group_dn)
+            return
+        except UNAVAILABLE as exc:
+            raise DirectoryUnavailable(f"Reading group {group_dn} failed: {_describe(exc)}") from exc
+        for _dn, entry in rows:
+            for attr, values in entry.items():
+                if attr.lower() in ("member", "uniquemember"):
+                    for v in values:
+                        yield "dn", dn_key(v.decode("utf-8"))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(ldap.LDAPError):
+                self._conn.unbind_s()
+            self._conn = None
+
+
+class LDIFSource(Source):
+    """An LDIF export. Read twice at most (users, then role groups), record by record."""
+
+    def _records(self) -> Iterator[tuple[str, dict]]:
+        try:
+            handle = open(self.config.path, "rb")  # noqa: SIM115 - closed in finally, generator-owned
+        except OSError as exc:
+            raise DirectoryUnavailable(f"Cannot open LDIF file {self.config.path}: {exc.strerror}") from exc
+        try:
+            chunk: list[bytes] = []
+            for line in handle:
+                if line.strip() == b"":
+                    if chunk:
+                        yield from _parse_chunk(chunk)
+                        chunk = []
+                    continue
+                if line.startswith(b"#") or line.lower().startswith(b"version:"):
+                    continue
+                chunk.append(line)
+            if chunk:
+                yield from _parse_chunk(chunk)
+        finally:
+            handle.close()
+
+    def entries(self, *, since: str = "") -> Iterator[tuple[str, dict]]:
+        base = dn_key(self.config.base_dn) if self.config.base_dn else ""
+        for dn, entry in self._records():
+            if not is_user_entry(entry, self.profile):
+                continue
+            if base and not dn_key(dn).endswith(base):
+                continue
+            if since:
+                marker = {k.lower(): v for k, v in entry.items()}.get(self.profile.change_attribute.lower())
+                if marker and marker[0].decode() < since:
+                    continue
+            yield dn, entry
+
+    def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
+        wanted = dn_key(group_dn)
+        for dn, entry in self._records():
+            if dn_key(dn) == wanted:
+                for attr, values in entry.items():
+                    if attr.lower() in ("member", "uniquemember"):
+                        for v in values:
+                            yield "dn", dn_key(v.decode("utf-8"))
+                return
+
+
+def _parse_chunk(lines: list[bytes]) -> list[tuple[str, dict]]:
+    try:
+        parser = LDIFRecordList(io.BytesIO(b"".join(lines)))
+        parser.parse()
+    except ValueError as exc:
+        raise DirectoryUnavailable(f"The LDIF file is not valid: {exc}") from exc
+    return parser.all_records
+
+
+def _describe(exc: Exception) -> str:
+    info = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
+    return info.get("desc", type(exc).__name__) + (f" ({info['info']})" if info.get("info") else "")
+
+
+def source_for(config: SourceConfig) -> Source:
+    if config.kind == "ldif":
+        return LDIFSource(config)
+    if config.kind == "ldap":
+        return LDAPSource(config)
+    raise ValueError(f"Unknown source kind '{config.kind}'. Use 'ldap' or 'ldif'.")

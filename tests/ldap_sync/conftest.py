@@ -1,0 +1,167 @@
+"""A real OpenLDAP server for the directory sync tests (python-ldap's slapdtest), started once per
+session and refilled before each test.
+
+The server's size limit (SIZE_LIMIT) is smaller than the test directory, as Active Directory's
+MaxPageSize is, so a sync that forgets to page fails here rather than in production.
+"""
+
+import os
+
+import ldap
+import ldap.modlist
+import pytest
+import slapdtest
+
+from ldap_sync.config import SourceConfig
+
+SIZE_LIMIT = 10
+SUFFIX = "dc=council,dc=test"
+STAFF = f"ou=staff,{SUFFIX}"
+GROUPS = f"ou=groups,{SUFFIX}"
+SYNC_DN = f"cn=intranet-sync,{SUFFIX}"
+SYNC_PW = "sync-password"
+HR_GROUP = f"cn=hr,{GROUPS}"
+
+
+class CouncilSlapd(slapdtest.SlapdObject):
+    suffix = SUFFIX
+    openldap_schema_files = ("core.ldif", "cosine.ldif", "inetorgperson.ldif")
+    slapd_loglevel = "0"
+    # The root DN is exempt from limits; the sync binds as a service account, which is not.
+    # prtotal stays unlimited so that paged searches (and only those) can read everything.
+    slapd_conf_template = slapdtest.SlapdObject.slapd_conf_template + (
+        f"olcSizeLimit: size.soft={SIZE_LIMIT} size.hard={SIZE_LIMIT} size.prtotal=unlimited\n"
+    )
+
+
+def dn_of(uid: str, ou: str = "") -> str:
+    return f"uid={uid},{f'ou={ou},' if ou else ''}{STAFF}"
+
+
+def person(uid, given, sn, number, *, ou="Team A", title="Officer", manager=None, mail=None, **extra):
+    attrs = {
+        "objectClass": [b"inetOrgPerson"],
+        "uid": [uid.encode()], "cn": [f"{given} {sn}".encode()], "givenName": [given.encode()],
+        "sn": [sn.encode()], "title": [title.encode()], "ou": [ou.encode()],
+        "mail": [(mail or f"{uid}@council.test").encode()],
+        "telephoneNumber": [b"020 7946 0000"], "userPassword": [f"{uid}-password".encode()],
+    }
+    if number:
+        attrs["employeeNumber"] = [number.encode()]
+    if manager:
+        attrs["manager"] = [dn_of(manager).encode()]
+    for key, value in extra.items():
+        attrs[key] = [value if isinstance(value, bytes) else str(value).encode()]
+    return dn_of(uid), attrs
+
+
+def base_directory() -> list[tuple[str, dict]]:
+    """30 people: reports come BEFORE their managers in the stream, as they may in a real directory.
+
+    director (Social Work) <- head <- manager <- 24 social workers; 3 in Highways under hw-lead.
+    """
+    out = []
+    for i in range(24):
+        out.append(person(f"sw{i:02d}", f"Worker{i:02d}", "Smith", f"E1{i:03d}", title="Social Worker",
+                          manager="manager"))
+    out.append(person("manager", "Mary", "Manager", "E0003", title="Team Manager", manager="head"))
+    out.append(person("head", "Harriet", "Head", "E0002", ou="Social Work", title="Head of Service",
+                      manager="director"))
+    out.append(person("director", "Dan", "Director", "E0001", ou="Adults and Health", title="Director"))
+    out.append(person("hw-lead", "Hugh", "Lead", "E2000", ou="Highways", title="Highways Manager"))
+    out.append(person("hw1", "Ivy", "Inspector", "E2001", ou="Highways", manager="hw-lead"))
+    out.append(person("hw2", "Ian", "Inspector", "E2002", ou="Parks and Open Spaces", manager="hw-lead"))
+    return out
+
+
+class Directory:
+    """The test's handle on the running server: change entries the way IT would."""
+
+    def __init__(self, server: CouncilSlapd):
+        self.server = server
+        self.uri = server.ldap_uri
+
+    def admin(self):
+        conn = ldap.initialize(self.uri)
+        conn.simple_bind_s(self.server.root_dn, self.server.root_pw)
+        return conn
+
+    def reset(self, entries=None):
+        conn = self.admin()
+        for base in (STAFF, GROUPS):
+            try:
+                found = conn.search_s(base, ldap.SCOPE_SUBTREE, "(objectClass=*)", ["1.1"])
+            except ldap.NO_SUCH_OBJECT:
+                found = []
+            for dn, _ in sorted(found, key=lambda r: -len(r[0])):
+                conn.delete_s(dn)
+        conn.add_s(STAFF, ldap.modlist.addModlist({"objectClass": [b"organizationalUnit"], "ou": [b"staff"]}))
+        conn.add_s(GROUPS, ldap.modlist.addModlist({"objectClass": [b"organizationalUnit"], "ou": [b"groups"]}))
+        for dn, attrs in entries if entries is not None else base_directory():
+            conn.add_s(dn, ldap.modlist.addModlist(attrs))
+        conn.add_s(HR_GROUP, ldap.modlist.addModlist({
+            "objectClass": [b"groupOfNames"], "cn": [b"hr"], "member": [dn_of("sw00").encode()],
+        }))
+        conn.unbind_s()
+
+    def add(self, dn, attrs):
+        conn = self.admin()
+        conn.add_s(dn, ldap.modlist.addModlist(attrs))
+        conn.unbind_s()
+
+    def modify(self, dn, **changes):
+        conn = self.admin()
+        mods = [(ldap.MOD_REPLACE, k, [v if isinstance(v, bytes) else str(v).encode()] if v is not None else None)
+                for k, v in changes.items()]
+        conn.modify_s(dn, mods)
+        conn.unbind_s()
+
+    def delete(self, dn):
+        conn = self.admin()
+        conn.delete_s(dn)
+        conn.unbind_s()
+
+    def rename(self, dn, new_rdn, new_superior=None):
+        conn = self.admin()
+        conn.rename_s(dn, new_rdn, newsuperior=new_superior)
+        conn.unbind_s()
+
+    def config(self, **overrides) -> SourceConfig:
+        options = {
+            "name": "test-ldap", "kind": "ldap", "profile": "openldap", "uri": self.uri,
+            "bind_dn": SYNC_DN, "bind_password": SYNC_PW, "base_dn": STAFF, "page_size": 7, "timeout": 5,
+            "group_roles": {HR_GROUP: "HR"},
+        }
+        options.update(overrides)
+        return SourceConfig(**options)
+
+
+@pytest.fixture(scope="session")
+def slapd_server(tmp_path_factory):
+    os.environ.setdefault("TMP", str(tmp_path_factory.mktemp("slapd")))
+    server = CouncilSlapd()
+    server.TMPDIR = str(tmp_path_factory.mktemp("slapd-run"))
+    server.testrundir = os.path.join(server.TMPDIR, f"python-ldap-test-{server.port}")
+    server._slapd_conf = os.path.join(server.testrundir, "slapd.d")
+    server._db_directory = os.path.join(server.testrundir, "openldap-data")
+    if server.ldapi_uri:
+        from urllib.parse import quote_plus
+        server.ldapi_uri = "ldapi://" + quote_plus(os.path.join(server.testrundir, "ldapi"))
+        server.default_ldap_uri = server.ldapi_uri
+    server.start()
+    conn = ldap.initialize(server.ldap_uri)
+    conn.simple_bind_s(server.root_dn, server.root_pw)
+    conn.add_s(SUFFIX, ldap.modlist.addModlist({"objectClass": [b"dcObject", b"organization"],
+                                                "dc": [b"council"], "o": [b"Demo Council"]}))
+    conn.add_s(SYNC_DN, ldap.modlist.addModlist({"objectClass": [b"person"], "cn": [b"intranet-sync"],
+                                                 "sn": [b"sync"], "userPassword": [SYNC_PW.encode()]}))
+    conn.unbind_s()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def directory(slapd_server):
+    d = Directory(slapd_server)
+    d.reset()
+    return d
