@@ -1,1 +1,362 @@
-from django.db import models  # noqa: F401
+"""HR and payroll self-service: configurable request types, requests and their approvals, leave
+entitlements, delegations, pay periods, payslips and bank details (encrypted at rest).
+
+Models hold data and invariants only; the workflow lives in `workflow.py` and every write goes
+through `services.py`.
+"""
+
+from decimal import ROUND_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from people.models import AuditEntry, Employee
+
+
+class Channel(models.TextChoices):
+    """How a request reached us: the adoption metrics count these."""
+
+    ONLINE = AuditEntry.Channel.ONLINE.value, "Self-service online"
+    ASSISTED = AuditEntry.Channel.ASSISTED.value, "Assisted (HR or a digital champion)"
+    PAPER = AuditEntry.Channel.PAPER.value, "Paper form keyed in"
+
+
+class RequestType(models.Model):
+    """A kind of request HR can configure without a deploy.
+
+    `fields` is a list of field definitions, each
+        {"name": "reason", "label": "Reason", "type": "text|textarea|date|decimal|integer|choice|email|
+         phone|boolean", "required": true, "choices": ["a", "b"], "help": "..."}
+    and `approval_chain` a list of levels, each
+        {"approver": "line_manager|head_of_service|hr|payroll",
+         "when": {"field": "hours", "over": 10}}   (optional: the level applies only above a threshold)
+    An empty chain means the request goes straight to the processing team on submission.
+    """
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", "General form"
+        ANNUAL_LEAVE = "annual_leave", "Annual leave"
+        BANK_DETAILS = "bank_details", "Bank details change"
+
+    class Team(models.TextChoices):
+        HR = "hr", "HR"
+        PAYROLL = "payroll", "Payroll"
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERAL)
+    fields = models.JSONField(default=list, blank=True)
+    approval_chain = models.JSONField(default=list, blank=True)
+    processing_team = models.CharField(max_length=8, choices=Team.choices, default=Team.HR)
+    affects_payroll = models.BooleanField(default=False)
+    attachments_allowed = models.BooleanField(default=True)
+    attachment_required = models.BooleanField(default=False, help_text="E.g. receipts, evidence of a name change.")
+    attachment_hint = models.CharField(max_length=200, blank=True, help_text="What to attach, e.g. your receipts.")
+    decision_deadline_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Statutory decision deadline in calendar days (flexible working: 2 months)."
+    )
+    reminder_working_days = models.PositiveIntegerField(null=True, blank=True, help_text="Blank: the default.")
+    is_active = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Request(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for approval"
+        RETURNED = "returned", "Returned for changes"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        PROCESSED = "processed", "Processed"
+
+    type = models.ForeignKey(RequestType, on_delete=models.PROTECT, related_name="requests")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="self_service_requests")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    data = models.JSONField(default=dict, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    # Annual leave is queried (overlaps, balances), so its dates are columns rather than JSON.
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    start_half_day = models.BooleanField(default=False, help_text="First day: afternoon only.")
+    end_half_day = models.BooleanField(default=False, help_text="Last day: morning only.")
+    days = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Whose decision the request is waiting for: a person (line manager, head of service; acting
+    # managers act for them through Delegation) or a role queue.
+    approval_level = models.PositiveSmallIntegerField(default=0)
+    current_approver = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests_to_approve"
+    )
+    current_approver_role = models.CharField(max_length=16, blank=True)
+    awaiting_since = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    decision_due = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pay_period = models.ForeignKey(
+        "PayPeriod", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    exported_in = models.ForeignKey(
+        "PayrollExport", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (very dissatisfied) to 5.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["employee", "status"]),
+            models.Index(fields=["current_approver", "status"]),
+            models.Index(fields=["status", "type"]),
+            models.Index(fields=["channel", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")), name="request_dates_in_order"
+            ),
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                                   name="request_rating_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.type.name} #{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"SS-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.SUBMITTED, self.Status.RETURNED}
+
+
+class Approval(models.Model):
+    """One decision at one level of a request's approval chain."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        RETURNED = "returned", "Returned for changes"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="approvals")
+    level = models.PositiveSmallIntegerField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acting_for = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} at level {self.level}"
+
+
+class Comment(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    status_at_time = models.CharField(max_length=16, choices=Request.Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Comment on request {self.request_id}"
+
+
+def attachment_path(instance, filename):
+    return f"self-service/{instance.request_id}/{filename}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Delegation(models.Model):
+    """An acting manager approves for `manager` between the dates (inclusive)."""
+
+    manager = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="delegations_given")
+    delegate = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="delegations_received")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+        indexes = [models.Index(fields=["delegate", "starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(manager=F("delegate")), name="delegation_not_to_self"),
+            models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="delegation_dates_in_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate} acting for {self.manager} {self.starts_on}–{self.ends_on}"
+
+
+class LeaveEntitlement(models.Model):
+    """Annual leave for one leave year (the calendar year). Full-time days are pro-rated by FTE and
+    rounded up to the nearest half day, as most council leave policies do."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="leave_entitlements")
+    year = models.PositiveIntegerField()
+    full_time_days = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("27"))
+    fte = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("1"),
+                              help_text="1 for full time, 0.6 for three days a week.")
+    carried_over = models.DecimalField(max_digits=4, decimal_places=1, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "year"], name="one_entitlement_per_year"),
+            models.CheckConstraint(condition=Q(fte__gt=0, fte__lte=1), name="entitlement_fte_range"),
+        ]
+
+    @property
+    def total_days(self) -> Decimal:
+        pro_rata = self.full_time_days * self.fte
+        half_days = (pro_rata * 2).quantize(Decimal("1"), rounding=ROUND_UP)
+        return half_days / 2 + self.carried_over
+
+    def __str__(self):
+        return f"{self.employee} {self.year}"
+
+
+class PayPeriod(models.Model):
+    """A monthly payroll period. Changes approved on or before `cutoff_on` go into this period's
+    export; later ones go to the next period."""
+
+    code = models.CharField(max_length=16, unique=True, help_text="E.g. 2026-11.")
+    name = models.CharField(max_length=64)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    cutoff_on = models.DateField()
+    pay_date = models.DateField()
+
+    class Meta:
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        return self.name
+
+
+class PayrollImport(models.Model):
+    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="imports")
+    filename = models.CharField(max_length=200)
+    row_count = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.period} import ({self.row_count} payslips)"
+
+
+class Payslip(models.Model):
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="payslips")
+    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="payslips")
+    payroll_import = models.ForeignKey(PayrollImport, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="payslips")
+    tax_code = models.CharField(max_length=16)
+    gross_pay = models.DecimalField(max_digits=10, decimal_places=2)
+    income_tax = models.DecimalField(max_digits=10, decimal_places=2)
+    national_insurance = models.DecimalField(max_digits=10, decimal_places=2)
+    pension = models.DecimalField(max_digits=10, decimal_places=2)
+    other_deductions = models.DecimalField(max_digits=10, decimal_places=2)
+    net_pay = models.DecimalField(max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period__starts_on"]
+        constraints = [models.UniqueConstraint(fields=["employee", "period"], name="one_payslip_per_period")]
+
+    def __str__(self):
+        return f"Payslip {self.period} – {self.employee}"
+
+    @property
+    def total_deductions(self):
+        return self.income_tax + self.national_insurance + self.pension + self.other_deductions
+
+
+class PayrollExport(models.Model):
+    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="exports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField(default=0)
+    # The CSV as sent (it carries bank details), encrypted like them so it can be downloaded again.
+    content_encrypted = models.BinaryField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Payroll export {self.period} ({self.row_count} changes)"
+
+
+class BankDetailsChange(models.Model):
+    """The new bank details of a bank details change request. Sort code and account number are
+    Fernet-encrypted; only the last four digits are kept in clear for masked display."""
+
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="bank_details")
+    account_name = models.CharField(max_length=100)
+    sort_code_encrypted = models.BinaryField()
+    account_number_encrypted = models.BinaryField()
+    account_last4 = models.CharField(max_length=4)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def masked_account(self) -> str:
+        return f"••••{self.account_last4}"
+
+    def __str__(self):
+        return f"Bank details {self.masked_account}"
+
+
+class BankAccount(models.Model):
+    """The bank account payroll pays an employee into (set when a verified change is exported)."""
+
+    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="bank_account")
+    account_name = models.CharField(max_length=100)
+    sort_code_encrypted = models.BinaryField()
+    account_number_encrypted = models.BinaryField()
+    account_last4 = models.CharField(max_length=4)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def masked_account(self) -> str:
+        return f"••••{self.account_last4}"
+
+    def __str__(self):
+        return f"Bank account {self.masked_account}"

@@ -1,2 +1,29 @@
+from django.urls import path
+
+from . import views
+
 app_name = "self_service"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_requests, name="my_requests"),
+    path("new/", views.choose_type, name="choose_type"),
+    path("new/bank-details/", views.bank_details_new, name="bank_details_new"),
+    path("new/<slug:code>/", views.new_request, name="new_request"),
+    path("requests/<int:pk>/", views.detail, name="detail"),
+    path("requests/<int:pk>/edit/", views.edit, name="edit"),
+    path("requests/<int:pk>/action/<slug:action>/", views.transition, name="transition"),
+    path("requests/<int:pk>/comment/", views.comment, name="comment"),
+    path("requests/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("requests/<int:pk>/rate/", views.rate, name="rate"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("processing/", views.processing, name="processing"),
+    path("acting-manager/", views.delegations, name="delegations"),
+    path("acting-manager/<int:pk>/end/", views.delegation_end, name="delegation_end"),
+    path("payslips/", views.payslips, name="payslips"),
+    path("payslips/<int:pk>/pdf/", views.payslip_download, name="payslip_pdf"),
+    path("payroll/import/", views.payroll_import, name="payroll_import"),
+    path("payroll/export/", views.payroll_export, name="payroll_export"),
+    path("payroll/exports/<int:pk>/", views.payroll_export_download, name="payroll_export_download"),
+    path("history/", views.my_history, name="my_history"),
+    path("audit/", views.audit, name="audit"),
+]

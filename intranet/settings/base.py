@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ldap_sync",
     "self_service",
     "skills_matrix",
+    "skills_matrix.recruitment",
     "training",
     "news",
     "intranet.reporting",
@@ -198,6 +199,8 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.Ema
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="intranet@council.example")
+# UK GDPR: job applicants' personal data (recruitment tests) is removed this many days after the invitation.
+RECRUITMENT_RETENTION_DAYS = env.int("RECRUITMENT_RETENTION_DAYS", default=180)
 
 # Encryption key for sensitive fields at rest (bank details). Fernet key, urlsafe base64, 32 bytes.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
@@ -242,6 +245,17 @@ CELERY_BEAT_SCHEDULE["ldap-sync-hourly-incremental"] = {
     "task": "ldap_sync.tasks.directory_sync_task", "schedule": 60 * 60, "kwargs": {"full": False},
 }
 
+# Training (training): reminders, overdue escalation and automatic assignment from skills gaps.
+TRAINING_XAPI_REALM = env("TRAINING_XAPI_REALM", default="xAPI statements")
+CELERY_BEAT_SCHEDULE["training-session-reminders"] = {
+    "task": "training.tasks.session_reminders", "schedule": 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["training-assignment-reminders-and-escalations"] = {
+    "task": "training.tasks.assignment_reminders_and_escalations", "schedule": 60 * 60 * 24,
+}
+CELERY_BEAT_SCHEDULE["training-auto-assignment"] = {
+    "task": "training.tasks.auto_assignment", "schedule": 60 * 60 * 24,
+}
 
 PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PROFILE_PHOTO_SIZE = 400  # px, longest side after resizing

@@ -1,0 +1,100 @@
+"""Demo data: pay periods with payslips, leave entitlements and a realistic mix of requests across
+types, statuses and channels. Deterministic (uses the rng given) and bulk, so it stays fast."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from people.models import Employee
+
+from .models import Channel, LeaveEntitlement, PayPeriod, Payslip, Request, RequestType
+from .workdays import working_days_in
+
+S = Request.Status
+
+
+def _periods(today: dt.date) -> list[PayPeriod]:
+    periods = []
+    for back in (2, 1, 0):
+        month = (today.month - back - 1) % 12 + 1
+        year = today.year + ((today.month - back - 1) // 12)
+        start = dt.date(year, month, 1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        p, _ = PayPeriod.objects.get_or_create(code=f"{year}-{month:02d}", defaults={
+            "name": start.strftime("%B %Y"), "starts_on": start, "ends_on": end,
+            "cutoff_on": end - dt.timedelta(days=10), "pay_date": end - dt.timedelta(days=3)})
+        periods.append(p)
+    return periods
+
+
+def seed(*, rng, staff_count: int, stdout) -> None:
+    today = timezone.localdate()
+    now = timezone.now()
+    periods = _periods(today)
+    staff = list(Employee.objects.filter(is_active=True).select_related("user", "line_manager").order_by("id"))
+    if not staff:
+        return
+    # Payslips for the two closed periods.
+    payslips = []
+    for emp in staff:
+        if not emp.employee_number:
+            continue
+        gross = Decimal(rng.randrange(1_700_00, 5_200_00)) / 100
+        for p in periods[:2]:
+            tax = (gross * Decimal("0.2") - Decimal("209.50")).quantize(Decimal("0.01")).max(Decimal("0"))
+            ni = (gross * Decimal("0.08") - Decimal("83.80")).quantize(Decimal("0.01")).max(Decimal("0"))
+            pension = (gross * Decimal("0.065")).quantize(Decimal("0.01"))
+            other = Decimal(rng.choice([0, 0, 0, 12, 25])).quantize(Decimal("0.01"))
+            payslips.append(Payslip(employee=emp, period=p, tax_code="1257L", gross_pay=gross, income_tax=tax,
+                                    national_insurance=ni, pension=pension, other_deductions=other,
+                                    net_pay=gross - tax - ni - pension - other))
+    Payslip.objects.bulk_create(payslips, batch_size=2000, ignore_conflicts=True)
+    LeaveEntitlement.objects.bulk_create([
+        LeaveEntitlement(employee=e, year=today.year, full_time_days=Decimal(rng.choice([27, 27, 29, 32])),
+                         fte=Decimal(rng.choice(["1", "1", "1", "0.8", "0.6"])))
+        for e in staff], ignore_conflicts=True, batch_size=2000)
+
+    types = {t.code: t for t in RequestType.objects.all()}
+    simple = [c for c in ("overtime", "mileage-expenses", "home-address", "emergency-contacts", "flexible-working",
+                          "digital-request", "working-hours") if c in types]
+    channels = [Channel.ONLINE] * 7 + [Channel.ASSISTED] * 2 + [Channel.PAPER]
+    statuses = [S.SUBMITTED] * 3 + [S.APPROVED] * 2 + [S.PROCESSED] * 4 + [S.REJECTED, S.RETURNED, S.WITHDRAWN, S.DRAFT]
+    requests = []
+    with_manager = [e for e in staff if e.line_manager_id and e.user_id]
+    for emp in rng.sample(with_manager, min(len(with_manager), max(10, len(with_manager) // 2))):
+        for _ in range(rng.randint(1, 3)):
+            status = rng.choice(statuses)
+            submitted = now - dt.timedelta(days=rng.randint(1, 80))
+            req = Request(employee=emp, submitted_by=emp.user, channel=rng.choice(channels), status=status,
+                          submitted_at=None if status == S.DRAFT else submitted)
+            if rng.random() < 0.4:
+                start = today + dt.timedelta(days=rng.randint(-60, 90))
+                days = working_days_in(start, start + dt.timedelta(days=rng.randint(0, 6)))
+                if not days:
+                    continue
+                req.type = types["annual-leave"]
+                req.start_date, req.end_date, req.days = days[0], days[-1], Decimal(len(days))
+                req.data = {"start_date": days[0].isoformat(), "end_date": days[-1].isoformat(),
+                            "start_half_day": False, "end_half_day": False, "note": ""}
+                req.summary = f"{days[0]} to {days[-1]}"
+            else:
+                code = rng.choice(simple)
+                req.type = types[code]
+                req.data = {"date": (today - dt.timedelta(days=rng.randint(1, 40))).isoformat(),
+                            "reason": "Demo request", "hours": str(rng.randint(1, 14))} if code == "overtime" else {
+                    "description": "Demo request"}
+                req.summary = f"{types[code].name} (demo)"
+                if code == "overtime":
+                    req.amount = Decimal(req.data["hours"])
+            if status == S.SUBMITTED:
+                req.approval_level, req.current_approver_id = 1, emp.line_manager_id
+                req.awaiting_since = submitted
+            if status in (S.APPROVED, S.PROCESSED, S.REJECTED):
+                req.decided_at = submitted + dt.timedelta(days=rng.randint(0, 5))
+            if status == S.PROCESSED:
+                req.processed_at = req.decided_at + dt.timedelta(days=1)
+                req.rating = rng.choice([None, 3, 4, 4, 5, 5])
+            requests.append(req)
+    Request.objects.bulk_create(requests, batch_size=2000)
+    stdout.write(f"  self-service: {len(periods)} pay periods, {len(payslips)} payslips, {len(requests)} requests\n")

@@ -1,0 +1,175 @@
+"""Forms. A request type's fields are built at run time from its JSON definition, so HR can add or
+change fields without a deploy; the same form validates page posts and API bodies."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+
+from people.models import Employee
+
+from .models import Channel, Delegation, PayPeriod, RequestType
+
+FIELD_TYPES = {"text", "textarea", "date", "decimal", "integer", "choice", "email", "phone", "boolean"}
+
+
+def _form_field(spec: dict) -> forms.Field:
+    kind = spec.get("type", "text")
+    common = {"label": spec.get("label", spec["name"]), "required": spec.get("required", True),
+              "help_text": spec.get("help", "")}
+    if kind == "textarea":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, **common)
+    if kind == "date":
+        common["help_text"] = common["help_text"] or "For example, 27 3 2026. Use the format YYYY-MM-DD."
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "decimal":
+        return forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **common)
+    if kind == "integer":
+        return forms.IntegerField(min_value=0, **common)
+    if kind == "choice":
+        choices = [(c, c) for c in spec.get("choices", [])]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == "email":
+        return forms.EmailField(**common)
+    if kind == "boolean":
+        common["required"] = False
+        return forms.BooleanField(**common)
+    if kind == "phone":
+        return forms.RegexField(r"^\+?[0-9 ()-]{6,20}$", max_length=20, error_messages={
+            "invalid": "Enter a phone number using digits, spaces and an optional leading +."}, **common)
+    return forms.CharField(max_length=300, **common)
+
+
+class RequestDataForm(forms.Form):
+    """The fields of one request type."""
+
+    def __init__(self, request_type: RequestType, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_type = request_type
+        for spec in request_type.fields:
+            self.fields[spec["name"]] = _form_field(spec)
+
+    def json_data(self) -> dict:
+        """cleaned_data as JSON-safe values (dates ISO, decimals as strings)."""
+        out = {}
+        for key, value in self.cleaned_data.items():
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value)
+            out[key] = value
+        return out
+
+
+class OnBehalfForm(forms.Form):
+    """Assisted digital: who the request is for and how it reached us."""
+
+    employee = forms.ModelChoiceField(
+        label="Employee this request is for", queryset=Employee.objects.none(),
+        help_text="Leave empty to make a request for yourself.", required=False,
+    )
+    channel = forms.ChoiceField(
+        label="How did this request reach you?", widget=forms.RadioSelect,
+        choices=[(Channel.ASSISTED, "I am helping them make it (assisted)"),
+                 (Channel.PAPER, "They gave me a paper form (keyed in)")],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = Employee.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("employee") and not data.get("channel"):
+            self.add_error("channel", "Select how the request reached you.")
+        return data
+
+
+class ChooseTypeForm(forms.Form):
+    type = forms.ChoiceField(label="What do you want to ask for?", widget=forms.RadioSelect)
+
+    def __init__(self, types, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [(t.code, t.name) for t in types]
+        self.fields["type"].error_messages["required"] = "Select what you want to ask for."
+
+
+class BankDetailsForm(forms.Form):
+    account_name = forms.CharField(label="Name on the account", max_length=100)
+    sort_code = forms.CharField(label="Sort code", max_length=20, help_text="Must be 6 digits long, for example 309430.")
+    account_number = forms.CharField(label="Account number", max_length=20,
+                                     help_text="Must be 8 digits long, for example 00733445.")
+    password = forms.CharField(label="Your intranet password", widget=forms.PasswordInput(render_value=False),
+                               help_text="To protect your pay, enter your password again.")
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=4000, help_text="Required when you reject or return a request.")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text=f"PDF, JPG, PNG, Word or Excel, up to {settings.SELF_SERVICE_ATTACHMENT_MAX_MB} MB.",
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Overall, how satisfied were you with this service?", coerce=int, widget=forms.RadioSelect,
+        choices=[(5, "Very satisfied"), (4, "Satisfied"), (3, "Neither satisfied nor dissatisfied"),
+                 (2, "Dissatisfied"), (1, "Very dissatisfied")],
+    )
+
+
+class DelegationForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["delegate", "starts_on", "ends_on"]
+        labels = {"delegate": "Acting manager", "starts_on": "From", "ends_on": "Until (inclusive)"}
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}), "ends_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = Employee.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class QueueFilterForm(forms.Form):
+    type = forms.ChoiceField(label="Request type", required=False)
+    q = forms.CharField(label="Employee name", required=False, max_length=100)
+    overdue = forms.BooleanField(label="Only escalated or past their decision deadline", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "Any type"), *RequestType.objects.values_list("code", "name")]
+
+
+class PayrollImportForm(forms.Form):
+    period = forms.ModelChoiceField(label="Pay period", queryset=PayPeriod.objects.all(), empty_label=None)
+    file = forms.FileField(label="Payslip CSV file", help_text="UTF-8 CSV in the format described below.")
+
+
+class PayrollExportForm(forms.Form):
+    period = forms.ModelChoiceField(label="Pay period", queryset=PayPeriod.objects.all(), empty_label=None)
+
+
+class AuditSearchForm(forms.Form):
+    q = forms.CharField(label="Employee name or number", required=False, max_length=100)
+    action = forms.CharField(label="Action starts with", required=False, max_length=64,
+                             help_text="For example, request. or bank_details.")
+    channel = forms.ChoiceField(label="Channel", required=False)
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from people.models import AuditEntry
+
+        self.fields["channel"].choices = [("", "Any channel"), *AuditEntry.Channel.choices]

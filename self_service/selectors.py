@@ -1,0 +1,230 @@
+"""Reads for self-service, already scoped to the user asking."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from people import roles
+from people.models import AuditEntry, Employee
+from people.selectors import employee_for, reports_of
+
+from .models import LeaveEntitlement, PayPeriod, Payslip, Request, RequestType
+from .permissions import acting_for_ids, teams_of
+
+S = Request.Status
+LIST_RELATED = ("type", "employee", "employee__org_unit", "current_approver")
+
+
+def request_types_available() -> QuerySet[RequestType]:
+    return RequestType.objects.filter(is_active=True)
+
+
+def my_requests(user) -> QuerySet[Request]:
+    me = employee_for(user)
+    if me is None:
+        return Request.objects.none()
+    return Request.objects.filter(employee=me).select_related(*LIST_RELATED)
+
+
+def requests_visible_to(user) -> QuerySet[Request]:
+    """Every request the user may open: their own (and those they keyed in), their reports'
+    (direct, indirect, and those of a manager they are acting for), what waits for their decision
+    and what their processing team handles. Drafts stay private to their authors."""
+    me = employee_for(user)
+    own = Q(submitted_by=user)
+    if me is not None:
+        own |= Q(employee=me)
+    others = Q(type__processing_team__in=teams_of(user))
+    user_roles = [r for r in (roles.HR, roles.PAYROLL) if roles.has_role(user, r)]
+    if user_roles:
+        others |= Q(current_approver_role__in=user_roles)
+    if me is not None:
+        acting = acting_for_ids(me)
+        others |= Q(current_approver_id__in=[me.pk, *acting])
+        line = Q(employee__in=reports_of(me, include_inactive=True))
+        for manager_id in acting:
+            line |= Q(employee__in=reports_of(Employee(pk=manager_id), include_inactive=True))
+        # Bank details are for payroll only, not line managers.
+        others |= line & ~Q(type__kind=RequestType.Kind.BANK_DETAILS)
+    return Request.objects.filter(own | (others & ~Q(status=S.DRAFT))).select_related(*LIST_RELATED)
+
+
+def approval_queue(user, *, type_code: str = "", employee_query: str = "", overdue_only: bool = False):
+    """Requests waiting for this user's decision: as line manager or head of service, as acting
+    manager, or as a member of a role queue. Never their own."""
+    me = employee_for(user)
+    waiting_for = Q(pk__in=[])
+    if me is not None:
+        waiting_for |= Q(current_approver_id__in=[me.pk, *acting_for_ids(me)])
+    user_roles = [r for r in (roles.HR, roles.PAYROLL) if roles.has_role(user, r)]
+    if user_roles:
+        waiting_for |= Q(current_approver_id__isnull=True, current_approver_role__in=user_roles)
+    qs = Request.objects.filter(waiting_for, status=S.SUBMITTED)
+    if me is not None:
+        qs = qs.exclude(employee=me)
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    for word in employee_query.lower().split()[:4]:
+        qs = qs.filter(employee__search_text__contains=word)
+    if overdue_only:
+        qs = qs.filter(Q(escalated_at__isnull=False) | Q(decision_due__lte=timezone.localdate()))
+    return qs.select_related(*LIST_RELATED).order_by("awaiting_since", "id")
+
+
+def processing_queue(user, *, type_code: str = "") -> QuerySet[Request]:
+    """Approved requests for the user's processing team(s), oldest decision first."""
+    me = employee_for(user)
+    qs = Request.objects.filter(status=S.APPROVED, type__processing_team__in=teams_of(user))
+    if me is not None:
+        qs = qs.exclude(employee=me)
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    return qs.select_related(*LIST_RELATED, "bank_details", "pay_period").order_by("decided_at", "id")
+
+
+def approval_count(user) -> int:
+    return approval_queue(user).count()
+
+
+# --- annual leave -------------------------------------------------------------------------------
+
+LEAVE_TAKEN = (S.APPROVED, S.PROCESSED)
+LEAVE_PENDING = (S.SUBMITTED, S.RETURNED)
+
+
+def entitlement_for(employee: Employee, year: int) -> LeaveEntitlement:
+    """The stored entitlement, or the council default (unsaved) when HR has not set one."""
+    found = LeaveEntitlement.objects.filter(employee=employee, year=year).first()
+    return found or LeaveEntitlement(
+        employee=employee, year=year, full_time_days=Decimal(str(settings.SELF_SERVICE_DEFAULT_LEAVE_DAYS))
+    )
+
+
+def leave_balance(employee: Employee, year: int, *, exclude_request_id: int | None = None) -> dict:
+    """Entitlement, days taken (approved), days booked (waiting for a decision) and what remains."""
+    ent = entitlement_for(employee, year)
+    qs = Request.objects.filter(employee=employee, type__kind=RequestType.Kind.ANNUAL_LEAVE, start_date__year=year)
+    if exclude_request_id:
+        qs = qs.exclude(pk=exclude_request_id)
+    sums = qs.aggregate(
+        taken=Sum("days", filter=Q(status__in=LEAVE_TAKEN), default=Decimal("0")),
+        pending=Sum("days", filter=Q(status__in=LEAVE_PENDING), default=Decimal("0")),
+    )
+    total = ent.total_days
+    return {
+        "year": year, "entitlement": total, "taken": sums["taken"], "pending": sums["pending"],
+        "remaining": total - sums["taken"] - sums["pending"], "fte": ent.fte,
+    }
+
+
+def overlapping_leave(employee: Employee, start: dt.date, end: dt.date, *, exclude_request_id=None):
+    qs = Request.objects.filter(
+        employee=employee, type__kind=RequestType.Kind.ANNUAL_LEAVE,
+        status__in=(*LEAVE_TAKEN, *LEAVE_PENDING), start_date__lte=end, end_date__gte=start,
+    )
+    if exclude_request_id:
+        qs = qs.exclude(pk=exclude_request_id)
+    return qs
+
+
+# --- payroll ------------------------------------------------------------------------------------
+
+def my_payslips(user) -> QuerySet[Payslip]:
+    me = employee_for(user)
+    if me is None:
+        return Payslip.objects.none()
+    return Payslip.objects.filter(employee=me).select_related("period")
+
+
+def period_for_approval(day: dt.date) -> PayPeriod | None:
+    """The first period whose cut-off is on or after the day a change was approved."""
+    return PayPeriod.objects.filter(cutoff_on__gte=day).order_by("cutoff_on").first()
+
+
+def export_candidates(period: PayPeriod) -> QuerySet[Request]:
+    """Approved payroll-affecting changes approved on or before the period's cut-off and not yet
+    exported. Later approvals wait for the next period."""
+    cutoff_end = timezone.make_aware(dt.datetime.combine(period.cutoff_on + dt.timedelta(days=1), dt.time.min))
+    return (
+        Request.objects.filter(status=S.APPROVED, type__affects_payroll=True, exported_in__isnull=True,
+                               decided_at__lt=cutoff_end)
+        .select_related("type", "employee", "bank_details")
+        .order_by("employee__employee_number", "decided_at", "id")
+    )
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+def my_history(user) -> QuerySet[AuditEntry]:
+    me = employee_for(user)
+    if me is None:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(subject=me).select_related("actor", "subject")
+
+
+def audit_search(*, query: str = "", action: str = "", channel: str = "", start=None, end=None):
+    """HR's audit search over every entry: by the person concerned, action, channel and dates."""
+    qs = AuditEntry.objects.select_related("actor", "subject")
+    for word in query.lower().split()[:4]:
+        qs = qs.filter(Q(subject__search_text__contains=word) | Q(subject__employee_number__iexact=word)
+                       | Q(target_repr__icontains=word))
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if start:
+        qs = qs.filter(created_at__date__gte=start)
+    if end:
+        qs = qs.filter(created_at__date__lte=end)
+    return qs
+
+
+# --- reporting (read by intranet.reporting) -------------------------------------------------------
+
+def _in_units(qs, units):
+    if units is None:
+        return qs
+    from people.selectors import units_within
+
+    return qs.filter(employee__org_unit__in=units_within(units))
+
+
+def requests_by_channel(units=None, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, int]:
+    """Submitted requests (drafts excluded) by channel, for requests first submitted in [start, end].
+    `units`: org units whose subtrees count, or None for the whole council."""
+    qs = _in_units(Request.objects.exclude(status=S.DRAFT).exclude(submitted_at__isnull=True), units)
+    if start:
+        qs = qs.filter(submitted_at__date__gte=start)
+    if end:
+        qs = qs.filter(submitted_at__date__lte=end)
+    counts = dict(qs.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
+    return {c: counts.get(c, 0) for c in ("online", "assisted", "paper")}
+
+
+def request_kpis(units=None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+    """Submitted, completed (processed) and decided counts, completion rate, online share and the
+    mean satisfaction rating (1-5) given on closed requests."""
+    qs = _in_units(Request.objects.exclude(status=S.DRAFT).exclude(submitted_at__isnull=True), units)
+    if start:
+        qs = qs.filter(submitted_at__date__gte=start)
+    if end:
+        qs = qs.filter(submitted_at__date__lte=end)
+    agg = qs.aggregate(
+        submitted=Count("id"),
+        processed=Count("id", filter=Q(status=S.PROCESSED)),
+        rejected=Count("id", filter=Q(status=S.REJECTED)),
+        withdrawn=Count("id", filter=Q(status=S.WITHDRAWN)),
+        online=Count("id", filter=Q(channel="online")),
+        rating=Avg("rating"),
+        rated=Count("rating"),
+    )
+    n = agg["submitted"] or 0
+    return {
+        **agg,
+        "completion_rate": round(agg["processed"] / n, 3) if n else None,
+        "online_share": round(agg["online"] / n, 3) if n else None,
+        "satisfaction": round(agg["rating"], 2) if agg["rating"] is not None else None,
+    }

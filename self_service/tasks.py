@@ -1,0 +1,13 @@
+"""Celery tasks: thin wrappers that call services (tested directly)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="self_service.tasks.approval_reminders_and_escalations")
+def approval_reminders_and_escalations() -> dict:
+    """Daily: escalate requests waiting too long, then remind approvers of the rest."""
+    escalated = services.approval_escalations_run()
+    reminded = services.approval_reminders_send()
+    return {"escalated": escalated, "reminded": reminded}

@@ -1,0 +1,422 @@
+"""Pages. Views read through selectors (scoped to the user, so another person's id is a 404) and
+write through services; domain errors become a clear message on the page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from intranet.errors import DomainError
+from people.models import AuditEntry
+from people.selectors import employee_for
+
+from . import payslip_pdf, permissions, selectors, services, workflow
+from .forms import (
+    AttachmentForm,
+    AuditSearchForm,
+    BankDetailsForm,
+    ChooseTypeForm,
+    CommentForm,
+    DecisionForm,
+    DelegationForm,
+    OnBehalfForm,
+    PayrollExportForm,
+    PayrollImportForm,
+    QueueFilterForm,
+    RatingForm,
+    RequestDataForm,
+)
+from .models import Attachment, BankAccount, Channel, Delegation, PayrollExport, Request, RequestType
+
+PAGE_SIZE = 25
+S = Request.Status
+
+
+def _me(request):
+    me = employee_for(request.user)
+    if me is None:
+        raise PermissionDenied("Your account is not linked to an employee record. Contact HR.")
+    return me
+
+
+def _page(request, qs):
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _visible(request, pk) -> Request:
+    return get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+
+
+# --- employee pages --------------------------------------------------------------------------------
+
+def my_requests(request):
+    me = _me(request)
+    page, params = _page(request, selectors.my_requests(request.user))
+    year = timezone.localdate().year
+    return render(request, "self_service/my_requests.html", {
+        "page": page, "params": params, "balance": selectors.leave_balance(me, year),
+        "can_on_behalf": permissions.can_submit_on_behalf(request.user),
+        "is_approver": selectors.approval_count(request.user) > 0,
+        "teams": permissions.teams_of(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def choose_type(request):
+    types = list(selectors.request_types_available())
+    form = ChooseTypeForm(types, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["type"]
+        if code == "bank-details":
+            return redirect("self_service:bank_details_new")
+        return redirect("self_service:new_request", code=code)
+    return render(request, "self_service/choose_type.html", {"form": form, "types": types})
+
+
+@require_http_methods(["GET", "POST"])
+def new_request(request, code):
+    rtype = get_object_or_404(RequestType, code=code, is_active=True)
+    if rtype.kind == RequestType.Kind.BANK_DETAILS:
+        return redirect("self_service:bank_details_new")
+    me = _me(request)
+    on_behalf = permissions.can_submit_on_behalf(request.user)
+    form = RequestDataForm(rtype, request.POST or None)
+    behalf_form = OnBehalfForm(request.POST or None, prefix="behalf") if on_behalf else None
+    if request.method == "POST":
+        valid = form.is_valid() & (behalf_form.is_valid() if behalf_form else True)
+        if valid:
+            employee, channel = me, Channel.ONLINE
+            if behalf_form and behalf_form.cleaned_data.get("employee") and behalf_form.cleaned_data["employee"] != me:
+                employee, channel = behalf_form.cleaned_data["employee"], behalf_form.cleaned_data["channel"]
+            try:
+                req = services.request_create(actor=request.user, request_type=rtype, employee=employee,
+                                              data=form.json_data(), channel=channel,
+                                              submit="submit" in request.POST and not rtype.attachment_required)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if req.status == S.SUBMITTED:
+                    messages.success(request, f"Request {req.reference} sent. We have told whoever decides it.")
+                else:
+                    messages.success(request, f"Draft {req.reference} saved. Add any files, then submit it.")
+                return redirect("self_service:detail", pk=req.pk)
+    return render(request, "self_service/request_form.html",
+                  {"form": form, "behalf_form": behalf_form, "rtype": rtype, "editing": None,
+                   "balance": selectors.leave_balance(me, timezone.localdate().year)
+                   if rtype.kind == RequestType.Kind.ANNUAL_LEAVE else None})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    req = _visible(request, pk)
+    if not permissions.can_edit(request.user, req) or req.type.kind == RequestType.Kind.BANK_DETAILS:
+        raise PermissionDenied("You can change a request only while it is a draft or returned to you.")
+    form = RequestDataForm(req.type, request.POST or None, initial=req.data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(actor=request.user, request=req, data=form.json_data())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect("self_service:detail", pk=req.pk)
+    return render(request, "self_service/request_form.html",
+                  {"form": form, "behalf_form": None, "rtype": req.type, "editing": req, "balance": None})
+
+
+@require_http_methods(["GET", "POST"])
+def bank_details_new(request):
+    me = _me(request)
+    form = BankDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.bank_details_request_submit(actor=request.user, employee=me, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Request {req.reference} sent to Payroll. We have emailed {me.email or 'you'} "
+                                      "to confirm a change was asked for.")
+            return redirect("self_service:detail", pk=req.pk)
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["password"] = ""  # never echo a password back
+    current = BankAccount.objects.filter(employee=me).first()
+    return render(request, "self_service/bank_details_form.html", {"form": form, "current": current})
+
+
+def detail(request, pk):
+    req = get_object_or_404(
+        selectors.requests_visible_to(request.user).select_related("submitted_by", "processed_by", "pay_period"),
+        pk=pk,
+    )
+    user = request.user
+    timeline = AuditEntry.objects.filter(
+        content_type__app_label="self_service", content_type__model="request", object_id=str(req.pk)
+    ).select_related("actor").order_by("created_at", "id")
+    bank = getattr(req, "bank_details", None) if req.type.kind == RequestType.Kind.BANK_DETAILS else None
+    actions = {
+        "submit": permissions.can_edit(user, req) and workflow.can(req, "submit"),
+        "withdraw": permissions.can_withdraw(user, req) and workflow.can(req, "withdraw"),
+        "decide": permissions.can_approve(user, req),
+        "process": permissions.can_process(user, req) and not req.type.affects_payroll,
+        "verify": bank is not None and permissions.can_verify_bank_details(user, req),
+        "edit": permissions.can_edit(user, req) and req.type.kind != RequestType.Kind.BANK_DETAILS,
+        "attach": req.type.attachments_allowed and (permissions.can_edit(user, req) or (
+            req.status == S.SUBMITTED and (permissions.is_own(user, req) or req.submitted_by_id == user.pk))),
+        "rate": permissions.is_own(user, req) and req.status in (S.PROCESSED, S.REJECTED) and req.rating is None,
+    }
+    return render(request, "self_service/detail.html", {
+        "req": req, "timeline": timeline, "comments": req.comments.select_related("author"),
+        "attachments": req.attachments.all(), "approvals": req.approvals.select_related("decided_by", "acting_for"),
+        "actions": actions, "bank": bank, "decision_form": DecisionForm(), "comment_form": CommentForm(),
+        "attachment_form": AttachmentForm(), "rating_form": RatingForm(),
+        "fields": [(f.get("label", f["name"]), req.data.get(f["name"])) for f in req.type.fields]
+        if bank is None else [],
+    })
+
+
+ACTIONS = {
+    "submit": lambda user, req, comment: services.request_submit(actor=user, request=req),
+    "approve": lambda user, req, comment: services.request_approve(actor=user, request=req, comment=comment),
+    "reject": lambda user, req, comment: services.request_reject(actor=user, request=req, comment=comment),
+    "return": lambda user, req, comment: services.request_return(actor=user, request=req, comment=comment),
+    "withdraw": lambda user, req, comment: services.request_withdraw(actor=user, request=req),
+    "process": lambda user, req, comment: services.request_process(actor=user, request=req, comment=comment),
+    "verify": lambda user, req, comment: services.bank_details_verify(actor=user, request=req),
+}
+DONE = {"submit": "Request sent for approval.", "approve": "Request approved.", "reject": "Request rejected.",
+        "return": "Request returned to the employee for changes.", "withdraw": "Request withdrawn.",
+        "process": "Request marked as processed.", "verify": "Bank details verified. They will go in the next export."}
+
+
+@require_POST
+def transition(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    req = _visible(request, pk)
+    form = DecisionForm(request.POST)
+    comment = form.data.get("comment", "")[:4000]
+    try:
+        ACTIONS[action](request.user, req, comment)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, DONE[action])
+        if action in ("approve", "reject", "return") and request.POST.get("next") == "queue":
+            return redirect("self_service:approvals")
+    return redirect("self_service:detail", pk=req.pk)
+
+
+@require_POST
+def comment(request, pk):
+    req = _visible(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(actor=request.user, request=req, body=form.cleaned_data["body"])
+        messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "Enter a comment.")
+    return redirect("self_service:detail", pk=req.pk)
+
+
+@require_POST
+def attachment_upload(request, pk):
+    req = _visible(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Select a file to upload.")
+    else:
+        try:
+            services.attachment_add(actor=request.user, request=req, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+        else:
+            messages.success(request, "File uploaded.")
+    return redirect("self_service:detail", pk=req.pk)
+
+
+def attachment_download(request, pk):
+    att = get_object_or_404(Attachment.objects.select_related("request"), pk=pk)
+    if not permissions.can_view(request.user, att.request):
+        raise Http404("No such file.")
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name,
+                        content_type=att.content_type)
+
+
+@require_POST
+def rate(request, pk):
+    req = _visible(request, pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_record(actor=request.user, request=req, rating=form.cleaned_data["rating"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Thank you for your feedback.")
+    else:
+        messages.error(request, "Select how satisfied you were.")
+    return redirect("self_service:detail", pk=req.pk)
+
+
+# --- managers, HR and payroll ---------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def approvals(request):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+        if not ids:
+            messages.error(request, "Select the requests you want to approve.")
+        else:
+            done, failed = services.requests_bulk_approve(actor=request.user, request_ids=ids)
+            if done:
+                messages.success(request, f"{len(done)} request{'s' if len(done) != 1 else ''} approved.")
+            for pk, reason in failed.items():
+                messages.error(request, f"Request SS-{pk:06d} was not approved: {reason}")
+        return redirect(request.get_full_path())
+    form = QueueFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        filters = {"type_code": form.cleaned_data["type"], "employee_query": form.cleaned_data["q"],
+                   "overdue_only": form.cleaned_data["overdue"]}
+    page, params = _page(request, selectors.approval_queue(request.user, **filters))
+    return render(request, "self_service/approvals.html", {"form": form, "page": page, "params": params,
+                                                           "today": timezone.localdate()})
+
+
+def processing(request):
+    if not permissions.teams_of(request.user):
+        raise PermissionDenied("The processing queue is for HR and Payroll.")
+    form = QueueFilterForm(request.GET or None)
+    code = form.cleaned_data["type"] if form.is_valid() else ""
+    page, params = _page(request, selectors.processing_queue(request.user, type_code=code))
+    return render(request, "self_service/processing.html", {"form": form, "page": page, "params": params})
+
+
+@require_http_methods(["GET", "POST"])
+def delegations(request):
+    me = _me(request)
+    form = DelegationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_create(actor=request.user, manager=me, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['delegate']} will act for you on those dates.")
+            return redirect("self_service:delegations")
+    today = timezone.localdate()
+    return render(request, "self_service/delegations.html", {
+        "form": form,
+        "given": Delegation.objects.filter(manager=me, ends_on__gte=today).select_related("delegate"),
+        "received": Delegation.objects.filter(delegate=me, ends_on__gte=today).select_related("manager"),
+    })
+
+
+@require_POST
+def delegation_end(request, pk):
+    me = _me(request)
+    d = get_object_or_404(Delegation, pk=pk, manager=me)
+    services.delegation_end(actor=request.user, delegation=d)
+    messages.success(request, "The acting manager arrangement has ended.")
+    return redirect("self_service:delegations")
+
+
+def payslips(request):
+    page, params = _page(request, selectors.my_payslips(request.user))
+    return render(request, "self_service/payslips.html", {"page": page, "params": params})
+
+
+def payslip_download(request, pk):
+    slip = get_object_or_404(selectors.my_payslips(request.user).select_related("employee"), pk=pk)
+    pdf = payslip_pdf.payslip_pdf(slip)
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="payslip-{slip.period.code}.pdf"'
+    resp["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def _payroll_only(request):
+    if not permissions.can_use_payroll(request.user):
+        raise PermissionDenied("Payroll pages are for the payroll team.")
+
+
+@require_http_methods(["GET", "POST"])
+def payroll_import(request):
+    _payroll_only(request)
+    form = PayrollImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.payroll_import(actor=request.user, period=form.cleaned_data["period"],
+                                            content=upload.read(), filename=upload.name)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{batch.row_count} payslips imported for {batch.period}.")
+            return redirect("self_service:payroll_import")
+    return render(request, "self_service/payroll_import.html",
+                  {"form": form, "columns": services.PAYSLIP_COLUMNS, "doc": services.payroll_import.__doc__})
+
+
+@require_http_methods(["GET", "POST"])
+def payroll_export(request):
+    _payroll_only(request)
+    form = PayrollExportForm(request.POST or request.GET or None)
+    period = form.cleaned_data["period"] if form.is_valid() else None
+    if request.method == "POST" and period is not None:
+        export = services.payroll_export(actor=request.user, period=period)
+        messages.success(request, f"{export.row_count} changes exported for {period}.")
+        return redirect(f"{request.path}?period={period.pk}")
+    candidates = list(selectors.export_candidates(period)) if period else []
+    return render(request, "self_service/payroll_export.html", {
+        "form": form, "period": period, "candidates": candidates,
+        "held": [r for r in candidates if r.type.kind == RequestType.Kind.BANK_DETAILS and not r.bank_details.verified_by_id],
+        "exports": PayrollExport.objects.select_related("period", "created_by")[:12],
+    })
+
+
+def payroll_export_download(request, pk):
+    _payroll_only(request)
+    export = get_object_or_404(PayrollExport.objects.select_related("period"), pk=pk)
+    resp = HttpResponse(services.export_csv(export), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="payroll-changes-{export.period.code}-{export.pk}.csv"'
+    resp["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def my_history(request):
+    _me(request)
+    page, params = _page(request, selectors.my_history(request.user))
+    return render(request, "self_service/history.html", {"page": page, "params": params, "search": None})
+
+
+def audit(request):
+    if not permissions.can_search_audit(request.user):
+        raise PermissionDenied("Audit search is for HR.")
+    form = AuditSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page, params = _page(request, selectors.audit_search(**{k: v for k, v in filters.items() if v}))
+    return render(request, "self_service/history.html", {"page": page, "params": params, "search": form})

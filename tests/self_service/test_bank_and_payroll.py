@@ -1,0 +1,154 @@
+"""Bank details (the fraud target), payslip import/PDF, and the payroll export with its cut-off."""
+
+import csv
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from intranet.errors import DomainError
+from people.models import AuditEntry
+from self_service import crypto, services
+from self_service.models import BankAccount, BankDetailsChange, PayPeriod, PayrollImport, Payslip, Request
+from self_service.payslip_pdf import payslip_pdf
+
+pytestmark = pytest.mark.django_db
+S = Request.Status
+
+
+def _bank(people, password, who="bob", **kw):
+    data = {"account_name": "B Smith", "sort_code": "30-94-30", "account_number": "0073 3445", **kw}
+    return services.bank_details_request_submit(actor=people[who].user, employee=people[who], password=password, **data)
+
+
+def test_bank_details_are_encrypted_masked_and_the_existing_email_is_told(people, password,
+                                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _bank(people, password)
+    assert r.status == S.SUBMITTED and r.current_approver_role == "Payroll"
+    details = BankDetailsChange.objects.get(request=r)
+    raw = bytes(details.account_number_encrypted)
+    assert b"00733445" not in raw and crypto.decrypt(raw) == "00733445"
+    assert crypto.decrypt(details.sort_code_encrypted) == "309430"
+    assert r.data == {"account_name": "B Smith", "sort_code": "••••9430", "account_number": "••••3445"}
+    entry = AuditEntry.objects.get(action="request.created", object_id=str(r.pk))
+    assert entry.changes["account_number"] == ["", "••••3445"]
+    assert "00733445" not in str(list(AuditEntry.objects.values_list("changes", "note")))
+    assert [m.to for m in mail.outbox if "bank details" in m.subject] == [[people["bob"].email]]
+
+
+def test_bank_details_need_the_password_and_valid_numbers(people, password):
+    with pytest.raises(ValidationError) as exc:
+        _bank(people, "wrong-password")
+    assert "password" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        _bank(people, password, sort_code="12345", account_number="1234567X")
+    assert set(exc.value.message_dict) == {"sort_code", "account_number"}
+    assert not Request.objects.exists()
+    with pytest.raises(PermissionDenied):  # nobody changes someone else's bank details
+        services.bank_details_request_submit(actor=people["hr"].user, employee=people["bob"], password=password,
+                                             account_name="x", sort_code="309430", account_number="00733445")
+
+
+def test_second_payroll_officer_must_verify_before_export(people, password, period):
+    r = _bank(people, password)
+    with pytest.raises(PermissionDenied):  # managers have no say over bank details
+        services.request_approve(actor=people["manager"].user, request=r)
+    r = services.request_approve(actor=people["payroll"].user, request=r)
+    assert r.status == S.APPROVED
+    export = services.payroll_export(actor=people["payroll"].user, period=period)
+    assert export.row_count == 0  # held back: not verified
+    with pytest.raises(PermissionDenied):  # the approving officer cannot verify their own check
+        services.bank_details_verify(actor=people["payroll"].user, request=r)
+    with pytest.raises(PermissionDenied):
+        services.bank_details_verify(actor=people["hr"].user, request=r)
+    services.bank_details_verify(actor=people["payroll2"].user, request=r)
+    export = services.payroll_export(actor=people["payroll"].user, period=period)
+    assert export.row_count == 1
+    rows = list(csv.DictReader(io.StringIO(services.export_csv(export))))
+    assert rows[0]["sort_code"] == "309430" and rows[0]["account_number"] == "00733445"
+    assert b"00733445" not in bytes(export.content_encrypted)
+    r.refresh_from_db()
+    assert r.status == S.PROCESSED and r.exported_in == export
+    assert BankAccount.objects.get(employee=people["bob"]).masked_account == "••••3445"
+
+
+def test_changes_approved_after_the_cut_off_wait_for_the_next_period(people, overtime_for, period):
+    before = services.request_approve(actor=people["manager"].user, request=overtime_for(people["alice"]))
+    late = services.request_approve(actor=people["manager"].user, request=overtime_for(people["bob"], hours="3"))
+    Request.objects.filter(pk=late.pk).update(decided_at=timezone.now() + dt.timedelta(days=1))
+    export = services.payroll_export(actor=people["payroll"].user, period=period)
+    rows = list(csv.DictReader(io.StringIO(services.export_csv(export))))
+    assert [r["reference"] for r in rows] == [before.reference]
+    assert rows[0]["hours"] == "2" and rows[0]["change_type"] == "overtime"
+    nxt = PayPeriod.objects.create(code="P2", name="P2", starts_on=period.ends_on, ends_on=period.ends_on,
+                                   cutoff_on=period.cutoff_on + dt.timedelta(days=30), pay_date=period.ends_on)
+    rows = list(csv.DictReader(io.StringIO(services.export_csv(services.payroll_export(actor=people["payroll"].user,
+                                                                                        period=nxt)))))
+    assert [r["reference"] for r in rows] == [late.reference]
+    with pytest.raises(PermissionDenied):
+        services.payroll_export(actor=people["hr"].user, period=nxt)
+
+
+def test_payroll_changes_are_only_processed_by_the_export(people, overtime_for):
+    r = services.request_approve(actor=people["manager"].user, request=overtime_for(people["alice"]))
+    with pytest.raises(DomainError):
+        services.request_process(actor=people["payroll"].user, request=r)
+
+
+GOOD = """employee_number,tax_code,gross_pay,income_tax,national_insurance,pension,other_deductions,net_pay
+{alice},1257L,2500.00,291.80,129.00,162.50,0.00,1916.70
+{bob},1257L,3000.00,391.80,169.00,195.00,10.00,2234.20
+"""
+
+
+def test_payslip_import_is_all_or_nothing_with_row_and_column_errors(people, period):
+    nums = {"alice": people["alice"].employee_number, "bob": people["bob"].employee_number}
+    bad = GOOD.format(**nums) + "E999999,1257L,100,0,0,0,0,100\n" + f"{nums['bob']},12 57,abc,0,0,0,0,1\n"
+    with pytest.raises(ValidationError) as exc:
+        services.payroll_import(actor=people["payroll"].user, period=period, content=bad.encode())
+    errors = exc.value.message_dict["file"]
+    assert "Row 4, column employee_number: no employee has the number E999999." in errors
+    assert any(e.startswith("Row 5, column employee_number:") and "row 3" in e for e in errors)
+    assert any(e.startswith("Row 5, column tax_code") for e in errors)
+    assert any(e.startswith("Row 5, column gross_pay") for e in errors)
+    assert not Payslip.objects.exists() and not PayrollImport.objects.exists()
+
+    wrong_net = GOOD.format(**nums).replace("1916.70", "1916.71")
+    with pytest.raises(ValidationError) as exc:
+        services.payroll_import(actor=people["payroll"].user, period=period, content=wrong_net)
+    assert exc.value.message_dict["file"][0].startswith("Row 2, column net_pay")
+    with pytest.raises(ValidationError, match="missing the column"):
+        services.payroll_import(actor=people["payroll"].user, period=period, content="employee_number,net_pay\nE1,1\n")
+    with pytest.raises(PermissionDenied):
+        services.payroll_import(actor=people["hr"].user, period=period, content=GOOD.format(**nums))
+
+    batch = services.payroll_import(actor=people["payroll"].user, period=period, content=GOOD.format(**nums))
+    assert batch.row_count == 2
+    assert Payslip.objects.get(employee=people["bob"]).net_pay == Decimal("2234.20")
+    # re-importing the period replaces its payslips rather than doubling them
+    services.payroll_import(actor=people["payroll"].user, period=period, content=GOOD.format(**nums))
+    assert Payslip.objects.count() == 2
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The strings drawn on an uncompressed reportlab page: (text) Tj operators."""
+    return " ".join(m.decode("latin-1") for m in re.findall(rb"\((.*?)\) Tj", pdf))
+
+
+def test_payslip_pdf_shows_the_right_figures(people, period):
+    slip = Payslip.objects.create(employee=people["alice"], period=period, tax_code="1257L",
+                                  gross_pay=Decimal("2500"), income_tax=Decimal("291.80"),
+                                  national_insurance=Decimal("129"), pension=Decimal("162.50"),
+                                  other_deductions=Decimal("0"), net_pay=Decimal("1916.70"))
+    pdf = payslip_pdf(slip)
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    for expected in ["Payslip: Period 1", "2,500.00", "291.80", "129.00", "162.50", "583.30", "1,916.70", "1257L",
+                     people["alice"].employee_number]:
+        assert expected in text
