@@ -20,6 +20,8 @@ from django.utils import timezone
 from intranet.errors import DomainError
 from people.audit import audit_bulk, audit_record
 from people.models import AuditEntry, Employee, OrgUnit
+from people.selectors import employee_for
+from skills_matrix.models import Skill
 
 from . import notifications, permissions
 from .models import (
@@ -191,7 +193,7 @@ def booking_create(*, actor, session: Session, employee: Employee,
 
     Holds the session row lock while counting places, so concurrent bookings never exceed capacity.
     """
-    me = permissions.employee_for(actor)
+    me = employee_for(actor)
     if not ((me and me.pk == employee.pk) or permissions.can_act_for(actor, employee)):
         raise PermissionDenied("You can only book places for yourself or for people you manage.")
     session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
@@ -361,7 +363,9 @@ def completion_record(*, actor, employee: Employee, course: Course, source: str,
 def _raise_evidence(completion: Completion, *, actor) -> None:
     from skills_matrix import services as skills_services
 
-    for link in completion.course.skill_links.select_related("skill"):
+    # Retired skills and areas cannot take evidence; the mapping may still name them historically.
+    links = completion.course.skill_links.filter(skill__is_active=True, skill__kind=Skill.Kind.SKILL)
+    for link in links.select_related("skill"):
         skills_services.evidence_record(
             employee=completion.employee, skill=link.skill, level=link.level, source="training",
             source_ref=f"training.completion:{completion.pk}", actor=actor,
@@ -380,7 +384,7 @@ class QuizResult:
 @transaction.atomic
 def quiz_submit(*, actor, employee: Employee, course: Course, answers: dict[int, int]) -> QuizResult:
     """Mark the end-of-course quiz: `answers` maps question id to the chosen option index."""
-    me = permissions.employee_for(actor)
+    me = employee_for(actor)
     if me is None or me.pk != employee.pk:
         raise PermissionDenied("You can only take a quiz yourself.")
     questions = list(course.quiz_questions.all())
@@ -598,7 +602,7 @@ def content_provider_issue_key(*, actor, name: str, key_id: str) -> tuple[Conten
 def champion_save(*, actor, employee: Employee, unit: OrgUnit, skills, availability: str,
                   is_active: bool = True) -> Champion:
     """Learning staff appoint champions; champions keep their own skills and availability current."""
-    me = permissions.employee_for(actor)
+    me = employee_for(actor)
     existing = Champion.objects.filter(employee=employee).first()
     own = me is not None and me.pk == employee.pk and existing is not None
     if not (permissions.is_learning_staff(actor) or own):
@@ -632,7 +636,7 @@ def champion_unit_for(employee: Employee) -> OrgUnit | None:
 def help_request_create(*, actor, topic: str, details: str = "", skill=None) -> HelpRequest:
     """Ask a champion: routed to the champions of the requester's own unit, or the nearest unit
     above it that has any, and emailed to them."""
-    me = permissions.employee_for(actor)
+    me = employee_for(actor)
     if me is None:
         raise PermissionDenied("Your account is not linked to an employee record.")
     if not topic.strip():
@@ -663,7 +667,7 @@ def _champion_may_serve(champion_employee: Employee, req: HelpRequest) -> bool:
 
 @transaction.atomic
 def help_request_take(*, actor, help_request: HelpRequest) -> HelpRequest:
-    me = permissions.employee_for(actor)
+    me = employee_for(actor)
     req = HelpRequest.objects.select_for_update().select_related("routed_unit").get(pk=help_request.pk)
     if me is None or not _champion_may_serve(me, req):
         raise PermissionDenied("Only champions for this area can take this request.")
@@ -681,7 +685,7 @@ def help_log_record(*, actor, topic: str, minutes: int, channel: str, given_on: 
                     skill=None, colleague: Employee | None = None,
                     help_request: HelpRequest | None = None) -> HelpLog:
     """A champion logs help given; logging against a request resolves it."""
-    me = permissions.employee_for(actor)
+    me = employee_for(actor)
     if me is None or not Champion.objects.filter(employee=me, is_active=True).exists():
         raise PermissionDenied("Only digital champions log help.")
     if not 1 <= int(minutes) <= 600:

@@ -1,2 +1,34 @@
+from django.urls import path
+
+from . import views
+
 app_name = "training"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("courses/new/", views.course_edit, name="course_new"),
+    path("courses/<slug:code>/", views.course_detail, name="course"),
+    path("courses/<slug:code>/edit/", views.course_edit, name="course_edit"),
+    path("courses/<slug:code>/sessions/new/", views.session_new, name="session_new"),
+    path("courses/<slug:code>/quiz/", views.quiz, name="quiz"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/invite.ics", views.session_invite, name="session_invite"),
+    path("sessions/<int:pk>/book/", views.session_book, name="session_book"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:pk>/attendance/", views.booking_attendance, name="booking_attendance"),
+    path("bookings/<int:pk>/decide/", views.booking_decide, name="booking_decide"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("my/", views.my_learning, name="my_learning"),
+    path("team/", views.team, name="team"),
+    path("assign/", views.assign, name="assign"),
+    path("assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
+    path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
+    path("champions/", views.champions, name="champions"),
+    path("champions/ask/", views.ask_champion, name="ask_champion"),
+    path("champions/requests/", views.help_requests, name="help_requests"),
+    path("champions/requests/<int:pk>/take/", views.help_request_take, name="help_request_take"),
+    path("champions/requests/<int:pk>/log/", views.help_log, name="help_log_request"),
+    path("champions/log/", views.help_log, name="help_log"),
+    path("champions/me/", views.champion_profile_edit, name="champion_profile"),
+    path("champions/<slug:code>/", views.champions_unit, name="champions_unit"),
+]

@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "training_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("courses/", views.CourseListApi.as_view(), name="courses"),
+    path("courses/<slug:code>/", views.CourseDetailApi.as_view(), name="course"),
+    path("sessions/", views.SessionListApi.as_view(), name="sessions"),
+    path("sessions/<int:pk>/", views.SessionDetailApi.as_view(), name="session"),
+    path("bookings/", views.BookingListApi.as_view(), name="bookings"),
+    path("bookings/<int:pk>/cancel/", views.BookingCancelApi.as_view(), name="booking-cancel"),
+    path("assignments/", views.AssignmentListApi.as_view(), name="assignments"),
+    path("completions/", views.CompletionListApi.as_view(), name="completions"),
+    path("xapi/statements", views.XapiStatementsApi.as_view(), name="xapi-statements"),
+]

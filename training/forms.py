@@ -1,0 +1,147 @@
+from django import forms
+from django.utils import timezone
+
+from people.models import Employee, OrgUnit
+from skills_matrix.models import Level, Skill
+
+from .models import Course, HelpLog
+
+
+def _skills():
+    return Skill.objects.filter(is_active=True, kind=Skill.Kind.SKILL).order_by("tree_id", "lft")
+
+
+class CatalogueSearchForm(forms.Form):
+    q = forms.CharField(label="Search courses", required=False, max_length=100)
+    kind = forms.ChoiceField(label="Type of course", required=False,
+                             choices=[("", "Any type"), *Course.Kind.choices])
+    skill = forms.ModelChoiceField(label="Skill it develops", required=False, queryset=Skill.objects.none(),
+                                   empty_label="Any skill")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = _skills()
+
+
+class CourseForm(forms.ModelForm):
+    skill_levels = forms.CharField(
+        label="Skills it develops", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: skill code, a space, and the level 1 to 4. For example: email-safety 2",
+    )
+
+    class Meta:
+        model = Course
+        fields = ["code", "title", "kind", "summary", "description", "launch_url", "duration_minutes", "audience",
+                  "prerequisites", "requires_approval", "cancellation_cutoff_hours", "pass_mark", "is_active"]
+        widgets = {"kind": forms.RadioSelect, "prerequisites": forms.CheckboxSelectMultiple,
+                   "description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["prerequisites"].queryset = Course.objects.exclude(pk=self.instance.pk)
+            self.initial.setdefault("skill_levels", "\n".join(
+                f"{link.skill.code} {link.level}" for link in self.instance.skill_links.select_related("skill")
+            ))
+
+    def clean_skill_levels(self):
+        pairs = []
+        raw = self.cleaned_data.get("skill_levels") or ""
+        lines = [line.split() for line in raw.splitlines() if line.strip()]
+        skills = {s.code: s for s in Skill.objects.filter(code__in=[p[0] for p in lines])}
+        for n, parts in enumerate(lines, 1):
+            if len(parts) != 2 or parts[0] not in skills or parts[1] not in {"1", "2", "3", "4"}:
+                raise forms.ValidationError(
+                    f"Line {n}: give a known skill code and a level from 1 to 4, like “email-safety 2”."
+                )
+            pairs.append((skills[parts[0]], int(parts[1])))
+        return pairs
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Course.Kind.ELEARNING and not data.get("launch_url"):
+            self.add_error("launch_url", "Give the link where the e-learning module starts.")
+        return data
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(label="Starts", help_text="For example, 2026-12-03 10:00",
+                                    input_formats=["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
+    ends_at = forms.DateTimeField(label="Ends", help_text="For example, 2026-12-03 12:30",
+                                  input_formats=["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
+    venue = forms.CharField(label="Venue", required=False, max_length=200)
+    online_url = forms.URLField(label="Online joining link", required=False)
+    capacity = forms.IntegerField(label="Places", min_value=1, max_value=1000)
+    host = forms.ModelChoiceField(label="Host", required=False, queryset=Employee.objects.none(),
+                                  help_text="The trainer or champion, who takes the register.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = Employee.objects.filter(is_active=True)
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError("The session must start in the future.")
+        return value
+
+
+class AssignForm(forms.Form):
+    course = forms.ModelChoiceField(label="Course", queryset=Course.objects.filter(is_active=True))
+    people = forms.ModelMultipleChoiceField(
+        label="People", required=False, queryset=Employee.objects.none(), widget=forms.CheckboxSelectMultiple,
+    )
+    team = forms.ModelChoiceField(label="Or everyone in a team", required=False, queryset=OrgUnit.objects.none(),
+                                  empty_label="No team")
+    due_on = forms.DateField(label="Due by", help_text="For example, 2027-01-31",
+                             input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+    def __init__(self, *args, people_qs, teams_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people_qs
+        self.fields["team"].queryset = teams_qs
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("people") and not data.get("team"):
+            self.add_error("people", "Choose people or a team.")
+        return data
+
+
+class HelpRequestForm(forms.Form):
+    topic = forms.CharField(label="What do you need help with?", max_length=200,
+                            help_text="For example, setting up two-step sign-in on my phone.")
+    skill = forms.ModelChoiceField(label="Skill (optional)", required=False, queryset=Skill.objects.none(),
+                                   empty_label="Not sure")
+    details = forms.CharField(label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = _skills()
+
+
+class HelpLogForm(forms.Form):
+    topic = forms.CharField(label="Topic", max_length=200)
+    skill = forms.ModelChoiceField(label="Skill (optional)", required=False, queryset=Skill.objects.none(),
+                                   empty_label="None")
+    minutes = forms.IntegerField(label="Minutes spent", min_value=1, max_value=600)
+    channel = forms.ChoiceField(label="How you helped", choices=HelpLog.Channel.choices, widget=forms.RadioSelect)
+    given_on = forms.DateField(label="Date", required=False, help_text="Leave empty for today. For example, 2026-11-27",
+                               input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = _skills()
+
+
+class ChampionProfileForm(forms.Form):
+    skills = forms.ModelMultipleChoiceField(label="Skills you can help with", required=False,
+                                            queryset=Skill.objects.none(), widget=forms.CheckboxSelectMultiple)
+    availability = forms.CharField(label="When you are available", max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].queryset = _skills()
+
+
+LEVEL_CHOICES = Level.choices

@@ -1,0 +1,387 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from intranet.errors import DomainError
+from people.models import Employee, OrgUnit
+from people.selectors import employee_for, reports_of
+
+from . import certificates, permissions, selectors, services
+from .calendar import session_ics
+from .forms import (
+    AssignForm,
+    CatalogueSearchForm,
+    ChampionProfileForm,
+    CourseForm,
+    HelpLogForm,
+    HelpRequestForm,
+    SessionForm,
+)
+from .models import Assignment, Booking, Completion, Course, HelpRequest, Session
+
+PAGE_SIZE = 25
+
+
+def _me_or_403(request) -> Employee:
+    me = employee_for(request.user)
+    if me is None:
+        raise PermissionDenied("Your account is not linked to an employee record. Contact HR.")
+    return me
+
+
+def _form_domain_error(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+
+def catalogue(request):
+    form = CatalogueSearchForm(request.GET or None)
+    query, kind, skill = "", "", None
+    if form.is_valid():
+        query, kind, skill = form.cleaned_data["q"], form.cleaned_data["kind"], form.cleaned_data["skill"]
+    qs = selectors.catalogue(query=query, kind=kind, skill=skill)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "training/catalogue.html", {
+        "form": form, "page": page, "params": params.urlencode(),
+        "can_manage": permissions.can_manage_catalogue(request.user),
+    })
+
+
+def course_detail(request, code: str):
+    try:
+        course = selectors.course_detail(code)
+    except Course.DoesNotExist:
+        return render(request, "errors/404.html", status=404)
+    if not course.is_active and not permissions.can_manage_catalogue(request.user):
+        return render(request, "errors/404.html", status=404)
+    me = employee_for(request.user)
+    sessions = list(selectors.upcoming_sessions(course=course))
+    my_bookings = {}
+    if me is not None:
+        my_bookings = {b.session_id: b for b in Booking.objects.filter(
+            employee=me, session__in=sessions, status__in=Booking.ACTIVE)}
+    for s in sessions:
+        s.my_booking = my_bookings.get(s.pk)
+    completed = me is not None and Completion.objects.filter(employee=me, course=course).exists()
+    return render(request, "training/course_detail.html", {
+        "course": course, "sessions": sessions, "completed": completed,
+        "has_quiz": course.quiz_questions.exists(),
+        "can_manage": permissions.can_manage_catalogue(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def course_edit(request, code: str | None = None):
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied("Only HR and learning administrators manage the catalogue.")
+    course = get_object_or_404(Course, code=code) if code else Course()
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_save(actor=request.user, course=form.save(commit=False),
+                                          skill_levels=form.cleaned_data["skill_levels"])
+            course.prerequisites.set(form.cleaned_data["prerequisites"])
+        except DomainError as exc:
+            _form_domain_error(form, exc)
+        else:
+            messages.success(request, f"“{course.title}” is saved.")
+            return redirect("training:course", code=course.code)
+    return render(request, "training/course_form.html", {"form": form, "course": course})
+
+
+@require_http_methods(["GET", "POST"])
+def session_new(request, code: str):
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied("Only HR and learning administrators schedule sessions.")
+    course = get_object_or_404(Course, code=code)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(actor=request.user, course=course, **form.cleaned_data)
+        except DomainError as exc:
+            _form_domain_error(form, exc)
+        else:
+            messages.success(request, "The session is scheduled.")
+            return redirect("training:session", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form, "course": course})
+
+
+# --- sessions and bookings -------------------------------------------------------------------
+
+
+def session_list(request):
+    qs = selectors.upcoming_sessions()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/session_list.html", {"page": page, "params": ""})
+
+
+def session_detail(request, pk: int):
+    try:
+        session = selectors.session_with_counts(pk)
+    except Session.DoesNotExist:
+        return render(request, "errors/404.html", status=404)
+    me = employee_for(request.user)
+    can_register = permissions.can_take_register(request.user, session)
+    return render(request, "training/session_detail.html", {
+        "session": session,
+        "my_booking": selectors.live_booking_for(me, session),
+        "register": list(selectors.session_register(session)) if can_register else None,
+        "can_register": can_register,
+        "places_left": max(session.capacity - session.places_taken, 0),
+    })
+
+
+def session_invite(request, pk: int):
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="training-{session.pk}.ics"'
+    return response
+
+
+@require_POST
+def session_book(request, pk: int):
+    me = _me_or_403(request)
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        booking = services.booking_create(actor=request.user, session=session, employee=me)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, {
+            Booking.Status.CONFIRMED: "Your place is booked. We have emailed you a calendar invite.",
+            Booking.Status.WAITLISTED: "The session is full. You are on the waiting list and we will email you "
+                                       "if a place becomes free.",
+            Booking.Status.PENDING: "Your request has gone to your line manager for approval.",
+        }[booking.status])
+    return redirect("training:session", pk=pk)
+
+
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = get_object_or_404(Booking, pk=pk)
+    try:
+        services.booking_cancel(actor=request.user, booking=booking)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The booking is cancelled.")
+    return redirect(request.POST.get("next") or "training:my_learning")
+
+
+@require_POST
+def booking_attendance(request, pk: int):
+    booking = get_object_or_404(Booking, pk=pk)
+    try:
+        services.booking_mark_attendance(actor=request.user, booking=booking,
+                                         attended=request.POST.get("attended") == "yes")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Register updated for {booking.employee.display_name}.")
+    return redirect("training:session", pk=booking.session_id)
+
+
+def approvals(request):
+    rows = selectors.bookings_awaiting_approval(request.user)
+    return render(request, "training/approvals.html", {"bookings": rows})
+
+
+@require_POST
+def booking_decide(request, pk: int):
+    booking = get_object_or_404(Booking, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.booking_decide(actor=request.user, booking=booking, approve=approve)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{'Approved' if approve else 'Declined'}: {booking.employee.display_name}.")
+    return redirect("training:approvals")
+
+
+# --- my learning, team, assignments ----------------------------------------------------------
+
+
+def my_learning(request):
+    me = _me_or_403(request)
+    data = selectors.my_learning(me)
+    return render(request, "training/my_learning.html", {**data, "me": me})
+
+
+def team(request):
+    me = _me_or_403(request)
+    rows = selectors.team_learning(me)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/team.html", {"page": page, "params": ""})
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request):
+    me = employee_for(request.user)
+    if permissions.is_learning_staff(request.user):
+        people_qs = Employee.objects.none()
+        teams_qs = OrgUnit.objects.filter(is_active=True).order_by("tree_id", "lft")
+    elif me is not None:
+        people_qs = reports_of(me).order_by("last_name", "first_name")
+        # A manager may pick any team their reports sit in; only their reports in it are assigned.
+        teams_qs = OrgUnit.objects.filter(pk__in=people_qs.values("org_unit")).order_by("name")
+    else:
+        raise PermissionDenied("Your account is not linked to an employee record.")
+    if not permissions.is_learning_staff(request.user) and not people_qs.exists():
+        raise PermissionDenied("Only line managers, HR and learning staff assign training.")
+    form = AssignForm(request.POST or None, people_qs=people_qs, teams_qs=teams_qs,
+                      initial={"course": request.GET.get("course")})
+    if request.method == "POST" and form.is_valid():
+        people = list(form.cleaned_data["people"])
+        if form.cleaned_data["team"]:
+            team_members = Employee.objects.filter(is_active=True, org_unit=form.cleaned_data["team"])
+            if not permissions.is_learning_staff(request.user):
+                team_members = team_members.filter(pk__in=people_qs.values("pk"))
+            people += [p for p in team_members if p not in people]
+        try:
+            created = services.assignment_create(actor=request.user, course=form.cleaned_data["course"],
+                                                 employees=people, due_on=form.cleaned_data["due_on"])
+        except DomainError as exc:
+            _form_domain_error(form, exc)
+        else:
+            messages.success(request, f"Assigned to {len(created)} {'person' if len(created) == 1 else 'people'}.")
+            return redirect("training:team" if not permissions.is_learning_staff(request.user) else "training:catalogue")
+    return render(request, "training/assign.html", {"form": form})
+
+
+@require_POST
+def assignment_withdraw(request, pk: int):
+    assignment = get_object_or_404(Assignment, pk=pk)
+    try:
+        services.assignment_withdraw(actor=request.user, assignment=assignment)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The assignment is withdrawn.")
+    return redirect("training:team")
+
+
+@require_http_methods(["GET", "POST"])
+def quiz(request, code: str):
+    me = _me_or_403(request)
+    course = get_object_or_404(Course, code=code, is_active=True)
+    questions = list(course.quiz_questions.all())
+    if not questions:
+        return render(request, "errors/404.html", status=404)
+    result, missing = None, []
+    if request.method == "POST":
+        answers = {}
+        for q in questions:
+            raw = request.POST.get(f"q{q.pk}")
+            if raw is None or not raw.isdigit():
+                missing.append(q.pk)
+            else:
+                answers[q.pk] = int(raw)
+        if not missing:
+            result = services.quiz_submit(actor=request.user, employee=me, course=course, answers=answers)
+    for q in questions:
+        q.choices = list(enumerate(q.options))
+    return render(request, "training/quiz.html", {"course": course, "questions": questions, "result": result,
+                                                  "missing": missing, "posted": request.POST})
+
+
+def certificate(request, pk: int):
+    completion = get_object_or_404(Completion.objects.select_related("employee", "course"), pk=pk)
+    if not permissions.can_view_certificate(request.user, completion):
+        raise PermissionDenied("You can only download your own certificates or those of people you manage.")
+    response = HttpResponse(certificates.certificate_pdf(completion), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{completion.certificate_number}.pdf"'
+    return response
+
+
+# --- champions -------------------------------------------------------------------------------
+
+
+def champions(request):
+    return render(request, "training/champions.html", {"departments": selectors.champion_departments(),
+                                                       "is_champion": permissions.is_champion(request.user)})
+
+
+def champions_unit(request, code: str):
+    unit = get_object_or_404(OrgUnit, code=code)
+    rows = selectors.champions_in(unit)
+    return render(request, "training/champions_unit.html", {"unit": unit, "champions": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def ask_champion(request):
+    me = _me_or_403(request)
+    form = HelpRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.help_request_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_domain_error(form, exc)
+        else:
+            messages.success(request, f"Your request has gone to the digital champions for {req.routed_unit.name}.")
+            return redirect("training:ask_champion")
+    return render(request, "training/ask_champion.html", {"form": form, "mine": selectors.my_help_requests(me)[:10]})
+
+
+def help_requests(request):
+    me = _me_or_403(request)
+    profile = selectors.champion_profile(me)
+    if profile is None:
+        raise PermissionDenied("This page is for digital champions.")
+    return render(request, "training/help_requests.html", {
+        "requests": selectors.help_requests_for_champion(me), "profile": profile,
+        "logs": me.help_given.select_related("skill", "colleague")[:20],
+    })
+
+
+@require_POST
+def help_request_take(request, pk: int):
+    req = get_object_or_404(HelpRequest, pk=pk)
+    try:
+        services.help_request_take(actor=request.user, help_request=req)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"You are helping {req.requester.display_name}.")
+    return redirect("training:help_requests")
+
+
+@require_http_methods(["GET", "POST"])
+def help_log(request, pk: int | None = None):
+    me = _me_or_403(request)
+    if selectors.champion_profile(me) is None:
+        raise PermissionDenied("Only digital champions log help.")
+    req = get_object_or_404(HelpRequest.objects.select_related("requester"), pk=pk) if pk else None
+    form = HelpLogForm(request.POST or None, initial={"topic": req.topic if req else "",
+                                                      "skill": req.skill_id if req else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.help_log_record(actor=request.user, help_request=req, **form.cleaned_data)
+        except DomainError as exc:
+            _form_domain_error(form, exc)
+        else:
+            messages.success(request, "Thank you. The help you gave is logged.")
+            return redirect("training:help_requests")
+    return render(request, "training/help_log.html", {"form": form, "help_request": req})
+
+
+@require_http_methods(["GET", "POST"])
+def champion_profile_edit(request):
+    me = _me_or_403(request)
+    profile = selectors.champion_profile(me)
+    if profile is None:
+        raise PermissionDenied("This page is for digital champions.")
+    form = ChampionProfileForm(request.POST or None, initial={"skills": profile.skills.all(),
+                                                              "availability": profile.availability})
+    if request.method == "POST" and form.is_valid():
+        services.champion_save(actor=request.user, employee=me, unit=profile.unit, **form.cleaned_data)
+        messages.success(request, "Your champion details are updated.")
+        return redirect("training:help_requests")
+    return render(request, "training/champion_profile.html", {"form": form, "profile": profile})
