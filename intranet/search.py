@@ -131,36 +131,19 @@ def people_results(user, query: str, limit: int) -> list[SearchResult]:
 
 
 def course_results(user, query: str, limit: int) -> list[SearchResult]:
-    """Courses through training's selectors only. Until training offers a search selector, there
-    is nothing to show (rather than reaching into its models)."""
+    """Courses through training's selectors only (its catalogue search); nothing until it exists."""
     try:
-        from training import selectors as training_selectors
+        from training.selectors import catalogue
     except ImportError:
         return []
-    fn = getattr(training_selectors, "course_search", None) or getattr(training_selectors, "search_courses", None)
-    if fn is None:
-        return []
     out = []
-    for c in list(fn(user=user, query=query))[:limit] if _accepts_user(fn) else list(fn(query))[:limit]:
-        url = getattr(c, "get_absolute_url", None)
-        out.append(
-            SearchResult(
-                title=getattr(c, "title", None) or getattr(c, "name", str(c)),
-                url=url() if callable(url) else "",
-                summary=getattr(c, "summary", "") or getattr(c, "description", "")[:200],
-                meta="Course",
-            )
-        )
+    for c in catalogue(query=query)[:limit]:
+        try:
+            url = reverse("training:course", args=[c.code])
+        except NoReverseMatch:
+            url = ""
+        out.append(SearchResult(title=c.title, url=url, summary=getattr(c, "summary", ""), meta="Course"))
     return out
-
-
-def _accepts_user(fn) -> bool:
-    import inspect
-
-    try:
-        return "user" in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def register_builtin_providers() -> None:

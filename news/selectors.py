@@ -2,7 +2,7 @@
 everyone; otherwise it reaches staff whose unit lies within any target (a portfolio's news reaches
 its departments and teams: MPTT ranges, so one query however deep the tree)."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from people.selectors import employee_for
@@ -120,3 +120,17 @@ def search_articles(user, query: str, *, limit: int = 20):
 
 def readers_count(article: Article) -> int:
     return article.reads.count()
+
+
+def readers_by_unit(start, end) -> list[dict]:
+    """Distinct staff who opened any article in [start, end), counted per org unit (for the news
+    reach figure). One grouped query; callers roll units up their subtrees with MPTT ranges."""
+    from .models import ArticleRead
+
+    return list(
+        ArticleRead.objects.filter(read_at__gte=start, read_at__lt=end, employee__is_active=True)
+        .exclude(employee__org_unit__isnull=True)
+        .values(tree_id=F("employee__org_unit__tree_id"), lft=F("employee__org_unit__lft"))
+        .annotate(readers=Count("employee_id", distinct=True))
+        .order_by()
+    )
