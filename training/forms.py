@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from people.models import Employee, OrgUnit
-from skills_matrix.models import Level, Skill
+from skills_matrix.models import Skill
 
 from .models import Course, HelpLog
 
@@ -24,6 +24,8 @@ class CatalogueSearchForm(forms.Form):
 
 
 class CourseForm(forms.ModelForm):
+    launch_url = forms.URLField(label="Launch link", required=False, assume_scheme="https",
+                                help_text="Where an e-learning module starts.")
     skill_levels = forms.CharField(
         label="Skills it develops", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line: skill code, a space, and the level 1 to 4. For example: email-safety 2",
@@ -70,7 +72,7 @@ class SessionForm(forms.Form):
     ends_at = forms.DateTimeField(label="Ends", help_text="For example, 2026-12-03 12:30",
                                   input_formats=["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
     venue = forms.CharField(label="Venue", required=False, max_length=200)
-    online_url = forms.URLField(label="Online joining link", required=False)
+    online_url = forms.URLField(label="Online joining link", required=False, assume_scheme="https")
     capacity = forms.IntegerField(label="Places", min_value=1, max_value=1000)
     host = forms.ModelChoiceField(label="Host", required=False, queryset=Employee.objects.none(),
                                   help_text="The trainer or champion, who takes the register.")
@@ -143,5 +145,3 @@ class ChampionProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["skills"].queryset = _skills()
 
-
-LEVEL_CHOICES = Level.choices
