@@ -123,6 +123,8 @@ class Profile:
             raise EntryError(f"no stable id ({amap['directory_id']})")
         try:
             directory_id = self.stable_id(raw_id)
+        except EntryError:
+            raise
         except (UnicodeDecodeError, ValueError) as exc:
             raise EntryError(f"{amap['directory_id']}: unreadable value") from exc
         first_name, last_name = text("first_name"), text("last_name")

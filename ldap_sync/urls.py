@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "ldap_sync"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.run_list, name="runs"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/confirm/", views.run_confirm, name="run_confirm"),
+]

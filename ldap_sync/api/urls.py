@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "ldap_sync_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("runs/", views.SyncRunListApi.as_view(), name="runs"),
+    path("runs/<int:pk>/", views.SyncRunDetailApi.as_view(), name="run-detail"),
+]

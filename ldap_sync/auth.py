@@ -1,0 +1,99 @@
+"""Sign-in through the directory (django-auth-ldap) for staff the sync already knows.
+
+The directory account is matched to the synced Employee by its stable id (entryUUID / objectGUID),
+never by name, so a renamed or moved person keeps their record and nobody gets a second one. A
+directory account the sync has not seen, or a leaver, cannot sign in this way. Local accounts
+(demo, break-glass) keep working through ModelBackend, which stays in AUTHENTICATION_BACKENDS.
+"""
+
+import logging
+
+import ldap
+from django.conf import settings as django_settings
+from django.db import transaction
+from django_auth_ldap.backend import LDAPBackend
+from django_auth_ldap.config import LDAPSearch
+
+from people.audit import audit_record
+from people.models import AuditEntry, Employee
+
+from .config import configured_sources
+from .profiles import EntryError, profile_for
+from .services import apply_directory_roles
+
+log = logging.getLogger(__name__)
+
+
+class EmployeeLDAPBackend(LDAPBackend):
+    @property
+    def settings(self):
+        if self._settings is None:
+            s = super().settings
+            if s.USER_SEARCH is None and getattr(django_settings, "LDAP_BASE_DN", ""):
+                s.USER_SEARCH = LDAPSearch(
+                    django_settings.LDAP_BASE_DN, ldap.SCOPE_SUBTREE,
+                    getattr(django_settings, "AUTH_LDAP_USER_SEARCH_FILTER", "(uid=%(user)s)"),
+                )
+            if s.USER_ATTRLIST is None:
+                # The stable id is an operational attribute on OpenLDAP: ask for it by name.
+                s.USER_ATTRLIST = ["*", self._profile().attributes["directory_id"]]
+            s.CONNECTION_OPTIONS = {ldap.OPT_REFERRALS: 0, **(s.CONNECTION_OPTIONS or {})}
+        return self._settings
+
+    @settings.setter
+    def settings(self, value):
+        self._settings = value
+
+    @staticmethod
+    def _profile():
+        return profile_for(getattr(django_settings, "LDAP_PROFILE", "openldap"))
+
+    def get_or_build_user(self, username, ldap_user):
+        profile = self._profile()
+        id_attr = profile.attributes["directory_id"]
+        values = (ldap_user.attrs or {}).get(id_attr) or []
+        if not values:
+            raise ldap_user.AuthenticationFailed(f"{ldap_user.dn} has no {id_attr}")
+        raw = values[0]
+        # django-auth-ldap decodes every value as UTF-8 when it can; a binary objectGUID may survive as
+        # either type, and encoding back to UTF-8 restores its bytes exactly.
+        raw = raw.encode("utf-8") if isinstance(raw, str) else raw
+        try:
+            directory_id = profile.stable_id(raw)
+        except (EntryError, ValueError) as exc:
+            raise ldap_user.AuthenticationFailed(str(exc)) from exc
+        employee = Employee.objects.select_related("user").filter(directory_id=directory_id).first()
+        if employee is None or not employee.is_active:
+            raise ldap_user.AuthenticationFailed(f"no active synced employee for {directory_id}")
+        ldap_user._intranet_employee = employee
+        if employee.user_id:
+            return employee.user, False
+        model = self.get_user_model()
+        if model.objects.filter(username__iexact=username).exists():
+            # A local account with this name belongs to someone else (or is a break-glass account):
+            # never hand it to a directory sign-in.
+            raise ldap_user.AuthenticationFailed(f"username {username} is taken by a local account")
+        user = model(username=username.lower(), first_name=employee.first_name, last_name=employee.last_name,
+                     email=employee.email)
+        return user, True
+
+    def authenticate_ldap_user(self, ldap_user, password):
+        with transaction.atomic():
+            user = super().authenticate_ldap_user(ldap_user, password)
+            employee = getattr(ldap_user, "_intranet_employee", None)
+            if user is None or employee is None:
+                return None
+            if not user.is_active:
+                return None
+            if employee.user_id is None:
+                linked = Employee.objects.filter(pk=employee.pk, user__isnull=True).update(user=user)
+                if linked:
+                    employee.user = user
+                    audit_record(actor=user, action="employee.account_linked", target=employee, subject=employee,
+                                 changes={"user": [None, user.get_username()]}, channel=AuditEntry.Channel.DIRECTORY,
+                                 note="First sign-in through the directory")
+            for name, config in configured_sources().items():
+                if config.group_roles:
+                    apply_directory_roles(source=name, roles=set(config.group_roles.values()),
+                                          employee_ids=[employee.pk])
+        return user

@@ -1,0 +1,51 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from intranet.errors import DomainError
+
+from . import selectors, services
+from .models import SyncRun
+from .permissions import can_manage_sync
+
+RUNS_PAGE_SIZE = 25
+COUNT_LABELS = [
+    ("read", "Entries read"), ("created", "Created"), ("updated", "Updated"), ("moved", "Moved"),
+    ("reactivated", "Returners"), ("deactivated", "Leavers deactivated"), ("unchanged", "Unchanged"),
+    ("skipped", "Entries skipped"), ("managers_changed", "Line managers changed"),
+    ("manager_errors", "Manager links not followed"), ("units_created", "New units in the holding unit"),
+    ("roles_granted", "Roles granted"), ("roles_removed", "Roles removed"),
+]
+
+
+def _require_admin(request):
+    if not can_manage_sync(request.user):
+        raise PermissionDenied("Only intranet admins can see directory sync runs.")
+
+
+def run_list(request):
+    _require_admin(request)
+    runs = selectors.sync_runs_visible_to(request.user).defer("errors", "changes", "held_deactivations")
+    page = Paginator(runs, RUNS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ldap_sync/run_list.html", {"page": page})
+
+
+def run_detail(request, pk: int):
+    _require_admin(request)
+    run = get_object_or_404(selectors.sync_runs_visible_to(request.user), pk=pk)
+    counts = [(label, run.counts.get(key, 0)) for key, label in COUNT_LABELS if key in run.counts]
+    return render(request, "ldap_sync/run_detail.html", {"run": run, "counts": counts, "held": SyncRun.Status.HELD})
+
+
+@require_POST
+def run_confirm(request, pk: int):
+    _require_admin(request)
+    try:
+        run = services.held_run_confirm(run_id=pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("ldap_sync:run_detail", pk=pk)
+    messages.success(request, f"{run.counts.get('deactivated', 0)} leavers from run {run.pk} were deactivated.")
+    return redirect("ldap_sync:run_detail", pk=pk)
