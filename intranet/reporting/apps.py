@@ -20,5 +20,24 @@ class ReportingConfig(AppConfig):
             "reporting metrics figures kpi digital take-up channel shift",
         )
         register_nav(NavItem("Search", "search:results", order=90, prefix="/search/"))
+        _beat_schedule()
         register_nav(NavItem("Reporting", "reporting:dashboard", order=80, prefix="/reporting/",
                              visible=permissions.can_view_reporting))
+
+
+def _beat_schedule():
+    """Defaults for django-celery-beat (admins can change the times afterwards): snapshot last
+    month early on the 1st, then email the portfolio PDFs once the snapshot is in."""
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if isinstance(schedule, dict):
+        schedule.setdefault(
+            "reporting-monthly-snapshot",
+            {"task": "reporting.snapshot_take", "schedule": crontab(minute=0, hour=2, day_of_month=1)},
+        )
+        schedule.setdefault(
+            "reporting-monthly-portfolio-pdfs",
+            {"task": "reporting.monthly_reports_send", "schedule": crontab(minute=0, hour=7, day_of_month=1)},
+        )

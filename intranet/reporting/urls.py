@@ -5,4 +5,6 @@ from . import views
 app_name = "reporting"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("export.csv", views.export_csv, name="csv"),
+    path("report.pdf", views.export_pdf, name="pdf"),
 ]

@@ -1,0 +1,361 @@
+"""Adoption figures. Each figure is a small provider: `compute(ctx) -> {unit_id: value}` for every
+unit in `ctx.units` over `ctx.period`.
+
+Where the numbers come from:
+- People figures (headcount, champions per 100 staff, active users) and news reach are computed
+  here with ONE grouped query each: counts per org unit in the database, then rolled up each
+  reported unit's subtree with MPTT ranges in Python. The query count does not depend on staff
+  numbers or on the number of units.
+- Skills, training, self-service and recruitment figures are read ONLY through those apps'
+  `selectors.py`. Their selectors take one scope at a time, so those figures cost a fixed few
+  queries per reported unit (the rows on screen: a handful of portfolios or departments), never
+  per person.
+- A provider whose source app or selector is not there raises `NotAvailable`; the dashboard then
+  says "Not available yet" instead of showing a made-up number.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+
+from people.models import Employee, OrgUnit
+from people.selectors import units_within
+
+from .periods import Period
+
+log = logging.getLogger(__name__)
+
+
+class NotAvailable(Exception):  # noqa: N818 - reads better at the call site: raise NotAvailable
+    pass
+
+
+@dataclass(frozen=True)
+class FigureDef:
+    key: str
+    label: str
+    section: str
+    fmt: str  # int | pct | per100 | gbp | rating | levels | pp
+    source: str
+    description: str
+    compute: Callable
+    council_only: bool = False  # one council-wide value (e.g. applicants belong to no unit)
+
+
+@dataclass
+class FigureResult:
+    definition: FigureDef
+    values: dict = field(default_factory=dict)  # unit_id -> float | None
+    available: bool = True
+    note: str = ""
+
+    @property
+    def key(self):
+        return self.definition.key
+
+
+class Context:
+    """What every provider needs, plus a memo so figures sharing one selector call share it."""
+
+    def __init__(self, units: list[OrgUnit], period: Period):
+        self.units = list(units)
+        self.period = period
+        self._memo: dict = {}
+
+    def memo(self, key, fn):
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
+
+
+def _selectors(module: str, *names: str):
+    """The named functions from another app's selectors, or NotAvailable if any is missing."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise NotAvailable(f"{module} is not installed yet") from exc
+    fns = []
+    for name in names:
+        fn = getattr(mod, name, None)
+        if fn is None:
+            raise NotAvailable(f"{module}.{name} is not available yet")
+        fns.append(fn)
+    return fns if len(fns) > 1 else fns[0]
+
+
+def rollup(units: list[OrgUnit], rows: list[dict], fields: list[str]) -> dict[int, dict[str, int]]:
+    """Sum per-unit rows ({tree_id, lft, <fields>}) into each reported unit's subtree."""
+    out = {u.pk: dict.fromkeys(fields, 0) for u in units}
+    for u in units:
+        acc = out[u.pk]
+        for r in rows:
+            if r["tree_id"] == u.tree_id and u.lft <= r["lft"] <= u.rght:
+                for f in fields:
+                    acc[f] += r[f] or 0
+    return out
+
+
+def _ratio(n, d, scale=100.0):
+    return round(scale * n / d, 1) if d else None
+
+
+# --- people and intranet use (ours) --------------------------------------------------------------
+
+
+def _people_counts(ctx: Context) -> dict[int, dict[str, int]]:
+    def fetch():
+        rows = list(
+            Employee.objects.filter(is_active=True, org_unit__isnull=False)
+            .values(tree_id=F("org_unit__tree_id"), lft=F("org_unit__lft"))
+            .annotate(
+                staff=Count("id"),
+                champions=Count("id", filter=Q(is_digital_champion=True)),
+                # last_login only keeps the latest sign-in, so "active" means signed in at least
+                # once since the period began.
+                active=Count("id", filter=Q(user__last_login__gte=ctx.period.start_dt)),
+            )
+            .order_by()
+        )
+        return rollup(ctx.units, rows, ["staff", "champions", "active"])
+
+    return ctx.memo("people", fetch)
+
+
+def headcount(ctx):
+    return {pk: c["staff"] for pk, c in _people_counts(ctx).items()}
+
+
+def champions_per_100(ctx):
+    return {pk: _ratio(c["champions"], c["staff"]) for pk, c in _people_counts(ctx).items()}
+
+
+def active_users_pct(ctx):
+    return {pk: _ratio(c["active"], c["staff"]) for pk, c in _people_counts(ctx).items()}
+
+
+def news_reach_pct(ctx):
+    readers_by_unit = _selectors("news.selectors", "readers_by_unit")
+    rows = readers_by_unit(ctx.period.start_dt, ctx.period.end_dt)
+    readers = rollup(ctx.units, rows, ["readers"])
+    staff = _people_counts(ctx)
+    return {pk: _ratio(readers[pk]["readers"], staff[pk]["staff"]) for pk in readers}
+
+
+# --- skills (skills_matrix.selectors) --------------------------------------------------------------
+
+
+def _staff_in(unit: OrgUnit):
+    return Employee.objects.filter(org_unit__in=units_within([unit]))
+
+
+def skills_analysis_pct(ctx):
+    coverage = _selectors("skills_matrix.selectors", "assessment_coverage")
+    return {u.pk: coverage(_staff_in(u))["completed_percent"] for u in ctx.units}
+
+
+def average_gap(ctx):
+    fn = _selectors("skills_matrix.selectors", "average_gap")
+    return {u.pk: fn(_staff_in(u)) for u in ctx.units}
+
+
+# --- training (training.selectors) -----------------------------------------------------------------
+
+
+def _training(ctx) -> dict[int, dict]:
+    fn = _selectors("training.selectors", "training_figures")
+    return ctx.memo(
+        "training", lambda: {u.pk: fn(_staff_in(u), ctx.period.start, ctx.period.end) for u in ctx.units}
+    )
+
+
+def training_assigned(ctx):
+    return {pk: s.get("assigned") for pk, s in _training(ctx).items()}
+
+
+def training_completed(ctx):
+    return {pk: s.get("completed") for pk, s in _training(ctx).items()}
+
+
+def training_overdue(ctx):
+    return {pk: s.get("overdue") for pk, s in _training(ctx).items()}
+
+
+def champion_help_given(ctx):
+    fn = _selectors("training.selectors", "champion_figures")
+    return {
+        u.pk: fn(OrgUnit.objects.filter(pk=u.pk), ctx.period.start, ctx.period.end)["help_count"] for u in ctx.units
+    }
+
+
+# --- self-service (self_service.selectors) -----------------------------------------------------------
+
+
+def _channels(ctx, period: Period | None = None) -> dict[int, dict[str, int]]:
+    period = period or ctx.period
+    fn = _selectors("self_service.selectors", "requests_by_channel")
+    return ctx.memo(
+        ("channels", period.key),
+        lambda: {u.pk: fn(units=[u], start=period.start, end=period.end) for u in ctx.units},
+    )
+
+
+def _kpis(ctx) -> dict[int, dict]:
+    fn = _selectors("self_service.selectors", "request_kpis")
+    return ctx.memo(
+        "kpis", lambda: {u.pk: fn(units=[u], start=ctx.period.start, end=ctx.period.end) for u in ctx.units}
+    )
+
+
+def requests_online(ctx):
+    return {pk: c.get("online", 0) for pk, c in _channels(ctx).items()}
+
+
+def requests_assisted(ctx):
+    return {pk: c.get("assisted", 0) for pk, c in _channels(ctx).items()}
+
+
+def requests_paper(ctx):
+    return {pk: c.get("paper", 0) for pk, c in _channels(ctx).items()}
+
+
+def _take_up(counts: dict[str, int]):
+    total = sum(counts.values())
+    return _ratio(counts.get("online", 0), total)
+
+
+def digital_take_up(ctx):
+    return {pk: _take_up(c) for pk, c in _channels(ctx).items()}
+
+
+def channel_shift(ctx):
+    """Change in digital take-up against the equally long period before, in percentage points."""
+    now, before = _channels(ctx), _channels(ctx, ctx.period.previous())
+    out = {}
+    for pk in now:
+        a, b = _take_up(now[pk]), _take_up(before[pk])
+        out[pk] = round(a - b, 1) if a is not None and b is not None else None
+    return out
+
+
+def completion_rate(ctx):
+    return {pk: (round(100 * k["completion_rate"], 1) if k.get("completion_rate") is not None else None)
+            for pk, k in _kpis(ctx).items()}
+
+
+def satisfaction(ctx):
+    return {pk: k.get("satisfaction") for pk, k in _kpis(ctx).items()}
+
+
+def cost_per_transaction(ctx):
+    from .models import ChannelCost
+
+    costs = ctx.memo("costs", ChannelCost.current)
+    out = {}
+    for pk, c in _channels(ctx).items():
+        total = sum(c.values())
+        out[pk] = round(float(sum(costs.get(ch, 0) * n for ch, n in c.items()) / total), 2) if total else None
+    return out
+
+
+# --- recruitment (skills_matrix.recruitment.selectors) ---------------------------------------------
+
+
+def recruitment_pass_rate(ctx):
+    """Council-wide: applicants belong to no unit. Pass rate over every area attempted, weighted
+    by attempts (the selector keeps only anonymous scores, so it covers all time)."""
+    statistics = _selectors("skills_matrix.recruitment.selectors", "statistics")
+    rows = statistics()
+    attempts = sum(r["attempts"] for r in rows)
+    passed = sum(r["attempts"] * r["pass_rate"] / 100 for r in rows)
+    return {None: round(100 * passed / attempts, 1) if attempts else None}
+
+
+FIGURES: list[FigureDef] = [
+    FigureDef("headcount", "Staff", "People and intranet use", "int", "People",
+              "Active staff in the unit and everything beneath it.", headcount),
+    FigureDef("active_users_pct", "Active intranet users", "People and intranet use", "pct", "People",
+              "Share of staff who signed in at least once since the period began.", active_users_pct),
+    FigureDef("news_reach_pct", "News reach", "People and intranet use", "pct", "News",
+              "Share of staff who opened at least one news article in the period.", news_reach_pct),
+    FigureDef("champions_per_100", "Digital champions per 100 staff", "People and intranet use", "per100", "People",
+              "Staff marked as digital champions, per 100 staff.", champions_per_100),
+    FigureDef("champion_help_given", "Help given by champions", "People and intranet use", "int", "Training",
+              "Times digital champions recorded helping a colleague in the period.", champion_help_given),
+    FigureDef("skills_analysis_pct", "Completed skills analysis", "Skills", "pct", "Skills matrix",
+              "Share of staff who have submitted or had validated a skills self-assessment.", skills_analysis_pct),
+    FigureDef("average_gap", "Average skills gap", "Skills", "levels", "Skills matrix",
+              "Mean total shortfall per person against their role's required levels (lower is better).",
+              average_gap),
+    FigureDef("training_assigned", "Training assigned", "Training", "int", "Training",
+              "Courses assigned in the period.", training_assigned),
+    FigureDef("training_completed", "Training completed", "Training", "int", "Training",
+              "Courses completed in the period.", training_completed),
+    FigureDef("training_overdue", "Training overdue", "Training", "int", "Training",
+              "Assigned courses now past their due date.", training_overdue),
+    FigureDef("requests_online", "Requests made online", "Self-service", "int", "Self-service",
+              "HR and payroll requests submitted online in the period.", requests_online),
+    FigureDef("requests_assisted", "Requests made with help", "Self-service", "int", "Self-service",
+              "Requests keyed in by HR or a digital champion for the member of staff.", requests_assisted),
+    FigureDef("requests_paper", "Requests made on paper", "Self-service", "int", "Self-service",
+              "Paper forms keyed in.", requests_paper),
+    FigureDef("digital_take_up", "Digital take-up", "Self-service", "pct", "Self-service",
+              "GOV.UK KPI: share of requests made online.", digital_take_up),
+    FigureDef("channel_shift", "Channel shift", "Self-service", "pp", "Self-service",
+              "Change in digital take-up against the period before, in percentage points.", channel_shift),
+    FigureDef("completion_rate", "Completion rate", "Self-service", "pct", "Self-service",
+              "GOV.UK KPI: share of submitted requests that were completed (processed).", completion_rate),
+    FigureDef("satisfaction", "User satisfaction", "Self-service", "rating", "Self-service",
+              "GOV.UK KPI: mean rating (1 to 5) given when a request closed.", satisfaction),
+    FigureDef("cost_per_transaction", "Cost per transaction", "Self-service", "gbp", "Self-service",
+              "GOV.UK KPI: channel mix priced at the configured cost per contact for each channel.",
+              cost_per_transaction),
+    FigureDef("recruitment_pass_rate", "Recruitment baseline pass rate", "Recruitment", "pct", "Recruitment",
+              "Applicants' baseline ICT test pass rate across all areas, council-wide, all time.",
+              recruitment_pass_rate, council_only=True),
+]
+FIGURES_BY_KEY = {f.key: f for f in FIGURES}
+TREND_FIGURES = ["skills_analysis_pct", "average_gap", "digital_take_up", "active_users_pct"]
+
+
+def compute_figures(units: list[OrgUnit], period: Period, keys: list[str] | None = None) -> list[FigureResult]:
+    ctx = Context(units, period)
+    results = []
+    for d in FIGURES:
+        if keys and d.key not in keys:
+            continue
+        try:
+            values = d.compute(ctx)
+        except NotAvailable as exc:
+            results.append(FigureResult(d, {}, available=False, note=str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one app's failing selector must not hide the rest
+            log.exception("reporting: figure %s failed", d.key)
+            results.append(FigureResult(d, {}, available=False, note=f"{d.source} figures failed: {exc}"))
+            continue
+        results.append(FigureResult(d, values))
+    return results
+
+
+def format_value(value, fmt: str) -> str:
+    if value is None:
+        return "No data"
+    if fmt == "int":
+        return f"{int(value):,}"
+    if fmt == "pct":
+        return f"{value:.1f}%"
+    if fmt == "per100":
+        return f"{value:.1f}"
+    if fmt == "gbp":
+        return f"£{value:,.2f}"
+    if fmt == "rating":
+        return f"{value:.2f} out of 5"
+    if fmt == "levels":
+        return f"{value:.2f} levels"
+    if fmt == "pp":
+        return f"{value:+.1f} points"
+    return str(value)

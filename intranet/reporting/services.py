@@ -1,0 +1,121 @@
+"""Writes and documents for reporting: monthly snapshots, the monthly PDF per portfolio (and the
+email that carries it to the portfolio lead), CSV export."""
+
+import csv
+import datetime as dt
+import io
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import OrgUnit
+
+from .figures import FIGURES, compute_figures, format_value
+from .models import FigureSnapshot
+from .periods import Period, month_period
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_KINDS = [OrgUnit.Kind.COUNCIL, OrgUnit.Kind.PORTFOLIO, OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.TEAM]
+
+
+@transaction.atomic
+def snapshot_take(*, month: dt.date) -> int:
+    """Record every figure for every active unit for `month` (its first to last day). Re-running
+    for the same month replaces that month's figures. Returns the number of figures recorded."""
+    month = month.replace(day=1)
+    units = list(OrgUnit.objects.filter(is_active=True, kind__in=SNAPSHOT_KINDS).order_by("tree_id", "lft"))
+    results = compute_figures(units, month_period(month))
+    roots = [u for u in units if u.parent_id is None]
+    rows = []
+    for r in results:
+        targets = roots if r.definition.council_only else units
+        for u in targets:
+            if not r.available:
+                value = None
+            elif r.definition.council_only:
+                value = r.values.get(None)
+            else:
+                value = r.values.get(u.pk)
+            rows.append(FigureSnapshot(month=month, unit=u, unit_code=u.code, unit_name=u.name, figure=r.key,
+                                       value=None if value is None else float(value)))
+    FigureSnapshot.objects.filter(month=month).delete()
+    FigureSnapshot.objects.bulk_create(rows, batch_size=1000)
+    log.info("reporting: recorded %s figures for %s", len(rows), month)
+    return len(rows)
+
+
+def figure_table(units: list[OrgUnit], period: Period, keys: list[str] | None = None):
+    """Figures for the units, plus the rows to print: [(figure result, [(unit, value)...])]."""
+    results = compute_figures(units, period, keys)
+    table = []
+    for r in results:
+        if r.definition.council_only:
+            cells = [(None, r.values.get(None))] if r.available else []
+        else:
+            cells = [(u, r.values.get(u.pk)) for u in units] if r.available else []
+        table.append((r, cells))
+    return table
+
+
+def figures_csv(units: list[OrgUnit], period: Period) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["period_start", "period_end", "unit_code", "unit", "figure", "figure_label", "value", "shown_as"])
+    for r, cells in figure_table(units, period):
+        if not r.available:
+            w.writerow([period.start, period.end, "", "", r.key, r.definition.label, "", "Not available yet"])
+            continue
+        for unit, value in cells:
+            w.writerow([
+                period.start, period.end, unit.code if unit else "council-wide", unit.name if unit else "Council-wide",
+                r.key, r.definition.label, "" if value is None else value, format_value(value, r.definition.fmt),
+            ])
+    return buf.getvalue()
+
+
+def portfolio_report_pdf(*, unit: OrgUnit, period: Period) -> bytes:
+    from .pdf import render_report
+
+    children = list(OrgUnit.objects.filter(parent=unit, is_active=True).order_by("name"))
+    units = [unit, *children]
+    return render_report(unit=unit, units=units, period=period, table=figure_table(units, period))
+
+
+def monthly_report_send(*, unit: OrgUnit, month: dt.date) -> bool:
+    """Email one portfolio's PDF for `month` to its lead. False (and logged) when nobody to send to."""
+    lead = unit.head
+    email = (lead.email or (lead.user.email if lead and lead.user_id else "")) if lead else ""
+    if not email:
+        log.warning("reporting: %s has no lead with an email address; monthly report not sent", unit.code)
+        return False
+    period = month_period(month)
+    pdf = portfolio_report_pdf(unit=unit, period=period)
+    msg = EmailMessage(
+        subject=f"{unit.name}: digital adoption report for {period.label}",
+        body=(
+            f"Dear {lead.display_name},\n\nAttached is the digital adoption report for {unit.name} for "
+            f"{period.label}. The dashboard on the intranet has the same figures with drill-down to "
+            f"departments and teams.\n\n{settings.SERVICE_NAME}"
+        ),
+        to=[email],
+    )
+    msg.attach(f"adoption-{unit.code}-{period.start:%Y-%m}.pdf", pdf, "application/pdf")
+    msg.send()
+    return True
+
+
+def monthly_reports_send(*, month: dt.date | None = None) -> int:
+    """Every active portfolio's report for `month` (default: last month). Returns how many were sent."""
+    if month is None:
+        month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    sent = 0
+    for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.PORTFOLIO, is_active=True).select_related("head__user"):
+        sent += monthly_report_send(unit=unit, month=month)
+    return sent
+
+
+__all__ = ["FIGURES", "figure_table", "figures_csv", "monthly_reports_send", "portfolio_report_pdf", "snapshot_take"]

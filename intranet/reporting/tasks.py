@@ -1,0 +1,39 @@
+"""Celery beat jobs: load, call a service, nothing else."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from people.models import OrgUnit
+
+from . import services
+
+
+def _last_month() -> dt.date:
+    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+@shared_task(name="reporting.snapshot_take")
+def snapshot_take(month: str | None = None) -> int:
+    month_date = dt.date.fromisoformat(month) if month else _last_month()
+    return services.snapshot_take(month=month_date)
+
+
+@shared_task(name="reporting.monthly_reports_send")
+def monthly_reports_send(month: str | None = None) -> int:
+    """Queues one job per portfolio so one failing email does not stop the others."""
+    month = month or _last_month().isoformat()
+    ids = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.PORTFOLIO, is_active=True).values_list("pk", flat=True))
+    for pk in ids:
+        monthly_report_send.delay(pk, month)
+    return len(ids)
+
+
+@shared_task(name="reporting.monthly_report_send", bind=True, max_retries=3, default_retry_delay=600)
+def monthly_report_send(self, unit_id: int, month: str) -> bool:
+    unit = OrgUnit.objects.select_related("head__user").get(pk=unit_id)
+    try:
+        return services.monthly_report_send(unit=unit, month=dt.date.fromisoformat(month))
+    except OSError as exc:  # mail server unreachable: try again later
+        raise self.retry(exc=exc) from exc
