@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class SkillsMatrixConfig(AppConfig):
     name = "skills_matrix"
+    verbose_name = "Skills"
+
+    def ready(self):
+        from intranet.dashboard import register_task_provider
+        from intranet.demo import register_demo_seeder
+        from intranet.navigation import NavItem, register_nav
+
+        from . import demo, home
+
+        register_nav(NavItem("Skills", "skills_matrix:my_skills", order=30, prefix="/skills/"))
+        register_task_provider(home.skills_tasks)
+        register_demo_seeder("skills", demo.seed_skills, order=30)

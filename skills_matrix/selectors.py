@@ -162,6 +162,15 @@ def assessment_coverage(employees_qs: QuerySet[Employee]) -> dict:
     }
 
 
+def campaign_progress(campaign: Campaign, people: QuerySet[Employee]) -> dict:
+    """{"employees": covered, "completed": sent or validated in this campaign, "validated": n}."""
+    counts = Assessment.objects.filter(campaign=campaign).aggregate(
+        completed=Count("pk", filter=~Q(status=Assessment.Status.DRAFT)),
+        validated=Count("pk", filter=Q(status=Assessment.Status.VALIDATED)),
+    )
+    return {"employees": people.count(), **counts}
+
+
 def average_gap(employees_qs: QuerySet[Employee]) -> float:
     """Mean total shortfall per active person, in levels (sum over required skills of required minus
     current, never negative), rounded to 2 places. 0.0 for nobody."""

@@ -1,2 +1,26 @@
+from django.urls import path
+
+from . import views
+
 app_name = "skills_matrix"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_skills, name="my_skills"),
+    path("campaigns/<int:campaign_id>/start/", views.assessment_begin, name="assessment_begin"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/area/<int:step>/", views.assessment_area, name="assessment_area"),
+    path("assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
+    path("assessments/<int:pk>/validate/", views.assessment_validate, name="assessment_validate"),
+    path("validate/", views.validation_queue, name="validation_queue"),
+    path("evidence/<int:pk>/decide/", views.evidence_decide, name="evidence_decide"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("matrix/export.csv", views.matrix_csv, name="matrix_csv"),
+    path("matrix/export.xlsx", views.matrix_xlsx, name="matrix_xlsx"),
+    path("matrix/export.pdf", views.matrix_pdf, name="matrix_pdf"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("framework/", views.framework, name="framework"),
+    path("framework/new/", views.skill_edit, name="skill_new"),
+    path("framework/<int:pk>/edit/", views.skill_edit, name="skill_edit"),
+    path("profiles/", views.profiles, name="profiles"),
+    path("profiles/<int:pk>/", views.profile_edit, name="profile_edit"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+]

@@ -78,4 +78,4 @@ def submitted_assessment(employee, campaign, levels: dict):
 
 def only_test_skills_active(*keep):
     """Retire the default framework's skills so a test works with a small, known framework."""
-    Skill.objects.exclude(pk__in=[s.pk for s in keep]).exclude(parent__in=[s for s in keep]).update(is_active=False)
+    Skill.objects.exclude(pk__in=[s.pk for s in keep]).exclude(parent__in=list(keep)).update(is_active=False)

@@ -6,7 +6,15 @@ from people.models import AuditEntry
 from skills_matrix import selectors, services
 from skills_matrix.models import Evidence, RoleProfile
 
-from .factories import assign, make_area, make_campaign, make_profile, make_skill, set_levels, submitted_assessment
+from .factories import (
+    assign,
+    make_area,
+    make_campaign,
+    make_profile,
+    make_skill,
+    set_levels,
+    submitted_assessment,
+)
 
 
 @pytest.fixture

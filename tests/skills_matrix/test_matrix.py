@@ -1,0 +1,175 @@
+"""The gap matrix: scoping, figures, exports and a constant number of queries."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from people.models import Employee
+from skills_matrix.matrix import gap_matrix
+from skills_matrix.models import RoleProfile
+from tests.factories import EmployeeFactory
+
+from .factories import (
+    assign,
+    make_area,
+    make_campaign,
+    make_profile,
+    make_skill,
+    set_levels,
+    submitted_assessment,
+)
+
+
+@pytest.fixture
+def framework(db):
+    area = make_area("Office tools")
+    return {"area": area, "word": make_skill(area, "Word"), "excel": make_skill(area, "Excel"),
+            "teams": make_skill(area, "Teams")}
+
+
+@pytest.fixture
+def team(people, framework):
+    profile = make_profile({framework["word"]: 2, framework["excel"]: 3}, name="Social worker")
+    for who in ("alice", "bob", "carol"):
+        assign(people[who], profile)
+    set_levels(people["alice"], {framework["word"]: 2, framework["excel"]: 3})  # meets both
+    set_levels(people["bob"], {framework["word"]: 1})  # 1 short in Word, 3 short in Excel (not assessed)
+    return profile
+
+
+def _names(response):
+    return {r.name for r in response.context["matrix"].rows}
+
+
+def test_figures_per_person_and_per_skill(people, framework, team):
+    m = gap_matrix(Employee.objects.filter(pk__in=[people["alice"].pk, people["bob"].pk]), profile=team)
+    rows = {r.name: r for r in m.rows}
+    assert (rows[people["alice"].display_name].gaps, rows[people["alice"].display_name].total_shortfall) == (0, 0)
+    assert (rows[people["bob"].display_name].gaps, rows[people["bob"].display_name].total_shortfall) == (2, 4)
+    totals = {t.column.name: (t.people_required, t.people_short, t.total_shortfall) for t in m.skill_totals}
+    assert totals == {"Word": (2, 1, 1), "Excel": (2, 1, 3)}
+    assert [t.column.name for t in m.ranked_skills] == ["Excel", "Word"]  # tie on people: more levels first
+    bob = rows[people["bob"].display_name]
+    m.fill([bob])
+    excel = next(c for c in bob.cells if c.column.name == "Excel")
+    assert (excel.symbol, excel.css) == ("▼3", "app-heat--gap3")
+    assert excel.label == "not assessed, needs 3: 3 below"
+
+
+def test_manager_sees_only_their_reports_rows(people, team, login):
+    response = login(people["manager"]).get(reverse("skills_matrix:matrix"))
+    assert response.status_code == 200
+    # alice and bob report to the manager; carol reports to alice (so is in the chain); nobody else.
+    assert _names(response) == {people[w].display_name for w in ("alice", "bob", "carol")}
+    response = login(people["alice"]).get(reverse("skills_matrix:matrix"))
+    assert _names(response) == {people["carol"].display_name}
+    response = login(people["other_manager"]).get(reverse("skills_matrix:matrix"))
+    assert _names(response) == {people["dave"].display_name}
+
+
+def test_portfolio_lead_sees_their_units_and_hr_everyone(people, team, login):
+    director = login(people["director"]).get(reverse("skills_matrix:matrix"))
+    names = _names(director)
+    assert people["alice"].display_name in names and people["dave"].display_name not in names
+    hr = login(people["hr"]).get(reverse("skills_matrix:matrix"))
+    assert people["dave"].display_name in _names(hr)
+
+
+def test_people_without_reports_cannot_open_the_matrix(people, login):
+    for who in ("bob", "carol", "dave", "payroll"):
+        assert login(people[who]).get(reverse("skills_matrix:matrix")).status_code == 403, who
+        assert login(people[who]).get(reverse("skills_matrix:matrix_csv")).status_code == 403, who
+
+
+def test_filters_narrow_the_rows(people, org, team, login):
+    client = login(people["hr"])
+    by_unit = client.get(reverse("skills_matrix:matrix"), {"unit": org["team_b"].pk})
+    assert _names(by_unit) == {people["carol"].display_name}
+    by_profile = client.get(reverse("skills_matrix:matrix"), {"profile": team.pk})
+    assert _names(by_profile) == {people[w].display_name for w in ("alice", "bob", "carol")}
+    Employee.objects.filter(pk=people["bob"].pk).update(work_style=Employee.WorkStyle.MOBILE)
+    by_style = client.get(reverse("skills_matrix:matrix"), {"work_style": "mobile", "profile": team.pk})
+    assert _names(by_style) == {people["bob"].display_name}
+
+
+def test_heat_map_and_plain_table_say_it_in_words(people, team, login):
+    client = login(people["manager"])
+    heat = client.get(reverse("skills_matrix:matrix"), {"profile": team.pk}).content.decode()
+    assert "app-heat--gap3" in heat and "▼3" in heat and "not assessed, needs 3: 3 below" in heat
+    table = client.get(reverse("skills_matrix:matrix"), {"profile": team.pk, "view": "table"}).content.decode()
+    assert "Levels short" in table and "Not assessed" in table and "app-heat--" not in table.split("People</h2>")[1]
+
+
+def test_unvalidated_self_assessment_shows_as_pending_not_met(people, framework, team, login):
+    submitted_assessment(people["bob"], make_campaign(), {framework["excel"]: 4})
+    html = login(people["manager"]).get(reverse("skills_matrix:matrix"), {"profile": team.pk}).content.decode()
+    assert "self-assessed 4, awaiting validation" in html
+
+
+def test_csv_export_has_every_row(people, framework, team, login):
+    response = login(people["manager"]).get(reverse("skills_matrix:matrix_csv"), {"profile": team.pk})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Name", "Job title", "Team"] and "Excel – required" in rows[0]
+    assert {r[0] for r in rows[1:]} == {people[w].display_name for w in ("alice", "bob", "carol")}
+
+
+def test_csv_export_neutralises_formulas(people, framework, team, login):
+    Employee.objects.filter(pk=people["bob"].pk).update(job_title="=HYPERLINK(1)")
+    body = login(people["manager"]).get(reverse("skills_matrix:matrix_csv")).content.decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_xlsx_and_pdf_exports(people, org, team, login):
+    from openpyxl import load_workbook
+
+    client = login(people["head"])
+    xlsx = client.get(reverse("skills_matrix:matrix_xlsx"), {"unit": org["social"].pk})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    assert sheet.cell(1, 1).value == "Name" and sheet.max_row >= 4
+    pdf = client.get(reverse("skills_matrix:matrix_pdf"), {"unit": org["social"].pk})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # Without a department the PDF asks for one instead of failing.
+    assert client.get(reverse("skills_matrix:matrix_pdf")).status_code == 302
+
+
+def _grow_department(unit, manager, profile, skills, n):
+    staff = [EmployeeFactory(org_unit=unit, line_manager=manager, user=None, first_name="Staff", last_name=f"No{i}")
+             for i in range(n)]
+    for i, e in enumerate(staff):
+        assign(e, profile)
+        set_levels(e, {s: (i + j) % 5 for j, s in enumerate(skills)})
+    return staff
+
+
+def test_matrix_query_count_does_not_grow_with_people_or_skills(people, org, framework, login, django_assert_num_queries):
+    area2 = make_area("More")
+    extra = [make_skill(area2, f"Extra {i}", descriptors=False) for i in range(5)]
+    profile = make_profile({framework["word"]: 2, framework["excel"]: 3, **dict.fromkeys(extra, 2)}, name="Big")
+    skills = [framework["word"], framework["excel"], *extra]
+    _grow_department(org["team_a"], people["manager"], profile, skills, 5)
+    client = login(people["manager"])
+    client.get(reverse("skills_matrix:matrix"))  # warm the session and user caches
+    # session + user (2), groups for roles (1), employee for the user (1), led units (1), "may see
+    # anyone" (1); the matrix: people, skills, requirements, default profile, assigned profiles,
+    # current levels, pending self-assessments, profile names (8); the filter form's choices: units,
+    # role profiles, skill areas (3).
+    with django_assert_num_queries(17):
+        small = client.get(reverse("skills_matrix:matrix"))
+    _grow_department(org["team_b"], people["manager"], profile, skills, 60)
+    with django_assert_num_queries(17):
+        large = client.get(reverse("skills_matrix:matrix"))
+    assert len(large.context["matrix"].rows) > len(small.context["matrix"].rows) + 50
+
+
+def test_api_matrix_is_scoped(people, team, api_as):
+    body = api_as(people["manager"]).get("/api/skills/matrix/").json()
+    assert {r["name"] for r in body["rows"]} == {people[w].display_name for w in ("alice", "bob", "carol")}
+    assert api_as(people["bob"]).get("/api/skills/matrix/").json()["rows"] == []
+    bad = api_as(people["hr"]).get("/api/skills/matrix/", {"unit": "nowhere"})
+    assert bad.status_code == 400 and "unit" in bad.json()
+
+
+def test_default_profile_is_shipped(db):
+    assert RoleProfile.objects.filter(is_default=True).count() == 1
