@@ -33,6 +33,7 @@ class EmployeeLDAPBackend(LDAPBackend):
                 s.USER_SEARCH = LDAPSearch(
                     django_settings.LDAP_BASE_DN, ldap.SCOPE_SUBTREE,
                     getattr(django_settings, "AUTH_LDAP_USER_SEARCH_FILTER", "(uid=%(user)s)"),
+                    attrlist=["*", self._profile().attributes["directory_id"]],
                 )
             if s.USER_ATTRLIST is None:
                 # The stable id is an operational attribute on OpenLDAP: ask for it by name.
@@ -52,6 +53,10 @@ class EmployeeLDAPBackend(LDAPBackend):
         profile = self._profile()
         id_attr = profile.attributes["directory_id"]
         values = (ldap_user.attrs or {}).get(id_attr) or []
+        if not values and ldap_user.dn:
+            # A USER_SEARCH configured without the (operational) id attribute: read it by name.
+            found = ldap_user.connection.search_s(ldap_user.dn, ldap.SCOPE_BASE, "(objectClass=*)", [id_attr])
+            values = next((v for k, v in (found[0][1] if found else {}).items() if k.lower() == id_attr.lower()), [])
         if not values:
             raise ldap_user.AuthenticationFailed(f"{ldap_user.dn} has no {id_attr}")
         raw = values[0]
