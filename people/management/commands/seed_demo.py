@@ -107,10 +107,10 @@ class Command(BaseCommand):
                 f"({summary['champions']} digital champions) in {time.perf_counter() - started:.1f} s."
             )
         )
-        self._run_app_seeders(seed=seed, staff=staff)
+        self._run_app_seeders(seed=seed, staff=staff, verbosity=options.get("verbosity", 1))
         self.stdout.write(f"Demo accounts share the password: {council.DEMO_PASSWORD}")
 
-    def _run_app_seeders(self, *, seed: int, staff: int) -> None:
+    def _run_app_seeders(self, *, seed: int, staff: int, verbosity: int) -> None:
         failed = []
         for seeder in demo_seeders():
             started = time.perf_counter()
@@ -126,7 +126,7 @@ class Command(BaseCommand):
                         f"Demo data for {seeder.name!r} failed and was rolled back: {type(exc).__name__}: {exc}"
                     )
                 )
-                if self.verbosity > 1:
+                if verbosity > 1:
                     import traceback
 
                     self.stderr.write(traceback.format_exc())
@@ -265,8 +265,10 @@ def _plan_posts(rng: random.Random, root: Unit, teams: list[Unit], staff: int) -
     named_team = next(t for t in teams if t.department.code == council.MANAGER_DEPARTMENT)
     named_index = teams.index(named_team)
     while sizes[named_index] < MANAGER_TEAM_MIN:
-        biggest = max(range(len(sizes)), key=lambda i: sizes[i])
-        sizes[biggest] -= 1
+        donor = max((i for i in range(len(sizes)) if i != named_index), key=lambda i: sizes[i])
+        if sizes[donor] <= 2:
+            break
+        sizes[donor] -= 1
         sizes[named_index] += 1
 
     for team, size in zip(teams, sizes, strict=True):
