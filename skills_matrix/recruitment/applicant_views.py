@@ -66,7 +66,7 @@ def _resolve(request, token: str, *, allow_completed: bool = False):
     if problem == "used" and allow_completed:
         return invitation, None
     if problem:
-        return None, _refuse(request, problem, 410 if problem in ("expired", "used") else 403)
+        return None, _refuse(request, problem, {"expired": 410, "used": 410, "revoked": 403}.get(problem, 404))
     return invitation, None
 
 

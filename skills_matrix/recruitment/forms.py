@@ -76,7 +76,7 @@ class InvitationForm(forms.Form):
     extra_time_percent = forms.IntegerField(
         label="Extra time (per cent)", min_value=0, max_value=200, initial=0, required=False,
         help_text="Reasonable adjustment, for example 25 for 25% extra time.",
-        error_messages={"max_value": "Extra time can be at most 200%."},
+        error_messages={"max_value": "Extra time can be at most 200%%."},
     )
     large_text = forms.BooleanField(label="Show the test in larger text", required=False)
 
