@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.errors import DomainError
@@ -172,7 +173,10 @@ def booking_cancel(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, "The booking is cancelled.")
-    return redirect(request.POST.get("next") or "training:my_learning")
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("training:my_learning")
 
 
 @require_POST

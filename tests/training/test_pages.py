@@ -1,0 +1,244 @@
+"""Pages: who may open what (tables), the main journeys, and query counts that do not grow."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from skills_matrix.models import Level
+from training import services
+from training.models import Assignment, Booking, Completion, HelpLog, HelpRequest, QuizQuestion, Session
+
+from .conftest import make_course, make_session
+
+
+@pytest.fixture
+def completion(people, course):
+    return Completion.objects.create(employee=people["alice"], course=course, source="manual",
+                                     completed_at=timezone.now())
+
+
+@pytest.mark.parametrize(("who", "url_name", "expected"), [
+    ("alice", "catalogue", 200),
+    ("dave", "sessions", 200),
+    ("alice", "my_learning", 200),
+    ("bob", "team", 200),
+    ("alice", "course_new", 403),
+    ("manager", "course_new", 403),
+    ("hr", "course_new", 200),
+    ("learning_admin", "course_new", 200),
+    ("bob", "assign", 403),          # manages nobody
+    ("manager", "assign", 200),
+    ("hr", "assign", 200),
+    ("alice", "champions", 200),
+    ("alice", "ask_champion", 200),
+    ("alice", "help_requests", 403),
+    ("champion", "help_requests", 200),
+    ("alice", "help_log", 403),
+    ("champion", "help_log", 200),
+    ("champion", "champion_profile", 200),
+    ("manager", "approvals", 200),
+])
+def test_page_permissions(people, login, learning_admin, champion_profile, who, url_name, expected):
+    from django.urls import reverse
+
+    employee = learning_admin if who == "learning_admin" else people[who]
+    assert login(employee).get(reverse(f"training:{url_name}")).status_code == expected
+
+
+def test_pages_need_sign_in(client, db):
+    response = client.get("/training/")
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+@pytest.mark.parametrize(("who", "expected"), [
+    ("alice", 200),     # her own
+    ("manager", 200),   # her line manager
+    ("head", 200),      # indirect manager
+    ("hr", 200),
+    ("bob", 403),       # a colleague
+    ("carol", 403),     # her report: managers see down the chain, not up
+    ("dave", 403),
+])
+def test_certificate_permissions(people, login, completion, who, expected):
+    response = login(people[who]).get(f"/training/certificates/{completion.pk}.pdf")
+    assert response.status_code == expected
+    if expected == 200:
+        assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_register_only_for_host_and_learning_staff(people, login, course, learning_admin):
+    session = make_session(course, host=people["champion"])
+    for who, sees in [(people["alice"], False), (people["champion"], True), (learning_admin, True)]:
+        page = login(who).get(f"/training/sessions/{session.pk}/").content.decode()
+        assert ("Register" in page) is sees
+
+
+def test_book_cancel_and_waiting_list_through_pages(people, client, course, django_capture_on_commit_callbacks):
+    session = make_session(course, capacity=1)
+    client.force_login(people["alice"].user)
+    response = client.post(f"/training/sessions/{session.pk}/book/", follow=True)
+    assert "Your place is booked" in response.content.decode()
+    client.force_login(people["bob"].user)
+    response = client.post(f"/training/sessions/{session.pk}/book/", follow=True)
+    assert "waiting list" in response.content.decode()
+    bob_booking = Booking.objects.get(employee=people["bob"])
+    assert bob_booking.status == Booking.Status.WAITLISTED
+
+    client.force_login(people["alice"].user)
+    mine = Booking.objects.get(employee=people["alice"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/training/bookings/{mine.pk}/cancel/",
+                               {"next": f"/training/sessions/{session.pk}/"}, follow=True)
+    assert "The booking is cancelled" in response.content.decode()
+    bob_booking.refresh_from_db()
+    assert bob_booking.status == Booking.Status.CONFIRMED
+
+    # Someone else's booking cannot be cancelled, and a full error is shown rather than a 500.
+    client.force_login(people["dave"].user)
+    assert client.post(f"/training/bookings/{bob_booking.pk}/cancel/").status_code == 403
+
+
+def test_cancel_next_must_be_on_this_site(people, client, course):
+    session = make_session(course)
+    booking = services.booking_create(actor=people["alice"].user, session=session, employee=people["alice"])
+    client.force_login(people["alice"].user)
+    response = client.post(f"/training/bookings/{booking.pk}/cancel/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/training/my/"
+
+
+def test_booking_clash_is_shown_as_a_message(people, client, course):
+    session = make_session(course)
+    client.force_login(people["alice"].user)
+    client.post(f"/training/sessions/{session.pk}/book/")
+    response = client.post(f"/training/sessions/{session.pk}/book/", follow=True)
+    assert "already booked on this session" in response.content.decode()
+
+
+def test_ask_a_champion_and_champion_logs_it(people, client, champion_profile, skills):
+    client.force_login(people["alice"].user)
+    response = client.post("/training/champions/ask/", {"topic": "Teams on my phone", "details": "It crashes"},
+                           follow=True)
+    assert "gone to the digital champions for Social Work" in response.content.decode()
+    req = HelpRequest.objects.get()
+    client.force_login(people["champion"].user)
+    assert "Teams on my phone" in client.get("/training/champions/requests/").content.decode()
+    client.post(f"/training/champions/requests/{req.pk}/take/")
+    response = client.post(f"/training/champions/requests/{req.pk}/log/",
+                           {"topic": "Teams on my phone", "minutes": "20", "channel": "in_person"}, follow=True)
+    assert "help you gave is logged" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == HelpRequest.Status.RESOLVED
+    assert HelpLog.objects.get().minutes == 20
+
+
+def test_help_log_form_names_bad_fields(people, client, champion_profile):
+    client.force_login(people["champion"].user)
+    response = client.post("/training/champions/log/", {"topic": "", "minutes": "0", "channel": "pigeon"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"topic", "minutes", "channel"}
+
+
+def test_champions_page_per_department(people, client, org, champion_profile):
+    client.force_login(people["dave"].user)
+    page = client.get("/training/champions/").content.decode()
+    assert "Social Work" in page
+    page = client.get(f"/training/champions/{org['social'].code}/").content.decode()
+    assert people["champion"].display_name in page and "Tuesdays" in page and "Email safety" in page
+
+
+def test_quiz_pass_records_completion(people, client, skills):
+    course = make_course("quiz-course", kind="elearning", pass_mark=50)
+    q1 = QuizQuestion.objects.create(course=course, text="Q1", options=["a", "b"], correct_option=1)
+    q2 = QuizQuestion.objects.create(course=course, text="Q2", options=["a", "b"], correct_option=0)
+    client.force_login(people["bob"].user)
+    response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1"})
+    assert "Answer question 2" in response.content.decode()
+    response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "0", f"q{q2.pk}": "1"})
+    assert "Not passed" in response.content.decode() and not Completion.objects.exists()
+    response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1", f"q{q2.pk}": "1"})
+    assert "You passed" in response.content.decode()
+    assert Completion.objects.get(employee=people["bob"]).source == Completion.Source.QUIZ
+
+
+def test_course_form_saves_skill_mapping(people, client, skills, learning_admin):
+    client.force_login(learning_admin.user)
+    response = client.post("/training/courses/new/", {
+        "code": "new-course", "title": "New course", "kind": "elearning", "duration_minutes": "30",
+        "launch_url": "https://learning.example/new", "cancellation_cutoff_hours": "24", "pass_mark": "80",
+        "is_active": "on", "skill_levels": "t-email 2\nt-teams 1",
+    })
+    assert response.status_code == 302
+    from training.models import Course
+
+    course = Course.objects.get(code="new-course")
+    assert {(link.skill.code, link.level) for link in course.skill_links.all()} == {("t-email", 2), ("t-teams", 1)}
+    bad = client.post("/training/courses/new/", {"code": "x", "title": "X", "kind": "classroom",
+                                                 "duration_minutes": "30", "cancellation_cutoff_hours": "1",
+                                                 "pass_mark": "80", "skill_levels": "nope 9"})
+    assert "skill_levels" in bad.context["form"].errors
+
+
+def test_assign_page_by_manager(people, client, course):
+    client.force_login(people["manager"].user)
+    due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    response = client.post("/training/assign/", {"course": course.pk, "people": [people["alice"].pk], "due_on": due})
+    assert response.status_code == 302
+    assert Assignment.objects.get().employee == people["alice"]
+    # Someone outside their chain cannot be posted in.
+    response = client.post("/training/assign/", {"course": course.pk, "people": [people["dave"].pk], "due_on": due})
+    assert response.status_code == 200 and "people" in response.context["form"].errors
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def _catalogue_data(skills, n):
+    for i in range(n):
+        c = make_course(f"c{n}-{i}", skill_levels=[(skills["email"], Level.WORKING), (skills["sheets"], 1)])
+        make_session(c, days=3 + i % 20)
+
+
+def _learning_data(people, skills, n):
+    for i in range(n):
+        c = make_course(f"l{n}-{i}", skill_levels=[(skills["email"], Level.WORKING)])
+        s = make_session(c, days=3 + i, hour=9 + i % 5, minutes=30)
+        Booking.objects.create(session=s, employee=people["alice"], status=Booking.Status.CONFIRMED)
+        Assignment.objects.create(course=c, employee=people["alice"], source="manager",
+                                  due_on=timezone.localdate() + dt.timedelta(days=i))
+        Completion.objects.create(course=c, employee=people["alice"], source="manual", completed_at=timezone.now())
+
+
+# Every signed-in page: the session, the user, and the user's groups (roles, read once per request).
+BASE = 3
+
+
+@pytest.mark.parametrize("n", [3, 15])
+def test_catalogue_query_count_is_constant(people, login, skills, django_assert_num_queries, n):
+    _catalogue_data(skills, n)
+    client = login(people["alice"])
+    # BASE + skills for the filter + count for the paginator + the page of courses + their skill
+    # links with skills (one prefetch).
+    with django_assert_num_queries(BASE + 4):
+        assert client.get("/training/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 15])
+def test_my_learning_query_count_is_constant(people, login, skills, django_assert_num_queries, n):
+    _learning_data(people, skills, n)
+    client = login(people["alice"])
+    # BASE + the employee record + open assignments, live bookings and completions, one query each
+    # with their joins.
+    with django_assert_num_queries(BASE + 4):
+        assert client.get("/training/my/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 15])
+def test_session_list_query_count_is_constant(people, login, skills, django_assert_num_queries, n):
+    _catalogue_data(skills, n)
+    client = login(people["alice"])
+    # BASE + paginator count + one page of sessions with course, host and place counts annotated.
+    with django_assert_num_queries(BASE + 2):
+        assert client.get("/training/sessions/").status_code == 200
+    assert Session.objects.count() == n
