@@ -33,6 +33,8 @@ def requests_visible_to(user) -> QuerySet[Request]:
     """Every request the user may open: their own (and those they keyed in), their reports'
     (direct, indirect, and those of a manager they are acting for), what waits for their decision
     and what their processing team handles. Drafts stay private to their authors."""
+    if not getattr(user, "is_authenticated", False):
+        return Request.objects.none()
     me = employee_for(user)
     own = Q(submitted_by=user)
     if me is not None:
