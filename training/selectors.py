@@ -24,10 +24,11 @@ from .models import (
 
 
 def _session_counts(qs: QuerySet[Session]) -> QuerySet[Session]:
+    # Aggregating queries ignore Meta.ordering, so the order is stated again for stable paging.
     return qs.annotate(
         places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_PLACE)),
         waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
-    )
+    ).order_by("starts_at", "id")
 
 
 def catalogue(*, query: str = "", kind: str = "", skill=None, include_inactive: bool = False) -> QuerySet[Course]:
