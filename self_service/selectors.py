@@ -220,7 +220,7 @@ def request_kpis(units=None, start: dt.date | None = None, end: dt.date | None =
         rejected=Count("id", filter=Q(status=S.REJECTED)),
         withdrawn=Count("id", filter=Q(status=S.WITHDRAWN)),
         online=Count("id", filter=Q(channel="online")),
-        rating=Avg("rating"),
+        mean_rating=Avg("rating"),
         rated=Count("rating"),
     )
     n = agg["submitted"] or 0
@@ -228,5 +228,5 @@ def request_kpis(units=None, start: dt.date | None = None, end: dt.date | None =
         **agg,
         "completion_rate": round(agg["processed"] / n, 3) if n else None,
         "online_share": round(agg["online"] / n, 3) if n else None,
-        "satisfaction": round(agg["rating"], 2) if agg["rating"] is not None else None,
+        "satisfaction": round(agg["mean_rating"], 2) if agg["mean_rating"] is not None else None,
     }

@@ -417,6 +417,7 @@ def audit(request):
     if not permissions.can_search_audit(request.user):
         raise PermissionDenied("Audit search is for HR.")
     form = AuditSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    filters["query"] = filters.pop("q", "")
     page, params = _page(request, selectors.audit_search(**{k: v for k, v in filters.items() if v}))
     return render(request, "self_service/history.html", {"page": page, "params": params, "search": form})
