@@ -14,10 +14,12 @@ def _header(matrix: Matrix) -> list[str]:
 
 
 def _rows(matrix: Matrix):
+    keys = [(str(c.skill_id), c.skill_id) for c in matrix.columns]
     for r in matrix.rows:
         out = [r.name, r.job_title, r.unit_name, r.profile_name, r.work_style, r.gaps, r.total_shortfall]
-        for c in matrix.columns:
-            out += [r.current.get(c.skill_id), r.required.get(c.skill_id)]  # None: blank cell
+        levels, required = r.levels, r.required
+        for key, skill_id in keys:
+            out += [levels.get(key), required.get(skill_id)]  # None: blank cell
         yield out
 
 

@@ -80,10 +80,14 @@ def assigned_profiles(employees) -> dict[int, int]:
     )
 
 
+def current_levels_raw(employees) -> dict[int, dict[str, int]]:
+    """{employee_id: {"skill_id": latest validated level}} with keys as stored (one query)."""
+    return dict(CurrentSkills.objects.filter(_ids_filter(employees)).values_list("employee_id", "levels"))
+
+
 def current_levels(employees) -> dict[int, dict[int, int]]:
     """{employee_id: {skill_id: latest validated level}} (one query)."""
-    rows = CurrentSkills.objects.filter(_ids_filter(employees)).values_list("employee_id", "levels")
-    return {emp_id: {int(k): v for k, v in levels.items()} for emp_id, levels in rows}
+    return {emp_id: {int(k): v for k, v in levels.items()} for emp_id, levels in current_levels_raw(employees).items()}
 
 
 def pending_levels(employees) -> dict[int, dict[int, int]]:

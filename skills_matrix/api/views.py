@@ -165,7 +165,7 @@ class MatrixApi(APIView):
             "rows": [{
                 "employee": r.employee_id, "name": r.name, "unit": r.unit_name, "role_profile": r.profile_name,
                 "skills_below": r.gaps, "levels_short": r.total_shortfall,
-                "levels": {str(sid): {"required": req, "current": r.current.get(sid), "pending": r.pending.get(sid)}
+                "levels": {str(sid): {"required": req, "current": r.current_level(sid), "pending": r.pending.get(sid)}
                            for sid, req in r.required.items()},
             } for r in m.rows],
             "skill_totals": [{"skill": t.column.skill_id, "people_required": t.people_required,

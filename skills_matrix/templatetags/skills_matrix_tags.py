@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -6,3 +8,23 @@ register = template.Library()
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def heat_cells(row):
+    """A heat map row's cells as HTML. Built here rather than with template tags because a page holds
+    thousands of cells. Each cell shows "current/needed" and a symbol, with the full sentence for
+    screen readers, so colour is never the only signal."""
+    out = []
+    for cell in row.cells:
+        if cell.required is None:
+            out.append('<td class="govuk-table__cell app-heat app-heat--none"><span class="govuk-visually-hidden">not required</span></td>')
+            continue
+        label = escape(cell.label)
+        current = "?" if cell.current is None else cell.current
+        out.append(
+            f'<td class="govuk-table__cell app-heat {cell.css}" title="{label}">'
+            f'<span aria-hidden="true">{current}/{cell.required} {cell.symbol}</span>'
+            f'<span class="govuk-visually-hidden">{label}</span></td>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every interpolated value is an int or escaped text
