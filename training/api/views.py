@@ -187,7 +187,7 @@ class XapiStatementsApi(APIView):
         ),
         request=XapiStatementSerializer,
         responses={
-            200: OpenApiResponse(response=serializers.ListField(child=serializers.UUIDField()),
+            200: OpenApiResponse(response={"type": "array", "items": {"type": "string", "format": "uuid"}},
                                  description="The ids of the statements, in the order sent"),
             400: OpenApiResponse(description="{field: [message]} naming what is wrong"),
             401: OpenApiResponse(description="Missing or wrong provider credentials"),
