@@ -10,8 +10,10 @@ import contextlib
 import io
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import ldap
+from django.conf import settings
 from ldap.controls import SimplePagedResultsControl
 from ldif import LDIFRecordList
 
@@ -46,6 +48,15 @@ class Source:
     def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
         """("dn", dn_key) or ("id", directory_id) for each member of a role group."""
         raise NotImplementedError
+
+    def start_marker(self) -> str:
+        """The change marker as the run starts: everything changed after it is read next time."""
+        if self.profile.name == "ad":
+            return ""
+        # One second back because modifyTimestamp has one-second resolution: a change in the second
+        # the run starts may land after we read that entry. The margin covers clock skew with the server.
+        margin = getattr(settings, "LDAP_INCREMENTAL_MARGIN_SECONDS", 5) + 1
+        return (datetime.now(UTC) - timedelta(seconds=margin)).strftime("%Y%m%d%H%M%SZ")
 
     def close(self) -> None:
         pass
@@ -113,6 +124,18 @@ class LDAPSource(Source):
             attrs = sorted({*attrs, self.config.disabled_attribute})
         yield from self._paged_search(self.config.base_dn, self._user_filter(extra), attrs)
 
+    def start_marker(self) -> str:
+        if self.profile.name != "ad":
+            return super().start_marker()
+        # AD: the domain controller's highest committed USN before we read anything.
+        conn = self._connect()
+        try:
+            rows = conn.search_s("", ldap.SCOPE_BASE, "(objectClass=*)", ["highestCommittedUSN"])
+        except UNAVAILABLE as exc:
+            raise DirectoryUnavailable(f"Reading the root DSE of {self.config.uri} failed: {_describe(exc)}") from exc
+        values = {k.lower(): v for k, v in (rows[0][1] if rows else {}).items()}.get("highestcommittedusn")
+        return values[0].decode() if values else ""
+
     def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
         if self.profile.name == "ad":
             # Nested membership: AD walks the group chain itself with LDAP_MATCHING_RULE_IN_CHAIN.
@@ -177,7 +200,7 @@ class LDIFSource(Source):
                 continue
             if since:
                 marker = {k.lower(): v for k, v in entry.items()}.get(self.profile.change_attribute.lower())
-                if marker and marker[0].decode() < since:
+                if marker and marker[0].decode() <= since:
                     continue
             yield dn, entry
 

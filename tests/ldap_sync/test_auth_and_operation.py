@@ -5,7 +5,6 @@ from celery.exceptions import Retry
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
 
 from ldap_sync import tasks
 from ldap_sync.auth import EmployeeLDAPBackend
@@ -78,8 +77,8 @@ def test_command_dry_run_prints_what_would_change(directory, org, settings, caps
     assert Employee.objects.count() == 0
 
 
-@override_settings(LDAP_DEACTIVATION_MAX_COUNT=0, LDAP_DEACTIVATION_MAX_PERCENT=0)
 def test_command_confirms_a_held_run(directory, org, settings, capsys):
+    settings.LDAP_DEACTIVATION_MAX_COUNT = settings.LDAP_DEACTIVATION_MAX_PERCENT = 0
     settings.LDAP_SOURCES = {"test-ldap": {k: v for k, v in vars(directory.config()).items() if k != "name"}}
     call_command("ldap_sync", "--full", "--source", "test-ldap")
     directory.delete(dn_of("sw05"))

@@ -99,7 +99,10 @@ def test_openldap_disabled_state_is_a_configurable_attribute():
     attrs = {"entryUUID": [b"1d4c6a9e-0000-4000-8000-000000000001"], "sn": [b"Doe"], "employeeType": [b"Leaver"]}
     assert OPENLDAP.parse("uid=d,dc=x", attrs, OL).disabled
     assert not OPENLDAP.parse("uid=d,dc=x", attrs, OL.with_changes(disabled_values=("suspended",))).disabled
-    assert OPENLDAP.incremental_filter("20261127050000Z") == "(modifyTimestamp>=20261127050000Z)"
+    # Strictly after the mark: LDAP has no ">", so ">=" and not "=".
+    assert OPENLDAP.incremental_filter("20261127050000Z") == (
+        "(&(modifyTimestamp>=20261127050000Z)(!(modifyTimestamp=20261127050000Z)))"
+    )
 
 
 def test_dns_compare_ignoring_case_and_spacing():

@@ -5,7 +5,6 @@ import time
 import ldap
 import pytest
 from django.contrib.auth.models import Group
-from django.test import override_settings
 
 from ldap_sync import services
 from ldap_sync.models import RoleGrant, SourceState, SyncRun
@@ -67,26 +66,30 @@ def test_running_the_same_sync_twice_changes_nothing_the_second_time(directory, 
     assert [c for c in second.changes if c["action"] != "unit"] == []
 
 
-def test_incremental_sync_reads_only_what_changed(directory, org):
+def test_incremental_sync_reads_only_what_changed(directory, org, settings):
+    settings.LDAP_INCREMENTAL_MARGIN_SECONDS = 0  # slapd runs on this machine's clock
     directory_sync(config=directory.config())
-    time.sleep(1.1)  # modifyTimestamp has one-second resolution; let the change land in a later second
+    time.sleep(1.1)  # modifyTimestamp has one-second resolution: let the loaded entries age a second
+    settle = directory_sync(config=directory.config(), full=False)
     directory.modify(dn_of("sw01"), title="Senior Social Worker", telephoneNumber="020 7946 1111")
 
-    first = directory_sync(config=directory.config(), full=False)
-    directory.modify(dn_of("sw02"), title="Practice Educator")
-    second = directory_sync(config=directory.config(), full=False)
+    run = directory_sync(config=directory.config(), full=False)
 
-    assert first.kind == second.kind == SyncRun.Kind.INCREMENTAL
-    # The first reads from the full run's high-water second (all 30 were written in it); the second
-    # reads only from sw01's change on: sw01 again (unchanged, as ">=" re-reads that second) and sw02.
-    assert first.counts["updated"] == 1
-    assert second.counts["read"] == 2 and second.counts["updated"] == 1 and second.counts["unchanged"] == 1
+    assert settle.kind == run.kind == SyncRun.Kind.INCREMENTAL and settle.counts["updated"] == 0
+    assert run.counts["read"] == 1 and run.counts["updated"] == 1  # only the entry that changed
     sw = emp("E1001")
     assert sw.job_title == "Senior Social Worker" and sw.work_phone == "020 7946 1111"
     entry = AuditEntry.objects.get(action="employee.updated", subject=sw)
     assert entry.changes["job_title"] == ["Social Worker", "Senior Social Worker"]
     assert entry.channel == "directory"
-    assert emp("E1002").job_title == "Practice Educator"
+
+
+def test_an_entry_changed_in_the_second_a_run_starts_is_read_again(directory, org, settings):
+    settings.LDAP_INCREMENTAL_MARGIN_SECONDS = 0
+    directory_sync(config=directory.config())
+    directory.modify(dn_of("sw02"), title="Practice Educator")  # quite possibly the same second
+    run = directory_sync(config=directory.config(), full=False)
+    assert run.counts["read"] >= 1 and emp("E1002").job_title == "Practice Educator"
 
 
 def test_a_move_keeps_the_same_employee_through_the_stable_id(directory, org):
@@ -219,8 +222,8 @@ def test_unreachable_or_empty_directory_changes_nothing(directory, org):
     assert list(SyncRun.objects.values_list("status", flat=True)[:2]) == ["failed", "failed"]
 
 
-@override_settings(LDAP_DEACTIVATION_MAX_COUNT=3, LDAP_DEACTIVATION_MAX_PERCENT=50)
-def test_too_many_leavers_hold_the_run_until_an_admin_confirms(directory, people):
+def test_too_many_leavers_hold_the_run_until_an_admin_confirms(directory, people, settings):
+    settings.LDAP_DEACTIVATION_MAX_COUNT, settings.LDAP_DEACTIVATION_MAX_PERCENT = 3, 50
     directory_sync(config=directory.config())
     for i in range(5, 10):
         directory.delete(dn_of(f"sw{i:02d}"))
