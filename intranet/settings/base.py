@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE["training-auto-assignment"] = {
     "task": "training.tasks.auto_assignment", "schedule": 60 * 60 * 24,
 }
 
+# Skills (skills_matrix): remind people in open campaigns who have not sent their self-assessment.
+CELERY_BEAT_SCHEDULE["skills-campaign-reminders"] = {
+    "task": "skills_matrix.tasks.send_campaign_reminders", "schedule": 60 * 60 * 24,
+}
+
 PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PROFILE_PHOTO_SIZE = 400  # px, longest side after resizing
 
