@@ -38,6 +38,10 @@ def _beat_schedule():
             {"task": "reporting.snapshot_take", "schedule": crontab(minute=0, hour=2, day_of_month=1)},
         )
         schedule.setdefault(
+            "reporting-nightly-current-month",
+            {"task": "reporting.snapshot_current_month", "schedule": crontab(minute=30, hour=1)},
+        )
+        schedule.setdefault(
             "reporting-monthly-portfolio-pdfs",
             {"task": "reporting.monthly_reports_send", "schedule": crontab(minute=0, hour=7, day_of_month=1)},
         )

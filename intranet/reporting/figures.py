@@ -45,6 +45,9 @@ class FigureDef:
     description: str
     compute: Callable
     council_only: bool = False  # one council-wide value (e.g. applicants belong to no unit)
+    # Too costly to compute on every page view for a large council (it walks every person's skill
+    # requirements): pages show the latest recorded snapshot, which the nightly task refreshes.
+    recorded: bool = False
 
 
 @dataclass
@@ -289,8 +292,9 @@ FIGURES: list[FigureDef] = [
     FigureDef("skills_analysis_pct", "Completed skills analysis", "Skills", "pct", "Skills matrix",
               "Share of staff who have submitted or had validated a skills self-assessment.", skills_analysis_pct),
     FigureDef("average_gap", "Average skills gap", "Skills", "levels", "Skills matrix",
-              "Mean total shortfall per person against their role's required levels (lower is better).",
-              average_gap),
+              "Mean total shortfall per person against their role's required levels (lower is better). "
+              "A current-state figure, recorded nightly.",
+              average_gap, recorded=True),
     FigureDef("training_assigned", "Training assigned", "Training", "int", "Training",
               "Courses assigned in the period.", training_assigned),
     FigureDef("training_completed", "Training completed", "Training", "int", "Training",
@@ -322,11 +326,44 @@ FIGURES_BY_KEY = {f.key: f for f in FIGURES}
 TREND_FIGURES = ["skills_analysis_pct", "average_gap", "digital_take_up", "active_users_pct"]
 
 
-def compute_figures(units: list[OrgUnit], period: Period, keys: list[str] | None = None) -> list[FigureResult]:
+def _recorded_values(ctx: Context, d: FigureDef) -> FigureResult:
+    """The latest snapshot of a recorded figure for each unit (one query for all of them)."""
+    from .models import FigureSnapshot
+
+    rows = ctx.memo(
+        "recorded",
+        lambda: list(
+            FigureSnapshot.objects.filter(
+                unit_code__in=[u.code for u in ctx.units], figure__in=[f.key for f in FIGURES if f.recorded]
+            )
+            .order_by("unit_code", "figure", "-month")
+            .distinct("unit_code", "figure")
+            .values_list("unit_code", "figure", "value", "taken_at")
+        ),
+    )
+    latest = {(code, fig): (value, taken) for code, fig, value, taken in rows}
+    values, taken = {}, []
+    for u in ctx.units:
+        value, when = latest.get((u.code, d.key), (None, None))
+        values[u.pk] = value
+        if when:
+            taken.append(when)
+    note = f"As recorded {max(taken):%-d %B %Y}" if taken else "Not recorded yet: the nightly snapshot adds it."
+    return FigureResult(d, values, note=note)
+
+
+def compute_figures(
+    units: list[OrgUnit], period: Period, keys: list[str] | None = None, *, live: bool = False
+) -> list[FigureResult]:
+    """`live=True` (the snapshot job) computes every figure from source; pages pass False so
+    recorded figures come from the latest snapshot."""
     ctx = Context(units, period)
     results = []
     for d in FIGURES:
         if keys and d.key not in keys:
+            continue
+        if d.recorded and not live:
+            results.append(_recorded_values(ctx, d))
             continue
         try:
             values = d.compute(ctx)

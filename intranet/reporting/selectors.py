@@ -63,7 +63,7 @@ def scope_for(user, unit_id: int | None = None) -> Scope:
 def trend_for(unit: OrgUnit, figures: list[str], *, months: int = 12, today: dt.date | None = None) -> dict:
     """{"months": [date...], figure: [value or None per month]} from recorded snapshots (one query)."""
     today = today or dt.date.today()
-    first = today.replace(day=1) - relativedelta(months=months)
+    first = today.replace(day=1) - relativedelta(months=months - 1)  # up to and including this month
     month_list = [first + relativedelta(months=i) for i in range(months)]
     rows = FigureSnapshot.objects.filter(unit_code=unit.code, figure__in=figures, month__gte=first).values_list(
         "month", "figure", "value"

@@ -25,10 +25,11 @@ SNAPSHOT_KINDS = [OrgUnit.Kind.COUNCIL, OrgUnit.Kind.PORTFOLIO, OrgUnit.Kind.DEP
 @transaction.atomic
 def snapshot_take(*, month: dt.date) -> int:
     """Record every figure for every active unit for `month` (its first to last day). Re-running
-    for the same month replaces that month's figures. Returns the number of figures recorded."""
+    for the same month replaces that month's figures, so the nightly run keeps the current month
+    up to date and the run on the 1st closes the month before. Returns the number recorded."""
     month = month.replace(day=1)
     units = list(OrgUnit.objects.filter(is_active=True, kind__in=SNAPSHOT_KINDS).order_by("tree_id", "lft"))
-    results = compute_figures(units, month_period(month))
+    results = compute_figures(units, month_period(month), live=True)
     roots = [u for u in units if u.parent_id is None]
     rows = []
     for r in results:

@@ -20,6 +20,12 @@ def snapshot_take(month: str | None = None) -> int:
     return services.snapshot_take(month=month_date)
 
 
+@shared_task(name="reporting.snapshot_current_month")
+def snapshot_current_month() -> int:
+    """Nightly: keeps this month's figures (and the recorded ones pages show) up to date."""
+    return services.snapshot_take(month=timezone.localdate().replace(day=1))
+
+
 @shared_task(name="reporting.monthly_reports_send")
 def monthly_reports_send(month: str | None = None) -> int:
     """Queues one job per portfolio so one failing email does not stop the others."""

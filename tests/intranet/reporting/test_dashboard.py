@@ -173,3 +173,18 @@ def test_snapshot_survives_a_unit_being_merged_away(people, org):
     services.snapshot_take(month=dt.date(2026, 10, 1))
     gone.delete()
     assert FigureSnapshot.objects.filter(unit_code="old-team", month=dt.date(2026, 10, 1)).exists()
+
+
+def test_recorded_figures_come_from_the_latest_snapshot(people, org, login):
+    from django.utils import timezone
+
+    client = login(people["hr"])
+    page = client.get(DASH).content.decode()
+    assert "Not recorded yet" in page
+    services.snapshot_take(month=timezone.localdate())
+    resp = client.get(DASH)
+    assert "As recorded" in resp.content.decode()
+    avg = next(i for i in resp.context["sections"]["Skills"] if i["definition"].key == "average_gap")
+    assert avg["result"].available
+    # and the trend table for the council now has this month's figures
+    assert any(row["has_data"] for row in resp.context["trend"]["rows"])
