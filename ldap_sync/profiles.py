@@ -53,7 +53,10 @@ _DN_SEPARATOR_SPACES = re.compile(r"\s*([,=+])\s*")
 def dn_key(dn: str) -> str:
     """DNs compare case-insensitively and ignoring spacing around separators. Cheap on purpose (it
     runs twice per entry); both sides go through the same function, so escaped characters match."""
-    return _DN_SEPARATOR_SPACES.sub(r"\1", dn.strip().lower())
+    low = dn.strip().lower()
+    if " " not in low:  # the usual case: nothing to normalise beyond case
+        return low
+    return _DN_SEPARATOR_SPACES.sub(r"\1", low)
 
 
 def ou_path(dn: str) -> str:
