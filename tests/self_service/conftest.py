@@ -10,6 +10,17 @@ from self_service.models import PayPeriod, RequestType
 MONDAY = dt.date(2027, 3, 1)
 
 
+@pytest.fixture(autouse=True)
+def shipped_request_types(db):
+    """The request types migration 0002 seeds. Tests that flush the database (live-server browser
+    journeys) remove them, so put them back when they are missing."""
+    from self_service.shipped_types import SHIPPED_TYPES
+
+    if not RequestType.objects.exists():
+        for spec in SHIPPED_TYPES:
+            RequestType.objects.create(**spec)
+
+
 @pytest.fixture
 def rtype(db):
     return lambda code: RequestType.objects.get(code=code)
