@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 
 from people.models import Employee, OrgUnit
-from people.selectors import units_within
 
 from .periods import Period
 
@@ -153,7 +152,15 @@ def news_reach_pct(ctx):
 
 
 def _staff_in(unit: OrgUnit):
-    return Employee.objects.filter(org_unit__in=units_within([unit]))
+    """Everyone in the unit's subtree, as a range join (cheaper for the planner than IN (subtree))."""
+    return Employee.objects.filter(
+        org_unit__tree_id=unit.tree_id, org_unit__lft__gte=unit.lft, org_unit__lft__lte=unit.rght
+    )
+
+
+def _scope_units(unit: OrgUnit):
+    """For selectors taking `units`: None means the whole council, which they count without a subquery."""
+    return None if unit.parent_id is None else [unit]
 
 
 def skills_analysis_pct(ctx):
@@ -203,14 +210,15 @@ def _channels(ctx, period: Period | None = None) -> dict[int, dict[str, int]]:
     fn = _selectors("self_service.selectors", "requests_by_channel")
     return ctx.memo(
         ("channels", period.key),
-        lambda: {u.pk: fn(units=[u], start=period.start, end=period.end) for u in ctx.units},
+        lambda: {u.pk: fn(units=_scope_units(u), start=period.start, end=period.end) for u in ctx.units},
     )
 
 
 def _kpis(ctx) -> dict[int, dict]:
     fn = _selectors("self_service.selectors", "request_kpis")
     return ctx.memo(
-        "kpis", lambda: {u.pk: fn(units=[u], start=ctx.period.start, end=ctx.period.end) for u in ctx.units}
+        "kpis",
+        lambda: {u.pk: fn(units=_scope_units(u), start=ctx.period.start, end=ctx.period.end) for u in ctx.units},
     )
 
 
