@@ -15,7 +15,9 @@ class RecruitmentConfig(AppConfig):
         from intranet.navigation import NavItem, register_nav
         from people import roles
 
-        from . import demo, signals  # noqa: F401 - connects the directory hand-over hook
+        from . import demo, signals
+
+        signals.connect_directory_sync_hook()
 
         register_nav(
             NavItem(

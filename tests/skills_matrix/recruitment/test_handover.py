@@ -71,3 +71,18 @@ def test_only_finished_tests_can_be_marked_hired(invite):
     invitation, _ = invite()
     with pytest.raises(DomainError, match="finished the test"):
         services.applicant_mark_hired(actor=None, applicant=invitation.applicant)
+
+
+def test_a_finished_directory_sync_triggers_the_hand_over(invite, bank, django_capture_on_commit_callbacks):
+    from django.apps import apps
+
+    invitation = finished(invite, right={1, 2, 3, 4}, email="synced@example.com")
+    services.applicant_mark_hired(actor=None, applicant=invitation.applicant)
+    # The directory sync writes employees in bulk, without per-row signals.
+    from people.models import Employee
+    Employee.objects.bulk_create([Employee(first_name="Syn", last_name="Ced", email="synced@example.com")])
+    assert not Evidence.objects.exists()
+    SyncRun = apps.get_model("ldap_sync", "SyncRun")
+    with django_capture_on_commit_callbacks(execute=True):
+        SyncRun.objects.create(source="test", kind="full", status="applied")
+    assert Evidence.objects.filter(employee__email="synced@example.com").count() == 2
