@@ -499,7 +499,7 @@ class _Sync:
     def _in_scope(self):
         qs = Employee.objects.filter(is_active=True, directory_id__isnull=False)
         if self.config.base_dn:
-            qs = qs.filter(directory_dn__iendswith=self.config.base_dn.replace(" ", ""))
+            qs = qs.filter(directory_dn__iendswith=dn_key(self.config.base_dn))
         return qs
 
     def _collect_missing(self):

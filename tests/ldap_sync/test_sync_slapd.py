@@ -293,3 +293,18 @@ def test_group_of_names_members_are_read_for_roles(directory):
     members = list(source.group_members(HR_GROUP))
     source.close()
     assert members == [("dn", dn_of("sw00"))]
+
+
+def test_a_photo_is_stored_once_and_only_replaced_when_it_changes(directory, org, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    directory.modify(dn_of("sw05"), jpegPhoto=b"\xff\xd8\xff\xe0first-photo")
+    directory_sync(config=directory.config())
+    first = emp("E1005").photo.name
+    assert first and (tmp_path / first).read_bytes().endswith(b"first-photo")
+
+    assert directory_sync(config=directory.config()).counts["updated"] == 0
+
+    directory.modify(dn_of("sw05"), jpegPhoto=b"\xff\xd8\xff\xe0second-photo")
+    run = directory_sync(config=directory.config())
+    assert run.counts["updated"] == 1 and emp("E1005").photo.name != first
+    assert AuditEntry.objects.get(action="employee.updated", subject=emp("E1005")).changes["photo"] == [True, True]
