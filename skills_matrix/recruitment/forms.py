@@ -1,6 +1,6 @@
 from django import forms
 
-from skills_matrix.models import Level, Skill
+from skills_matrix.models import Level, RoleProfile, Skill
 
 from .models import Difficulty, QuestionKind, QuestionVersion, TestTemplate
 from .services import DEFAULT_LINK_DAYS
@@ -103,7 +103,12 @@ class TemplateForm(forms.Form):
 
     name = forms.CharField(label="Name of the test", max_length=200,
                            error_messages={"required": "Enter a name for the test."})
-    role_name = forms.CharField(label="Role or role profile", max_length=200, required=False)
+    role_profile = forms.ModelChoiceField(
+        queryset=RoleProfile.objects.filter(is_active=True), required=False, label="Role profile",
+        help_text="The skills-matrix role profile this test is the recruitment baseline for.",
+    )
+    role_name = forms.CharField(label="Role title", max_length=200, required=False,
+                                help_text="For a role without a profile, or a vacancy-specific title.")
     time_limit_minutes = forms.IntegerField(label="Time limit (minutes)", min_value=1, max_value=480, initial=20,
                                             error_messages={"required": "Enter the time limit in minutes."})
 

@@ -1,6 +1,7 @@
 """The results sheet for the recruiting panel (reportlab, A4)."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -23,11 +24,12 @@ def results_pdf(*, applicant: Applicant, attempt: Attempt, area_results, council
     styles = getSampleStyleSheet()
     outcome = "PASS" if attempt.passed else "DOES NOT MEET THE BASELINE"
     story = [
-        Paragraph(f"{council_name} – recruitment ICT test result", styles["Title"]),
-        Paragraph(f"<b>Applicant:</b> {applicant.display_name}", styles["Normal"]),
-        Paragraph(f"<b>Vacancy:</b> {applicant.vacancy_reference}", styles["Normal"]),
-        Paragraph(f"<b>Test:</b> {attempt.template.name}"
-                  + (f" (role: {attempt.template.role_name})" if attempt.template.role_name else ""), styles["Normal"]),
+        Paragraph(f"{escape(council_name)} – recruitment ICT test result", styles["Title"]),
+        Paragraph(f"<b>Applicant:</b> {escape(applicant.display_name)}", styles["Normal"]),
+        Paragraph(f"<b>Vacancy:</b> {escape(applicant.vacancy_reference)}", styles["Normal"]),
+        Paragraph(f"<b>Test:</b> {escape(attempt.template.name)}"
+                  + (f" (role: {escape(str(attempt.template.role_profile or attempt.template.role_name))})"
+                     if attempt.template.role_profile_id or attempt.template.role_name else ""), styles["Normal"]),
         Paragraph(f"<b>Taken:</b> {timezone.localtime(attempt.started_at):%d %b %Y %H:%M}; "
                   f"<b>finished:</b> {timezone.localtime(attempt.completed_at):%H:%M} ({attempt.get_state_display()})",
                   styles["Normal"]),
@@ -39,7 +41,7 @@ def results_pdf(*, applicant: Applicant, attempt: Attempt, area_results, council
     rows = [["Area", "Score", "Pass mark", "Baseline level", "Result"]]
     for r in area_results:
         rows.append([
-            Paragraph(r.area.name, styles["Normal"]), f"{r.percent}% ({r.correct_count}/{r.question_count})",
+            Paragraph(escape(r.area.name), styles["Normal"]), f"{r.percent}% ({r.correct_count}/{r.question_count})",
             f"{r.pass_mark_percent}%", Level(r.baseline_level).label, "Met" if r.passed else "Not met",
         ])
     table = Table(rows, colWidths=[60 * mm, 30 * mm, 22 * mm, 40 * mm, 22 * mm], repeatRows=1)

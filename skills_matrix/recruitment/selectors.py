@@ -42,7 +42,7 @@ def area_results(attempt: Attempt) -> list[AttemptAreaResult]:
 
 
 def templates_list() -> QuerySet[TestTemplate]:
-    return TestTemplate.objects.prefetch_related(
+    return TestTemplate.objects.select_related("role_profile").prefetch_related(
         Prefetch("areas", queryset=TemplateArea.objects.select_related("area"))
     ).annotate(invitation_count=Count("invitations", distinct=True))
 

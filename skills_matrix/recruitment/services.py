@@ -166,7 +166,7 @@ class AreaSpec:
 
 @transaction.atomic
 def template_create(
-    *, actor, name: str, time_limit_minutes: int, areas: list[AreaSpec], role_name: str = ""
+    *, actor, name: str, time_limit_minutes: int, areas: list[AreaSpec], role_name: str = "", role_profile=None,
 ) -> TestTemplate:
     if not areas:
         raise ValidationError({"areas": "Choose at least one area to test."})
@@ -174,7 +174,7 @@ def template_create(
         raise ValidationError({"areas": "An area is listed twice."})
     template = TestTemplate(
         name=(name or "").strip(), role_name=(role_name or "").strip(), time_limit_minutes=time_limit_minutes,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        role_profile=role_profile, created_by=actor if getattr(actor, "pk", None) else None,
     )
     template.full_clean()
     template.save()

@@ -185,7 +185,7 @@ def template_new(request):
         d = form.cleaned_data
         try:
             services.template_create(actor=request.user, name=d["name"], role_name=d["role_name"],
-                                     time_limit_minutes=d["time_limit_minutes"], areas=form.area_specs())
+                                     role_profile=d["role_profile"], time_limit_minutes=d["time_limit_minutes"], areas=form.area_specs())
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:

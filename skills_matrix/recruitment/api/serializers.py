@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from skills_matrix.models import Level, Skill
+from skills_matrix.models import Level, RoleProfile, Skill
 
 from ..models import Applicant, Attempt, AttemptAreaResult, TemplateArea, TestTemplate
 
@@ -17,10 +17,13 @@ class TemplateAreaSerializer(serializers.ModelSerializer):
 
 class TemplateSerializer(serializers.ModelSerializer):
     areas = TemplateAreaSerializer(many=True)
+    role_profile = serializers.SlugRelatedField(
+        slug_field="code", queryset=RoleProfile.objects.filter(is_active=True), required=False, allow_null=True
+    )
 
     class Meta:
         model = TestTemplate
-        fields = ["id", "name", "role_name", "time_limit_minutes", "is_active", "areas"]
+        fields = ["id", "name", "role_profile", "role_name", "time_limit_minutes", "is_active", "areas"]
         read_only_fields = ["id", "is_active"]
 
 

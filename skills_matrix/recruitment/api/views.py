@@ -31,7 +31,7 @@ class TemplateListApi(generics.ListCreateAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         template = services.template_create(
-            actor=request.user, name=d["name"], role_name=d.get("role_name", ""),
+            actor=request.user, name=d["name"], role_name=d.get("role_name", ""), role_profile=d.get("role_profile"),
             time_limit_minutes=d["time_limit_minutes"],
             areas=[services.AreaSpec(**a) for a in d["areas"]],
         )

@@ -159,3 +159,22 @@ def test_vacancy_comparison_query_count_does_not_grow(people, login, invite, dja
     # with areas (1).
     with django_assert_num_queries(5):
         client.get(reverse("recruitment:vacancy", args=["VAC-Q"]))
+
+
+def test_pdf_copes_with_markup_in_names(people, login, invite):
+    invitation, _ = invite(name="Jo <b>O'Neil</b> & Co")
+    finish(invitation)
+    pdf = login(people["hr"]).get(reverse("recruitment:result-pdf", args=[invitation.applicant_id]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_template_for_a_role_profile(people, login, bank):
+    from skills_matrix.models import RoleProfile
+
+    profile = RoleProfile.objects.create(code="rt-adviser", name="Customer adviser")
+    response = login(people["hr"]).post(reverse("recruitment:template-new"), {
+        "name": "Adviser test", "role_profile": profile.pk, "time_limit_minutes": 15,
+        f"count_{bank['safe'].pk}": 1, f"pass_{bank['safe'].pk}": 50, f"level_{bank['safe'].pk}": Level.FOUNDATION,
+    })
+    assert response.status_code == 302
+    assert TestTemplate.objects.get(name="Adviser test").role_profile == profile
