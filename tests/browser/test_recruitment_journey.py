@@ -110,3 +110,18 @@ def test_applicant_takes_the_test_on_a_phone_and_hr_sees_the_result(phone_page, 
     with open(download.value.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
     assert download.value.suggested_filename.endswith(".pdf")
+
+    # The panel compares candidates for the vacancy; HR's other pages pass axe-core too.
+    page.get_by_role("link", name="Back to applicants").click()
+    expect(page.get_by_role("heading", level=1, name="Recruitment tests")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="CSA-2026-031").first.click()
+    expect(page.get_by_role("heading", level=1, name="Candidates for CSA-2026-031")).to_be_visible()
+    expect(page.get_by_role("row", name="Robin Applicant")).to_contain_text("100%")
+    axe(page)
+    for path, heading in [("/recruitment/invite/", "Invite an applicant"), ("/recruitment/templates/", "Tests"),
+                          ("/recruitment/templates/new/", "Create a test"), ("/recruitment/questions/", "Question bank"),
+                          ("/recruitment/statistics/", "Statistics and retention")]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        axe(page)
