@@ -173,3 +173,26 @@ class AuditSearchForm(forms.Form):
         from people.models import AuditEntry
 
         self.fields["channel"].choices = [("", "Any channel"), *AuditEntry.Channel.choices]
+
+
+class RequestTypeForm(forms.ModelForm):
+    """HR's editor for a request type. `fields` and `approval_chain` are JSON (see RequestType)."""
+
+    fields = forms.JSONField(label="Fields (JSON)", widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+                             help_text='A list like [{"name": "reason", "label": "Reason", "type": "textarea"}]. '
+                                       "Types: text, textarea, date, decimal, integer, choice, email, phone, boolean.")
+    approval_chain = forms.JSONField(
+        label="Approval chain (JSON)", required=False, widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text='Levels in order, e.g. [{"approver": "line_manager"}, {"approver": "head_of_service", "when": '
+                  '{"field": "hours", "over": 10}}]. Approvers: line_manager, head_of_service, hr, payroll. '
+                  "Empty: the processing team decides.")
+
+    class Meta:
+        model = RequestType
+        fields = ["name", "description", "fields", "approval_chain", "processing_team", "affects_payroll",
+                  "attachments_allowed", "attachment_required", "attachment_hint", "decision_deadline_days",
+                  "reminder_working_days", "is_active", "order"]
+        widgets = {"processing_team": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_approval_chain(self):
+        return self.cleaned_data.get("approval_chain") or []

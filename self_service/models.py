@@ -67,6 +67,49 @@ class RequestType(models.Model):
     def __str__(self):
         return self.name
 
+    APPROVERS = ("line_manager", "head_of_service", "hr", "payroll")
+    FIELD_TYPES = ("text", "textarea", "date", "decimal", "integer", "choice", "email", "phone", "boolean")
+
+    def clean(self):
+        """HR edits `fields` and `approval_chain` as JSON: check their shape so a typo cannot break
+        the request form or route a request to nobody."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        names = set()
+        if not isinstance(self.fields, list):
+            errors["fields"] = "Fields must be a list of field definitions."
+        else:
+            for i, spec in enumerate(self.fields, start=1):
+                if not isinstance(spec, dict) or not str(spec.get("name", "")).isidentifier():
+                    errors["fields"] = f"Field {i} needs a “name” made of letters, digits and underscores."
+                    break
+                if spec.get("type", "text") not in self.FIELD_TYPES:
+                    errors["fields"] = f"Field {i} has an unknown type. Use one of: {', '.join(self.FIELD_TYPES)}."
+                    break
+                if spec.get("type") == "choice" and not spec.get("choices"):
+                    errors["fields"] = f"Field {i} is a choice: give its “choices”."
+                    break
+                if spec["name"] in names:
+                    errors["fields"] = f"Field {i}: the name “{spec['name']}” is used twice."
+                    break
+                names.add(spec["name"])
+        if not isinstance(self.approval_chain, list):
+            errors["approval_chain"] = "The approval chain must be a list of levels."
+        else:
+            for i, level in enumerate(self.approval_chain, start=1):
+                if not isinstance(level, dict) or level.get("approver") not in self.APPROVERS:
+                    errors["approval_chain"] = f"Level {i}: “approver” must be one of: {', '.join(self.APPROVERS)}."
+                    break
+                when = level.get("when")
+                if when is not None and not (isinstance(when, dict) and when.get("field") in names
+                                             and isinstance(when.get("over"), int | float)):
+                    errors["approval_chain"] = (f"Level {i}: “when” needs a “field” of this form and a number "
+                                                "“over”, e.g. {\"field\": \"hours\", \"over\": 10}.")
+                    break
+        if errors:
+            raise ValidationError(errors)
+
 
 class Request(models.Model):
     class Status(models.TextChoices):

@@ -447,6 +447,30 @@ def rating_record(*, actor, request: Request, rating: int) -> Request:
     return request
 
 
+# --- request types (configured by HR) -------------------------------------------------------------
+
+TYPE_FIELDS = ("name", "description", "fields", "approval_chain", "processing_team", "affects_payroll",
+               "attachments_allowed", "attachment_required", "attachment_hint", "decision_deadline_days",
+               "reminder_working_days", "is_active", "order")
+
+
+@transaction.atomic
+def request_type_save(*, actor, request_type: RequestType, data: dict) -> RequestType:
+    """Create or change a request type (HR only). Requests already made keep the data they were made
+    with; a changed approval chain applies to requests submitted from now on."""
+    if not roles.has_role(actor, roles.HR):
+        raise PermissionDenied("Only HR can configure request types.")
+    before = {f: getattr(request_type, f) for f in TYPE_FIELDS} if request_type.pk else {}
+    for key, value in data.items():
+        if key in TYPE_FIELDS or (key == "code" and not request_type.pk):
+            setattr(request_type, key, value)
+    request_type.full_clean()
+    request_type.save()
+    audit_record(actor=actor, action="request_type.saved", target=request_type,
+                 changes=diff(before, {f: getattr(request_type, f) for f in TYPE_FIELDS}))
+    return request_type
+
+
 # --- delegation ------------------------------------------------------------------------------------
 
 @transaction.atomic

@@ -24,6 +24,9 @@ urlpatterns = [
     path("payroll/import/", views.payroll_import, name="payroll_import"),
     path("payroll/export/", views.payroll_export, name="payroll_export"),
     path("payroll/exports/<int:pk>/", views.payroll_export_download, name="payroll_export_download"),
+    path("request-types/", views.request_types, name="request_types"),
+    path("request-types/add/", views.request_type_edit, name="request_type_add"),
+    path("request-types/<slug:code>/", views.request_type_edit, name="request_type_edit"),
     path("history/", views.my_history, name="my_history"),
     path("audit/", views.audit, name="audit"),
 ]

@@ -28,6 +28,7 @@ from .forms import (
     QueueFilterForm,
     RatingForm,
     RequestDataForm,
+    RequestTypeForm,
 )
 from .models import Attachment, BankAccount, Channel, Delegation, PayrollExport, Request, RequestType
 
@@ -421,3 +422,35 @@ def audit(request):
     filters["query"] = filters.pop("q", "")
     page, params = _page(request, selectors.audit_search(**{k: v for k, v in filters.items() if v}))
     return render(request, "self_service/history.html", {"page": page, "params": params, "search": form})
+
+
+def _hr_only(request):
+    if not permissions.can_search_audit(request.user):
+        raise PermissionDenied("Request types are configured by HR.")
+
+
+def request_types(request):
+    _hr_only(request)
+    return render(request, "self_service/request_types.html", {"types": RequestType.objects.all()})
+
+
+@require_http_methods(["GET", "POST"])
+def request_type_edit(request, code=None):
+    _hr_only(request)
+    rtype = get_object_or_404(RequestType, code=code) if code else RequestType()
+    form = RequestTypeForm(request.POST or None, instance=rtype if code else None)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in RequestTypeForm.Meta.fields}
+        if not code:
+            from django.utils.text import slugify
+
+            data["code"] = slugify(form.cleaned_data["name"])[:64]
+        try:
+            saved = services.request_type_save(actor=request.user, request_type=RequestType.objects.get(pk=rtype.pk)
+                                               if code else RequestType(), data=data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"“{saved.name}” saved.")
+            return redirect("self_service:request_types")
+    return render(request, "self_service/request_type_form.html", {"form": form, "rtype": rtype if code else None})

@@ -35,6 +35,8 @@ ROLE_PAGES = {  # page -> roles allowed (others get 403)
     "payroll_import": {"payroll", "payroll2"},
     "payroll_export": {"payroll", "payroll2"},
     "audit": {"hr"},
+    "request_types": {"hr"},
+    "request_type_add": {"hr"},
 }
 ROLES = ["alice", "manager", "head", "other_manager", "hr", "payroll", "champion", "admin"]
 
@@ -262,3 +264,22 @@ def test_processing_queue_query_count_does_not_grow(people, login, rtype, django
     # session, user, groups, employee, type choices, count + page (joined with bank details and period).
     with django_assert_num_queries(7):
         assert client.get(reverse("self_service:processing")).status_code == 200
+
+
+def test_hr_configures_a_request_type_and_bad_json_is_explained(people, login, rtype):
+    client = login(people["hr"])
+    url = reverse("self_service:request_type_edit", args=["overtime"])
+    base = {"name": "Overtime claim", "description": "", "processing_team": "payroll", "affects_payroll": "on",
+            "attachments_allowed": "on", "is_active": "on", "order": 40,
+            "fields": '[{"name": "hours", "label": "Hours", "type": "decimal"}]'}
+    resp = client.post(url, {**base, "approval_chain": '[{"approver": "the boss"}]'})
+    assert "Level 1: “approver” must be one of" in resp.content.decode()
+    resp = client.post(url, {**base, "approval_chain": '[{"approver": "line_manager"}, {"approver": "head_of_service",'
+                                                       ' "when": {"field": "hours", "over": 4}}]'})
+    assert resp.status_code == 302
+    t = rtype("overtime")
+    assert t.approval_chain[1]["when"]["over"] == 4 and [f["name"] for f in t.fields] == ["hours"]
+    assert client.post(reverse("self_service:request_type_add"), {**base, "name": "Lease car",
+                                                                  "approval_chain": "[]"}).status_code == 302
+    assert rtype("lease-car").processing_team == "payroll"
+    assert login(people["payroll"]).post(url, {**base, "approval_chain": "[]"}).status_code == 403
