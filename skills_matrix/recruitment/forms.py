@@ -89,6 +89,17 @@ class ReissueForm(forms.Form):
                                          initial=DEFAULT_LINK_DAYS)
 
 
+class AdjustmentsForm(forms.Form):
+    extra_time_percent = forms.IntegerField(
+        label="Extra time (per cent)", min_value=0, max_value=200, required=False,
+        error_messages={"max_value": "Extra time can be at most 200%%.", "min_value": "Extra time cannot be negative."},
+    )
+    large_text = forms.BooleanField(label="Show the test in larger text", required=False)
+
+    def clean_extra_time_percent(self):
+        return self.cleaned_data.get("extra_time_percent") or 0
+
+
 class HiredForm(forms.Form):
     employee_number = forms.CharField(label="Employee number (if known)", max_length=32, required=False,
                                       help_text="Used with the email address to find them in the staff directory.")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("applicants/<int:pk>/", views.applicant, name="applicant"),
     path("applicants/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("applicants/<int:pk>/reissue/", views.reissue, name="reissue"),
+    path("applicants/<int:pk>/adjustments/", views.adjustments, name="adjustments"),
     path("applicants/<int:pk>/hired/", views.hired, name="hired"),
     path("applicants/<int:pk>/erase/", views.erase, name="erase"),
     re_path(r"^applicants/(?P<pk>[0-9]+)/export\.(?P<fmt>json|csv)$", views.export, name="export"),

@@ -15,7 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from intranet.errors import DomainError
 
 from . import selectors, services
-from .forms import HiredForm, InvitationForm, QuestionForm, ReissueForm, TemplateForm, VacancyForm
+from .forms import (
+    AdjustmentsForm,
+    HiredForm,
+    InvitationForm,
+    QuestionForm,
+    ReissueForm,
+    TemplateForm,
+    VacancyForm,
+)
 from .models import Applicant, PurgeRecord, Question
 from .pdf import results_pdf
 from .permissions import hr_required
@@ -83,6 +91,10 @@ def applicant(request, pk: int):
         "applicant": applicant, "invitation": applicant.invitation, "attempt": attempt,
         "results": selectors.area_results(attempt) if attempt and not attempt.is_open else [],
         "link": link, "reissue_form": ReissueForm(), "hired_form": HiredForm(),
+        "adjustments_form": AdjustmentsForm(initial={
+            "extra_time_percent": applicant.invitation.extra_time_percent,
+            "large_text": applicant.invitation.large_text,
+        }),
     })
 
 
@@ -116,6 +128,21 @@ def reissue(request, pk: int):
         request.session[ONE_TIME_LINK] = {"applicant": a.pk, "link": link}
 
     return _act(request, pk, _reissue, "A new link has been emailed. The old link no longer works.")
+
+
+@hr_required
+@require_POST
+def adjustments(request, pk: int):
+    form = AdjustmentsForm(request.POST)
+    if not form.is_valid():
+        applicant = _applicant_or_404(pk)
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("recruitment:applicant", pk=applicant.pk)
+    d = form.cleaned_data
+    return _act(request, pk, lambda a: services.invitation_set_adjustments(
+        actor=request.user, invitation=a.invitation, extra_time_percent=d["extra_time_percent"],
+        large_text=d["large_text"]), "The adjustments have been saved.")
 
 
 @hr_required

@@ -178,3 +178,19 @@ def test_template_for_a_role_profile(people, login, bank):
     })
     assert response.status_code == 302
     assert TestTemplate.objects.get(name="Adviser test").role_profile == profile
+
+
+def test_hr_changes_adjustments_before_the_test_starts_only(people, login, invite):
+    invitation, token = invite()
+    client = login(people["hr"])
+    client.post(reverse("recruitment:adjustments", args=[invitation.applicant_id]),
+                {"extra_time_percent": 50, "large_text": "on"})
+    invitation.refresh_from_db()
+    assert (invitation.extra_time_percent, invitation.large_text) == (50, True)
+    attempt = services.attempt_start(invitation=invitation)
+    assert (attempt.deadline - attempt.started_at).total_seconds() == 15 * 60  # 10 minutes + 50%
+    response = client.post(reverse("recruitment:adjustments", args=[invitation.applicant_id]),
+                           {"extra_time_percent": 100}, follow=True)
+    assert "can no longer change" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.extra_time_percent == 50

@@ -35,6 +35,7 @@ def pages(invitation, question):
         ("get", reverse("recruitment:question-new")),
         ("get", reverse("recruitment:question-edit", args=[question.pk])),
         ("get", reverse("recruitment:statistics")),
+        ("post", reverse("recruitment:adjustments", args=[a])),
         ("post", reverse("recruitment:hired", args=[a])),
         ("post", reverse("recruitment:revoke", args=[a])),
         ("post", reverse("recruitment:erase", args=[a])),
