@@ -231,14 +231,15 @@ def assessments_of(employee: Employee) -> QuerySet[Assessment]:
 
 
 def assessments_to_validate(user) -> QuerySet[Assessment]:
-    """Submitted assessments of the people beneath this user in the line-management chain."""
+    """Submitted assessments waiting for this user: those of their direct reports. (Managers higher up
+    the chain may also validate, from the person's page, e.g. while a line manager is away.)"""
     from people.selectors import employee_for, reports_of
 
     me = employee_for(user)
     if me is None:
         return Assessment.objects.none()
     return (
-        Assessment.objects.filter(status=Assessment.Status.SUBMITTED, employee__in=reports_of(me))
+        Assessment.objects.filter(status=Assessment.Status.SUBMITTED, employee__in=reports_of(me, indirect=False))
         .select_related("employee", "campaign")
         .order_by("submitted_at", "id")
     )
@@ -251,7 +252,7 @@ def evidence_to_validate(user) -> QuerySet[Evidence]:
     if me is None:
         return Evidence.objects.none()
     return (
-        Evidence.objects.filter(status=Evidence.Status.PENDING, employee__in=reports_of(me))
+        Evidence.objects.filter(status=Evidence.Status.PENDING, employee__in=reports_of(me, indirect=False))
         .select_related("employee", "skill")
         .order_by("recorded_at", "id")
     )

@@ -234,8 +234,11 @@ def matrix(request):
     m.fill(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
+    filters_only = params.copy()
+    filters_only.pop("sort", None)
     return render(request, "skills_matrix/matrix.html", {
-        "form": form, "matrix": m, "page": page, "params": params.urlencode(),
+        "form": form, "matrix": m, "page": page, "params": params.urlencode(), "filter_params": filters_only.urlencode(),
+        "sorted_by_gaps": request.GET.get("sort") == "gaps",
         "view": filters.get("view") or "heat", "unit": filters.get("unit"),
         "ranked": m.ranked_skills[:15],
     })
@@ -307,6 +310,7 @@ def person(request, pk: int):
         "profile": assigned.profile if assigned else selectors.default_profile(),
         "assessments": selectors.assessments_of(employee), "form": form,
         "is_self": employee.user_id == request.user.pk,
+        "can_validate": permissions.can_validate(request.user, employee),
     })
 
 

@@ -173,3 +173,13 @@ def test_api_matrix_is_scoped(people, team, api_as):
 
 def test_default_profile_is_shipped(db):
     assert RoleProfile.objects.filter(is_default=True).count() == 1
+
+
+def test_sort_by_largest_gap_and_drill_down(people, framework, team, login):
+    client = login(people["manager"])
+    response = client.get(reverse("skills_matrix:matrix"), {"profile": team.pk, "sort": "gaps"})
+    rows = response.context["page"].object_list
+    assert [r.total_shortfall for r in rows] == sorted((r.total_shortfall for r in rows), reverse=True)
+    assert rows[0].name in {people["bob"].display_name, people["carol"].display_name}
+    person = client.get(reverse("skills_matrix:person", args=[people["bob"].pk])).content.decode()
+    assert "Social worker" in person and "▼ 3 below" in person and "Not assessed" in person
