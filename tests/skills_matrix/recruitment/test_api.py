@@ -54,3 +54,18 @@ def test_api_results_by_vacancy(people, api_as, invite):
     invite(email="x@example.com", vacancy="VAC-R")  # not finished: no result
     results = api_as(people["hr"]).get(reverse("recruitment_api:results"), {"vacancy": "VAC-R"}).json()["results"]
     assert len(results) == 1 and results[0]["percent"] == 0 and len(results[0]["area_results"]) == 2
+
+
+def test_recruitment_endpoints_generate_their_schema_without_warnings():
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    GENERATOR_STATS.reset()
+    with GENERATOR_STATS.silence():
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    problems = [m for m in [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache] if "recruitment" in m]
+    GENERATOR_STATS.reset()
+    assert problems == []
+    assert "/api/recruitment/invitations/{id}/reissue/" in schema["paths"]
+    # Nothing for applicants: their only way in is the link.
+    assert not [p for p in schema["paths"] if "applicant/test" in p]
