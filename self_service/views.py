@@ -71,7 +71,6 @@ def my_requests(request):
     return render(request, "self_service/my_requests.html", {
         "page": page, "params": params, "balance": selectors.leave_balance(me, year),
         "can_on_behalf": permissions.can_submit_on_behalf(request.user),
-        "is_approver": selectors.approval_count(request.user) > 0,
         "teams": permissions.teams_of(request.user),
     })
 
@@ -224,7 +223,9 @@ def transition(request, pk, action):
         messages.error(request, str(exc))
     else:
         messages.success(request, DONE[action])
-        if action in ("approve", "reject", "return") and request.POST.get("next") == "queue":
+        # A role approver (HR deciding for someone with no manager) may no longer see the request
+        # once it is decided: send them back to their queue rather than to a 404.
+        if not selectors.requests_visible_to(request.user).filter(pk=req.pk).exists():
             return redirect("self_service:approvals")
     return redirect("self_service:detail", pk=req.pk)
 

@@ -250,9 +250,9 @@ def test_approval_queue_query_count_does_not_grow(people, login, rtype, django_a
 def test_my_requests_query_count_does_not_grow(people, login, rtype, django_assert_num_queries, n):
     _bulk_requests(people, n, rtype, [people["alice"]])
     client = login(people["alice"])
-    # session, user, employee, count + page of requests (joined), leave entitlement + balance sums,
-    # groups (roles) for the buttons, approval count (delegations + count), nav.
-    with django_assert_num_queries(10):
+    # session, user, employee, count of requests, leave entitlement, leave balance sums, groups (roles,
+    # for the HR/payroll links), then one page of requests with type/employee/team/approver joined in.
+    with django_assert_num_queries(8):
         assert client.get(reverse("self_service:my_requests")).status_code == 200
 
 
@@ -261,7 +261,8 @@ def test_processing_queue_query_count_does_not_grow(people, login, rtype, django
     _bulk_requests(people, n, rtype, [people["alice"], people["dave"]])
     Request.objects.update(status=S.APPROVED)
     client = login(people["payroll"])
-    # session, user, groups, employee, type choices, count + page (joined with bank details and period).
+    # session, user, groups (teams), type choices, employee, count + one page of requests joined with
+    # type/employee/team/approver/bank details/pay period.
     with django_assert_num_queries(7):
         assert client.get(reverse("self_service:processing")).status_code == 200
 
