@@ -97,8 +97,10 @@ class _Units:
         self.by_key: dict[str, int] = {}
         by_name: dict[str, list[int]] = {}
         self.names: dict[int, str] = {}
-        for pk, key, name in OrgUnit.objects.values_list("pk", "directory_key", "name"):
+        for pk, key, name, code in OrgUnit.objects.values_list("pk", "directory_key", "name", "code"):
             self.names[pk] = name
+            # Matched in this order: the unit's directory key, its code, then its name if unique.
+            self.by_key.setdefault(code.lower(), pk)
             if key:
                 self.by_key[key.lower()] = pk
             by_name.setdefault(name.lower(), []).append(pk)
@@ -148,6 +150,7 @@ class _RunLog:
         )
         self.errors: list[dict] = []
         self.changes: list[dict] = []
+        self._per_action: dict[str, int] = {}
         self.limit = _detail_limit()
 
     def error(self, reason: str, *, dn: str = "", directory_id: str = "", kind: str = "skipped"):
@@ -156,7 +159,10 @@ class _RunLog:
             self.errors.append({"dn": dn, "directory_id": directory_id, "reason": reason})
 
     def change(self, action: str, name: str, directory_id: str = "", changes: dict | None = None):
-        if len(self.changes) < self.limit:
+        # Capped per kind of change, so a first sync's thousands of updates cannot hide its few
+        # new units, new starters or leavers.
+        seen = self._per_action[action] = self._per_action.get(action, 0) + 1
+        if seen <= self.limit:
             self.changes.append({"action": action, "name": name, "directory_id": directory_id,
                                  "changes": changes or {}})
 
