@@ -169,8 +169,25 @@ def skills_analysis_pct(ctx):
 
 
 def average_gap(ctx):
-    fn = _selectors("skills_matrix.selectors", "average_gap")
-    return {u.pk: fn(_staff_in(u)) for u in ctx.units}
+    """Mean total shortfall per active person (as skills_matrix.selectors.average_gap defines it),
+    from ONE call to its `gaps_for` over everyone in the reported units, rolled up each unit's
+    subtree here: the snapshot job reports on hundreds of units, and calling `average_gap` once per
+    unit would walk each person's requirements once per level of the tree above them."""
+    gaps_for = _selectors("skills_matrix.selectors", "gaps_for")
+    in_any = Q(pk__in=[])
+    for u in ctx.units:
+        in_any |= Q(org_unit__tree_id=u.tree_id, org_unit__lft__gte=u.lft, org_unit__lft__lte=u.rght)
+    staff = list(
+        Employee.objects.filter(in_any, is_active=True).values_list("pk", "org_unit__tree_id", "org_unit__lft")
+    )
+    gaps = gaps_for([pk for pk, _, _ in staff])
+    per_unit: dict[tuple, dict] = {}
+    for pk, tree_id, lft in staff:
+        row = per_unit.setdefault((tree_id, lft), {"tree_id": tree_id, "lft": lft, "people": 0, "shortfall": 0})
+        row["people"] += 1
+        row["shortfall"] += sum(g.shortfall for g in gaps.get(pk, []))
+    totals = rollup(ctx.units, list(per_unit.values()), ["people", "shortfall"])
+    return {pk: round(t["shortfall"] / t["people"], 2) if t["people"] else 0.0 for pk, t in totals.items()}
 
 
 # --- training (training.selectors) -----------------------------------------------------------------
