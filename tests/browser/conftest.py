@@ -52,6 +52,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _live_database(transactional_db, live_server):
+    """Every journey talks to the live server, which runs in another thread with its own database
+    connection: data must really be committed (transactional_db), never held in the test's own
+    transaction. Autouse, so it holds even for a test that picks `page` or `phone_page` through
+    request.getfixturevalue() after a data fixture has already asked for `db`."""
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

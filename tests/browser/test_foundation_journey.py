@@ -106,3 +106,78 @@ def test_directory_and_my_details_at_phone_width(phone_page, axe, people, passwo
     assert_no_horizontal_scroll(page)
     axe(page)
     assert Employee.objects.get(pk=people["bob"].pk).mobile_phone == "07700 900 123"
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_organisation_and_record_pages_are_accessible(request, device, axe, people, password, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    page = request.getfixturevalue(device)
+    phone = device == "phone_page"
+    sign_in(page, "manager", password)
+
+    # The org tree, then down into a department and a team.
+    page.goto("/people/organisation/")
+    expect(page.get_by_role("heading", level=1, name="How the council is organised")).to_be_visible()
+    axe(page)
+    if phone:
+        assert_no_horizontal_scroll(page)
+    page.get_by_role("link", name="Social Work").click()
+    expect(page.get_by_role("heading", level=1, name="Social Work")).to_be_visible()
+    page.get_by_role("link", name="Team A").click()
+    expect(page.get_by_role("heading", level=1, name="Team A")).to_be_visible()
+    axe(page)
+    if phone:
+        assert_no_horizontal_scroll(page)
+
+    # A report's full record, with its history table, as their manager sees it.
+    carol = people["carol"]
+    page.goto(f"/people/{people['alice'].pk}/")
+    page.get_by_role("link", name=carol.display_name).click()
+    expect(page.get_by_role("heading", name="Employment record")).to_be_visible()
+    axe(page)
+    if phone:
+        assert_no_horizontal_scroll(page)
+
+    # A photo upload, resized on the server, then shown on the profile with its history row.
+    page.goto("/people/me/details/")
+    page.get_by_label("Profile photo").set_input_files(
+        files=[{"name": "me.png", "mimeType": "image/png", "buffer": _png_bytes()}]
+    )
+    page.get_by_role("button", name="Save my details").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    expect(page.get_by_text("Photo changed")).to_be_visible()
+    axe(page)
+    if phone:
+        assert_no_horizontal_scroll(page)
+
+    # A text file dressed up as a PNG is refused with a message that says why.
+    page.goto("/people/me/details/")
+    page.get_by_label("Profile photo").set_input_files(
+        files=[{"name": "not-a-photo.png", "mimeType": "image/png", "buffer": b"just some text\n" * 20}]
+    )
+    page.get_by_role("button", name="Save my details").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must be a JPG, PNG, GIF or WebP photo")
+    axe(page)
+
+    # Error pages and the public accessibility statement.
+    page.goto("/people/organisation/no-such-unit/")
+    expect(page.get_by_role("heading", level=1, name="Page not found")).to_be_visible()
+    axe(page)
+    page.goto("/accessibility/")
+    axe(page)
+
+    # Signing out returns to the sign-in page.
+    if phone and page.get_by_role("button", name="Sign out").is_hidden():
+        pytest.fail("the sign-out control must be reachable at phone width")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+
+
+def _png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (900, 600), (20, 120, 200)).save(buf, "PNG")
+    return buf.getvalue()
