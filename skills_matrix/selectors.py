@@ -111,13 +111,16 @@ def employee_profile_id(employee_id: int, assigned: dict[int, int], default_id: 
 # The hook for training and reporting.
 
 
-def gaps_for(employees: Iterable[Employee] | QuerySet[Employee], *, include_met: bool = False) -> dict[int, list[Gap]]:
+def gaps_for(
+    employees: Iterable[Employee] | QuerySet[Employee], *, include_met: bool = False, with_pending: bool = True
+) -> dict[int, list[Gap]]:
     """Each employee's gaps: {employee_id: [Gap, ...]} for every required skill where the latest
     validated level is below the required one (or, with include_met, every required skill).
 
     `employees` may be a queryset (used as a subquery), or a list of Employee objects or ids. Every
-    employee asked about is a key, with an empty list when they meet every requirement. Five queries
-    whatever the number of people and skills.
+    employee asked about is a key, with an empty list when they meet every requirement. Six queries
+    whatever the number of people and skills (five with with_pending=False, which leaves
+    Gap.pending as None).
     """
     if isinstance(employees, QuerySet):
         ids = list(employees.values_list("pk", flat=True))
@@ -128,7 +131,7 @@ def gaps_for(employees: Iterable[Employee] | QuerySet[Employee], *, include_met:
     default_id = default.pk if default else None
     assigned = assigned_profiles(ids)
     current = current_levels(ids)
-    pending = pending_levels(ids)
+    pending = pending_levels(ids) if with_pending else {}
     out: dict[int, list[Gap]] = {}
     for emp_id in ids:
         needed = reqs.get(employee_profile_id(emp_id, assigned, default_id), {})
@@ -178,7 +181,7 @@ def campaign_progress(campaign: Campaign, people: QuerySet[Employee]) -> dict:
 def average_gap(employees_qs: QuerySet[Employee]) -> float:
     """Mean total shortfall per active person, in levels (sum over required skills of required minus
     current, never negative), rounded to 2 places. 0.0 for nobody."""
-    gaps = gaps_for(employees_qs.filter(is_active=True))
+    gaps = gaps_for(employees_qs.filter(is_active=True), with_pending=False)
     if not gaps:
         return 0.0
     return round(sum(g.shortfall for person in gaps.values() for g in person) / len(gaps), 2)
