@@ -97,3 +97,15 @@ def test_search_query_count_does_not_grow_with_content(people, org, login, djang
         ArticleFactory(title=f"Budget {i}", category=Article.Category.COUNCIL_NEWS, targets=[org["adults"]])
     with django_assert_num_queries(len(ctx)):
         client.get(reverse("search:results"), {"q": "budget"})
+
+
+def test_courses_come_from_the_training_catalogue(people, login):
+    from training.models import Course
+
+    Course.objects.create(code="excel-budgets", title="Excel for budgets", kind=Course.Kind.choices[0][0],
+                          summary="Formulas and pivot tables for budget holders.")
+    Course.objects.create(code="old-course", title="Excel 2003", kind=Course.Kind.choices[0][0], is_active=False)
+    resp = login(people["alice"]).get(reverse("search:results"), {"q": "excel"})
+    courses = next(g for g in resp.context["groups"] if g.kind == "courses")
+    assert [r.title for r in courses.results] == ["Excel for budgets"]
+    assert courses.results[0].url == reverse("training:course", args=["excel-budgets"])
