@@ -1,9 +1,11 @@
 """Directory sync against a real slapd: what IT and HR would see after each kind of run."""
 
 import time
+from pathlib import Path
 
 import ldap
 import pytest
+import slapdtest
 from django.contrib.auth.models import Group
 
 from ldap_sync import services
@@ -308,3 +310,17 @@ def test_a_photo_is_stored_once_and_only_replaced_when_it_changes(directory, org
     run = directory_sync(config=directory.config())
     assert run.counts["updated"] == 1 and emp("E1005").photo.name != first
     assert AuditEntry.objects.get(action="employee.updated", subject=emp("E1005")).changes["photo"] == [True, True]
+
+
+def test_start_tls_with_the_councils_ca_file(directory, slapd_server, org):
+    run = directory_sync(config=directory.config(start_tls=True, ca_file=slapd_server.cafile))
+    assert run.status == SyncRun.Status.APPLIED and run.counts["created"] == 30
+
+
+def test_start_tls_refuses_a_server_the_ca_file_does_not_vouch_for(directory, org, tmp_path):
+    wrong_ca = tmp_path / "other-ca.pem"
+    # A certificate that did not sign the server's: the python-ldap test client certificate.
+    wrong_ca.write_bytes((Path(slapdtest.__file__).parent / "certs" / "client.pem").read_bytes())
+    with pytest.raises(DirectoryUnavailable):
+        directory_sync(config=directory.config(start_tls=True, ca_file=str(wrong_ca)))
+    assert Employee.objects.count() == 0
