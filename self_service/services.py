@@ -70,7 +70,8 @@ def _validated_data(request_type: RequestType, data: dict) -> dict:
 
 def _summary(request_type: RequestType, data: dict) -> str:
     if request_type.kind == RequestType.Kind.ANNUAL_LEAVE:
-        return f"{data.get('start_date')} to {data.get('end_date')}"
+        start, end = (dt.date.fromisoformat(data[k]) for k in ("start_date", "end_date"))
+        return f"{start:%-d %b %Y}" if start == end else f"{start:%-d %b %Y} to {end:%-d %b %Y}"
     parts = [str(v) for k, v in data.items() if v not in ("", None, False) and k not in BANK_FIELDS]
     return "; ".join(parts)[:300]
 

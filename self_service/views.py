@@ -1,6 +1,8 @@
 """Pages. Views read through selectors (scoped to the user, so another person's id is a 404) and
 write through services; domain errors become a clear message on the page."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -162,6 +164,16 @@ def bank_details_new(request):
     return render(request, "self_service/bank_details_form.html", {"form": form, "current": current})
 
 
+def _display(spec: dict, value):
+    """A stored field value as people read it (dates in words)."""
+    if spec.get("type") == "date" and value:
+        try:
+            return dt.date.fromisoformat(value).strftime("%-d %B %Y")
+        except ValueError:
+            return value
+    return value
+
+
 def detail(request, pk):
     req = get_object_or_404(
         selectors.requests_visible_to(request.user).select_related("submitted_by", "processed_by", "pay_period"),
@@ -188,7 +200,7 @@ def detail(request, pk):
         "attachments": req.attachments.all(), "approvals": req.approvals.select_related("decided_by", "acting_for"),
         "actions": actions, "bank": bank, "decision_form": DecisionForm(), "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(), "rating_form": RatingForm(),
-        "fields": [(f.get("label", f["name"]), req.data.get(f["name"])) for f in req.type.fields]
+        "fields": [(f.get("label", f["name"]), _display(f, req.data.get(f["name"]))) for f in req.type.fields]
         if bank is None else [],
     })
 
