@@ -68,11 +68,8 @@ def invitation_by_token(token: str) -> Invitation | None:
     return invitation
 
 
-def test_link(*, base_url: str, token: str) -> str:
+def applicant_link(*, base_url: str, token: str) -> str:
     return base_url.rstrip("/") + reverse("recruitment_applicant:start", args=[token])
-
-
-test_link.__test__ = False  # a helper, not a pytest test
 
 
 def _send_link(*, applicant: Applicant, template: TestTemplate, link: str, expires_at) -> None:
@@ -225,7 +222,7 @@ def invitation_create(
         actor=actor, action="recruitment.applicant_invited", target=invitation,
         changes={"extra_time_percent": [None, extra_time_percent], "large_text": [None, large_text]},
     )
-    link = test_link(base_url=base_url, token=token)
+    link = applicant_link(base_url=base_url, token=token)
     if send_email:
         transaction.on_commit(
             lambda: _send_link(applicant=applicant, template=template, link=link, expires_at=invitation.expires_at)
@@ -280,7 +277,7 @@ def invitation_reissue(
     invitation.full_clean(exclude=["applicant", "template"])
     invitation.save()
     audit_record(actor=actor, action="recruitment.link_reissued", target=invitation, changes=changes)
-    link = test_link(base_url=base_url, token=token)
+    link = applicant_link(base_url=base_url, token=token)
     applicant, template = invitation.applicant, invitation.template
     transaction.on_commit(
         lambda: _send_link(applicant=applicant, template=template, link=link, expires_at=invitation.expires_at)
@@ -550,8 +547,8 @@ def skill_levels_from(attempt: Attempt) -> list[tuple[Skill, int]]:
     out = []
     for skill_id, marks in per_skill.items():
         spec = specs.get(areas[skill_id])
-        if spec is None:
-            continue
+        if spec is None or not skills[skill_id].is_active:
+            continue  # the area left the template, or the skill was retired since the test
         met = _percent(sum(marks), len(marks)) >= spec.pass_mark_percent
         level = spec.baseline_level if met else spec.baseline_level - 1
         if level > Level.NONE:

@@ -13,9 +13,9 @@ from people.models import AuditEntry
 from skills_matrix.recruitment import services
 from skills_matrix.recruitment.models import Attempt, AttemptAreaResult
 
-# serialized_rollback: the flush after each test would otherwise wipe the default framework that
-# a data migration loads, which later tests in the same run rely on.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Real commits, so the threads' connections see each other's rows. These tests build their own data
+# (no reliance on the default framework, which the flush afterwards removes, as for the browser tests).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_together(*fns):
