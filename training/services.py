@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from intranet.errors import DomainError
@@ -480,12 +480,15 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
     automatic assignments whose gap has since closed are withdrawn, so it stops once closed.
 
     Set-based (a handful of queries whatever the head-count) so it runs over the whole council.
+    Audited once per person changed (the courses assigned or withdrawn), not once per row.
     """
     from skills_matrix.selectors import gaps_for
 
-    employees = list(employees.values_list("pk", flat=True)) if hasattr(employees, "values_list") else \
-        [e.pk if hasattr(e, "pk") else e for e in employees]
-    gaps = gaps_for(Employee.objects.filter(pk__in=employees)) if employees else {}
+    if isinstance(employees, QuerySet):
+        staff = employees.values("pk")
+    else:
+        staff = [getattr(e, "pk", e) for e in employees]
+    gaps = gaps_for(employees)
     links_by_skill: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for skill_id, level, course_id in (
         CourseSkill.objects.filter(course__is_active=True).order_by("skill_id", "level", "course__code")
@@ -493,29 +496,78 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
     ):
         links_by_skill[skill_id].append((level, course_id))
 
-    wanted: dict[tuple[int, int], int] = {}  # (employee, course) -> gap skill
+    wanted: dict[tuple[int, int], int] = {}  # (employee, course) -> the gap's skill
     for employee_id, employee_gaps in gaps.items():
         for gap in employee_gaps:
             for course_id in courses_for_gap(links_by_skill, gap.skill_id, int(gap.current or 0), int(gap.required)):
                 wanted.setdefault((employee_id, course_id), gap.skill_id)
 
-    open_rows = Assignment.objects.filter(employee_id__in=employees, status=Assignment.Status.OPEN)
+    open_rows = Assignment.objects.filter(employee_id__in=staff, status=Assignment.Status.OPEN)
     open_pairs = {(e, c): (pk, src) for pk, e, c, src in open_rows.values_list("pk", "employee_id", "course_id", "source")}
     done_pairs = set(
-        Completion.objects.filter(employee_id__in=employees).values_list("employee_id", "course_id").distinct()
+        Completion.objects.filter(employee_id__in=staff).values_list("employee_id", "course_id").distinct()
     )
-    new = [
-        Assignment(employee_id=e, course_id=c, source=Assignment.Source.GAP, gap_skill_id=skill, due_on=due_on,
-                   assigned_by=actor if getattr(actor, "is_authenticated", False) else None)
-        for (e, c), skill in wanted.items() if (e, c) not in open_pairs and (e, c) not in done_pairs
-    ]
-    created = Assignment.objects.bulk_create(new, batch_size=2000)
-    closed_ids = [pk for pair, (pk, src) in open_pairs.items() if src == Assignment.Source.GAP and pair not in wanted]
-    withdrawn = list(Assignment.objects.filter(pk__in=closed_ids))
-    Assignment.objects.filter(pk__in=closed_ids).update(status=Assignment.Status.WITHDRAWN)
-    _audit_assignments(created, actor=actor, action="assignment.created_from_gap")
-    _audit_assignments(withdrawn, actor=actor, action="assignment.gap_closed")
-    return {"assigned": len(created), "withdrawn": len(withdrawn)}
+    new = [(e, c, skill) for (e, c), skill in wanted.items() if (e, c) not in open_pairs and (e, c) not in done_pairs]
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    assigned = _insert_gap_assignments(new, due_on=due_on, actor_user=actor_user)
+    closed = [(pair, pk) for pair, (pk, src) in open_pairs.items() if src == Assignment.Source.GAP and pair not in wanted]
+    Assignment.objects.filter(pk__in=[pk for _pair, pk in closed]).update(status=Assignment.Status.WITHDRAWN)
+
+    codes = dict(Course.objects.filter(pk__in={c for _e, c, _s in new} | {p[1] for p, _pk in closed})
+                 .values_list("pk", "code"))
+    per_person: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"assigned": [], "withdrawn": []})
+    for e, c, _skill in new:
+        per_person[e]["assigned"].append(codes[c])
+    for (e, c), _pk in closed:
+        per_person[e]["withdrawn"].append(codes[c])
+    _audit_gap_run(per_person, actor_user=actor_user)
+    return {"assigned": assigned, "withdrawn": len(closed)}
+
+
+def _insert_gap_assignments(rows: list[tuple[int, int, int]], *, due_on: dt.date, actor_user) -> int:
+    """Insert (employee, course, skill) assignments. On PostgreSQL one INSERT ... SELECT FROM unnest()
+    per 50,000 rows: building hundreds of thousands of model instances for bulk_create costs far more
+    than the insert itself over the whole council. ON CONFLICT DO NOTHING leaves alone any open
+    assignment a concurrent run or a manager created meanwhile (the one-open-per-course constraint)."""
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        made = Assignment.objects.bulk_create(
+            [Assignment(employee_id=e, course_id=c, gap_skill_id=s, source=Assignment.Source.GAP, due_on=due_on,
+                        assigned_by=actor_user) for e, c, s in rows],
+            batch_size=1000, ignore_conflicts=True,
+        )
+        return len(made)
+    table = Assignment._meta.db_table
+    now = timezone.now()
+    inserted = 0
+    sql = (
+        f"INSERT INTO {table} (employee_id, course_id, gap_skill_id, source, due_on, status, assigned_by_id, created_at) "  # noqa: S608 - table name from model meta
+        "SELECT e, c, s, %s, %s, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS t(e, c, s) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 50_000):
+            chunk = rows[i:i + 50_000]
+            cursor.execute(sql, [
+                Assignment.Source.GAP, due_on, Assignment.Status.OPEN, getattr(actor_user, "pk", None), now,
+                [r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk],
+            ])
+            inserted += cursor.rowcount
+    return inserted
+
+
+def _audit_gap_run(per_person: dict[int, dict[str, list[str]]], *, actor_user) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Employee)
+    audit_bulk([
+        AuditEntry(actor=actor_user, action="training.assigned_from_gaps", content_type=ct, object_id=str(e),
+                   target_repr=f"Employee {e}", subject_id=e,
+                   changes={k: [None, sorted(v)] for k, v in change.items() if v},
+                   channel=AuditEntry.Channel.ONLINE if actor_user else AuditEntry.Channel.SYSTEM)
+        for e, change in per_person.items()
+    ])
 
 
 def auto_assignment_run(*, actor=None) -> dict[str, int]:

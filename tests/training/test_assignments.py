@@ -57,7 +57,8 @@ def test_auto_assignment_assigns_exactly_the_courses_that_close_gaps(people, gap
     assert result == {"assigned": 4, "withdrawn": 0}
     row = Assignment.objects.get(employee=people["bob"], course__code="email-2")
     assert (row.source, row.gap_skill_id, row.due_on) == (Assignment.Source.GAP, skills["email"].pk, DUE)
-    assert AuditEntry.objects.filter(action="assignment.created_from_gap", subject=people["bob"]).count() == 2
+    audit = AuditEntry.objects.get(action="training.assigned_from_gaps", subject=people["bob"])
+    assert audit.changes == {"assigned": [None, ["email-2", "sheets-2"]]}
 
     # Running again changes nothing.
     assert services.assignments_from_gaps(employees=[people["alice"], people["bob"]], due_on=DUE) == \
@@ -72,6 +73,8 @@ def test_auto_assignment_stops_once_the_gap_is_closed(people, gap_catalogue, pro
 
     assert result == {"assigned": 0, "withdrawn": 2}
     assert open_courses(people["alice"]) == set()
+    assert AuditEntry.objects.filter(action="training.assigned_from_gaps", subject=people["alice"]).first().changes \
+        == {"withdrawn": [None, ["sheets-1", "sheets-2"]]}
     assert services.assignments_from_gaps(employees=[people["alice"]], due_on=DUE)["assigned"] == 0
 
 
