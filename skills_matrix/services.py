@@ -7,7 +7,7 @@ has validated higher).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -49,8 +49,9 @@ def _check_level(value, field: str = "level") -> int:
 def _current_skills_raise_or_set(employee_id: int, levels: dict[int, int], *, only_raise: bool) -> None:
     """Merge levels into the employee's CurrentSkills row, locking it so two validations at once
     cannot lose each other's update."""
-    row, _ = CurrentSkills.objects.get_or_create(employee_id=employee_id)
-    row = CurrentSkills.objects.select_for_update().get(pk=row.pk)
+    # Insert-if-missing that cannot fail when two validations create the row at once, then lock it.
+    CurrentSkills.objects.bulk_create([CurrentSkills(employee_id=employee_id, levels={})], ignore_conflicts=True)
+    row = CurrentSkills.objects.select_for_update().get(pk=employee_id)
     merged = dict(row.levels)
     for skill_id, level in levels.items():
         key = str(skill_id)
@@ -146,7 +147,14 @@ def assessment_start(*, user, employee: Employee, campaign: Campaign) -> Assessm
     if existing:
         return existing
     _require_open(campaign)
-    assessment = Assessment.objects.create(employee=employee, campaign=campaign, framework_version=current_version())
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                employee=employee, campaign=campaign, framework_version=current_version()
+            )
+    except IntegrityError:
+        # A double click (or a second tab) started it a moment ago: carry on with that one.
+        return Assessment.objects.get(employee=employee, campaign=campaign)
     audit_record(actor=user, action="skills.assessment_started", target=assessment, subject=employee)
     return assessment
 

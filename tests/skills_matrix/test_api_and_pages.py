@@ -191,3 +191,24 @@ def test_load_default_framework_command_is_idempotent(db):
     before = Skill.objects.count()
     call_command("load_default_framework")
     assert Skill.objects.count() == before
+
+
+def test_manager_accepts_or_declines_evidence_on_the_page(people, framework, login):
+    from skills_matrix import services
+    from skills_matrix.models import Evidence
+
+    alice = people["alice"]
+    accepted = services.evidence_record(employee=alice, skill=framework["word"], level=3, source="training", source_ref="c1")
+    declined = services.evidence_record(employee=alice, skill=framework["excel"], level=4, source="baseline_test", source_ref="t1")
+    client = login(people["manager"])
+    assert "Word at level 3" in client.get(reverse("skills_matrix:validation_queue")).content.decode()
+    client.post(reverse("skills_matrix:evidence_decide", args=[accepted.pk]), {"decision": "accept"})
+    response = client.post(reverse("skills_matrix:evidence_decide", args=[declined.pk]), {"decision": "reject"}, follow=True)
+    assert "Give a reason" in response.content.decode()
+    client.post(reverse("skills_matrix:evidence_decide", args=[declined.pk]), {"decision": "reject", "reason": "Test was shared"})
+    assert Evidence.objects.get(pk=accepted.pk).status == Evidence.Status.ACCEPTED
+    assert Evidence.objects.get(pk=declined.pk).status == Evidence.Status.REJECTED
+    assert selectors.current_levels([alice])[alice.pk] == {framework["word"].pk: 3}
+    # Someone who does not manage Alice cannot decide her evidence.
+    third = services.evidence_record(employee=alice, skill=framework["excel"], level=2, source="training", source_ref="c2")
+    assert login(people["dave"]).post(reverse("skills_matrix:evidence_decide", args=[third.pk]), {"decision": "accept"}).status_code == 403

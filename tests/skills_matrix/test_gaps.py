@@ -156,3 +156,24 @@ def test_reporting_coverage_and_average_gap(people, framework, profile):
     submitted_assessment(people["bob"], campaign, {framework["word"]: 1})
     cov = selectors.assessment_coverage(team)
     assert cov == {"employees": 2, "completed": 1, "validated": 0, "completed_percent": 50.0, "validated_percent": 0.0}
+
+
+def test_gaps_for_query_count_does_not_grow(people, framework, profile, django_assert_num_queries):
+    from people.models import Employee
+    from tests.factories import EmployeeFactory
+
+    for i in range(40):
+        e = EmployeeFactory(user=None, first_name="Extra", last_name=f"No{i}")
+        assign(e, profile)
+        set_levels(e, {framework["word"]: i % 5})
+    # The same six queries at 53 people as at 13.
+    with django_assert_num_queries(6):
+        result = selectors.gaps_for(Employee.objects.all())
+    assert len(result) == Employee.objects.count()
+
+
+def test_two_validations_at_once_do_not_lose_levels(people, framework):
+    set_levels(people["alice"], {framework["word"]: 1})
+    ev = services.evidence_record(employee=people["alice"], skill=framework["excel"], level=2, source="training", source_ref="c1")
+    services.evidence_decide(user=people["manager"].user, evidence=ev, accept=True)
+    assert selectors.current_levels([people["alice"]])[people["alice"].pk] == {framework["word"].pk: 1, framework["excel"].pk: 2}

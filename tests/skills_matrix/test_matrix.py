@@ -183,3 +183,16 @@ def test_sort_by_largest_gap_and_drill_down(people, framework, team, login):
     assert rows[0].name in {people["bob"].display_name, people["carol"].display_name}
     person = client.get(reverse("skills_matrix:person", args=[people["bob"].pk])).content.decode()
     assert "Social worker" in person and "▼ 3 below" in person and "Not assessed" in person
+
+
+def test_skill_area_filter_keeps_one_area(people, framework, team, login):
+    other = make_area("Other area")
+    extra = make_skill(other, "Extra skill")
+    from skills_matrix.models import RoleRequirement
+
+    RoleRequirement.objects.create(profile=team, skill=extra, level=1)
+    client = login(people["hr"])
+    everything = client.get(reverse("skills_matrix:matrix"), {"profile": team.pk})
+    assert {c.name for c in everything.context["matrix"].columns} == {"Word", "Excel", "Extra skill"}
+    one_area = client.get(reverse("skills_matrix:matrix"), {"profile": team.pk, "area": other.pk})
+    assert [c.name for c in one_area.context["matrix"].columns] == ["Extra skill"]
