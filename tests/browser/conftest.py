@@ -23,7 +23,7 @@ import pytest
 
 # The sync Playwright API runs an event loop in this thread; Django then refuses ORM calls from the
 # test body (fixtures, assertions on the database) unless told the loop is not ours to protect.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -76,7 +76,7 @@ def test_sign_in_search_profile_update_details(page, axe, people, password):
     assert not page.js_errors
 
 
-def test_directory_and_my_details_at_phone_width(phone_page, axe, people, password):
+def test_directory_and_my_details_at_phone_width(phone_page, axe, people, org, password):
     page = phone_page
     sign_in(page, "bob", password)
     assert_no_horizontal_scroll(page)
@@ -89,6 +89,20 @@ def test_directory_and_my_details_at_phone_width(phone_page, axe, people, passwo
 
     page.get_by_role("link", name=people["alice"].display_name).click()
     expect(page.get_by_role("heading", level=1, name=people["alice"].display_name)).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    axe(page)
+
+    # Enough results to page through, including a long unbroken email address that must wrap.
+    Employee.objects.bulk_create([
+        Employee(first_name=f"Pat{i}", last_name=f"Carer{i:03d}", job_title="Care Worker", org_unit=org["team_b"],
+                 email=f"pat.carer.with.a.very.long.address{i}@adult-social-care.council.example",
+                 search_text=f"pat{i} carer{i:03d} care worker")
+        for i in range(40)
+    ])
+    page.goto("/people/?q=care+worker")
+    expect(page.get_by_role("heading", name="40 people matching “care worker”")).to_be_visible()
+    page.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("link", name="Page 2 of 2")).to_be_visible()
     assert_no_horizontal_scroll(page)
     axe(page)
 

@@ -214,3 +214,23 @@ def test_service_refuses_to_change_another_persons_details(people):
 
     with pytest.raises(PermissionDenied):
         services.employee_update_own_details(user=people["manager"].user, employee=people["alice"], data={"location": "X"})
+
+
+def test_api_me_for_an_account_without_an_employee_record(db):
+    from rest_framework.test import APIClient
+
+    from tests.factories import UserFactory
+
+    client = APIClient()
+    client.force_authenticate(UserFactory(username="contractor"))
+    assert client.get("/api/me/").status_code == 404
+    response = client.patch("/api/me/", {"location": "Depot"}, format="json")
+    assert response.status_code == 404
+    assert "not linked to an employee record" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [["work_phone"], "work_phone=1", 42])
+def test_api_patch_with_a_body_that_is_not_an_object_is_a_clear_400(people, api_as, body):
+    response = api_as(people["bob"]).patch("/api/me/", body, format="json")
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(subject=people["bob"]).exists()
