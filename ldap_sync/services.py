@@ -411,16 +411,33 @@ class _Sync:
                 target = self.dn_to_pk.get(key) or fallback.get(key)
                 if target is None:
                     self.log.error(f"unknown manager {key}: the manager link was not changed",
-                                   directory_id=str(pk), kind="manager_errors")
+                                   directory_id=pk, kind="manager_errors")
                     continue
                 if target == pk:
                     self.log.error("the entry names itself as its own manager: the link was not followed",
-                                   directory_id=str(pk), kind="manager_errors")
+                                   directory_id=pk, kind="manager_errors")
                     target = None
             if target != cur:
                 wanted[pk] = target
                 current[pk] = cur
         self.manager_wants = []  # release memory before the next phase
+        try:
+            self._apply_manager_links(wanted, current)
+        finally:
+            self._name_manager_errors()
+
+    def _name_manager_errors(self):
+        """Manager errors were recorded against employee ids (all the tuples hold); give them their
+        DN and stable id, in one query, so the run page names the entry IT has to fix."""
+        pending = [e for e in self.log.errors if isinstance(e["directory_id"], int)]
+        if not pending:
+            return
+        rows = {pk: (dn, did) for pk, dn, did in Employee.objects.filter(
+            pk__in=[e["directory_id"] for e in pending]).values_list("pk", "directory_dn", "directory_id")}
+        for e in pending:
+            e["dn"], e["directory_id"] = rows.get(e["directory_id"], ("", str(e["directory_id"])))
+
+    def _apply_manager_links(self, wanted: dict, current: dict):
         if not wanted:
             return
         self._break_loops(wanted, current)
@@ -465,7 +482,7 @@ class _Sync:
                 if pk not in current:  # not changing in this run: its parent is still the stored one
                     current[pk] = parent.get(pk)
                 wanted[pk] = None
-                self.log.error(f"manager loop: {chain}", directory_id=str(pk), kind="manager_errors")
+                self.log.error(f"manager loop: {chain}", directory_id=pk, kind="manager_errors")
 
     def _write_managers(self, wanted: dict[int, int | None]):
         items = list(wanted.items())
