@@ -88,14 +88,16 @@ class HelpPage:
     url_name: str
     summary: str
     keywords: str = ""
+    visible: Callable = field(default=lambda user: True)
 
 
 _help_pages: list[HelpPage] = []
 
 
-def register_help_page(title: str, url_name: str, summary: str, keywords: str = "") -> None:
+def register_help_page(title: str, url_name: str, summary: str, keywords: str = "", visible=None) -> None:
+    """`visible(user)` hides guides to pages the reader cannot open (default: everyone)."""
     if all(h.title != title for h in _help_pages):
-        _help_pages.append(HelpPage(title, url_name, summary, keywords))
+        _help_pages.append(HelpPage(title, url_name, summary, keywords, visible or (lambda user: True)))
 
 
 def help_results(user, query: str, limit: int) -> list[SearchResult]:
@@ -103,7 +105,7 @@ def help_results(user, query: str, limit: int) -> list[SearchResult]:
     out = []
     for h in _help_pages:
         text = f"{h.title} {h.summary} {h.keywords}".lower()
-        if all(w in text for w in words):
+        if all(w in text for w in words) and h.visible(user):
             try:
                 url = reverse(h.url_name)
             except NoReverseMatch:

@@ -8,9 +8,10 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from intranet import search
+        from intranet.demo import register_demo_seeder
         from intranet.navigation import NavItem, register_nav
 
-        from . import permissions
+        from . import demo, permissions
 
         # Site search lives in the project package, which has no ready() of its own to register in.
         search.register_builtin_providers()
@@ -18,9 +19,11 @@ class ReportingConfig(AppConfig):
             "Understanding the adoption dashboard", "reporting:dashboard",
             "What each adoption figure means, how portfolios compare and how to download the monthly PDF.",
             "reporting metrics figures kpi digital take-up channel shift",
+            visible=permissions.can_view_reporting,
         )
         register_nav(NavItem("Search", "search:results", order=90, prefix="/search/"))
         _beat_schedule()
+        register_demo_seeder("reporting", demo.seed_reporting, order=1000)  # last: reads everyone else's data
         register_nav(NavItem("Reporting", "reporting:dashboard", order=80, prefix="/reporting/",
                              visible=permissions.can_view_reporting))
 

@@ -109,3 +109,12 @@ def test_courses_come_from_the_training_catalogue(people, login):
     courses = next(g for g in resp.context["groups"] if g.kind == "courses")
     assert [r.title for r in courses.results] == ["Excel for budgets"]
     assert courses.results[0].url == reverse("training:course", args=["excel-budgets"])
+
+
+def test_help_for_reporting_only_shown_to_those_who_can_open_it(people, login):
+    def help_titles(who):
+        resp = login(people[who]).get(reverse("search:results"), {"q": "dashboard"})
+        return _groups(resp)["help"]
+
+    assert help_titles("director") == ["Understanding the adoption dashboard"]
+    assert help_titles("alice") == []

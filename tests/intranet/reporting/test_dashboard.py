@@ -188,3 +188,15 @@ def test_recorded_figures_come_from_the_latest_snapshot(people, org, login):
     assert avg["result"].available
     # and the trend table for the council now has this month's figures
     assert any(row["has_data"] for row in resp.context["trend"]["rows"])
+
+
+def test_demo_seeder_records_this_month(people, org):
+    import io
+    import random
+
+    from intranet.reporting.demo import seed_reporting
+
+    out = io.StringIO()
+    seed_reporting(rng=random.Random(1), staff_count=13, stdout=out)
+    assert "recorded" in out.getvalue()
+    assert FigureSnapshot.objects.filter(figure="average_gap", unit_code="adults").exists()
