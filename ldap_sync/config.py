@@ -45,6 +45,19 @@ class SourceConfig:
         return replace(self, **kwargs)
 
 
+def parse_group_roles(value) -> dict:
+    """"CN=HR,OU=Groups,DC=x=HR;CN=Pay,OU=Groups,DC=x=Payroll" -> {dn: role}. Split on the last "="
+    because DNs are full of them (and of commas, so entries are separated by ";")."""
+    if isinstance(value, dict):
+        return value
+    out = {}
+    for item in (value or "").split(";"):
+        if "=" in item.strip():
+            dn, role = item.strip().rsplit("=", 1)
+            out[dn.strip()] = role.strip()
+    return out
+
+
 def _default_source() -> dict | None:
     if getattr(settings, "LDAP_LDIF_PATH", ""):
         return {"kind": "ldif", "path": settings.LDAP_LDIF_PATH, "profile": settings.LDAP_PROFILE,
@@ -56,7 +69,7 @@ def _default_source() -> dict | None:
             "profile": settings.LDAP_PROFILE, "user_filter": settings.LDAP_USER_FILTER,
             "ca_file": settings.LDAP_CA_FILE, "page_size": settings.LDAP_PAGE_SIZE,
             "start_tls": getattr(settings, "LDAP_START_TLS", False),
-            "group_roles": getattr(settings, "LDAP_GROUP_ROLES", {}),
+            "group_roles": parse_group_roles(getattr(settings, "LDAP_GROUP_ROLES", "")),
         }
     return None
 

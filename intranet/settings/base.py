@@ -231,7 +231,7 @@ LDAP_SOURCES: dict = {}
 # A run with more leavers than this (count or % of active staff) is held until an admin confirms.
 LDAP_DEACTIVATION_MAX_COUNT = env.int("LDAP_DEACTIVATION_MAX_COUNT", default=50)
 LDAP_DEACTIVATION_MAX_PERCENT = env.float("LDAP_DEACTIVATION_MAX_PERCENT", default=10)
-LDAP_GROUP_ROLES: dict = env.dict("LDAP_GROUP_ROLES", default={})  # group DN=role name
+LDAP_GROUP_ROLES = env("LDAP_GROUP_ROLES", default="")  # "group DN=role;group DN=role" (DNs hold commas)
 # Sign-in through the directory (django-auth-ldap), only when LDAP_AUTH_URI is set.
 AUTH_LDAP_SERVER_URI = env("LDAP_AUTH_URI", default="")
 AUTH_LDAP_BIND_DN = LDAP_BIND_DN

@@ -108,3 +108,11 @@ def test_openldap_disabled_state_is_a_configurable_attribute():
 def test_dns_compare_ignoring_case_and_spacing():
     assert dn_key("CN=Sam Boss, OU=Staff,DC=council, DC=local") == dn_key("cn=sam boss,ou=staff,dc=council,dc=local")
     assert guid_to_str(GUID.bytes_le) == str(GUID)
+
+
+def test_group_roles_from_the_environment_keep_commas_and_equals_in_dns():
+    from ldap_sync.config import parse_group_roles
+
+    assert parse_group_roles("CN=HR Staff,OU=Groups,DC=council,DC=local=HR; CN=Pay,DC=c=Payroll") == {
+        "CN=HR Staff,OU=Groups,DC=council,DC=local": "HR", "CN=Pay,DC=c": "Payroll",
+    }
