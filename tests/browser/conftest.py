@@ -7,9 +7,11 @@ Every journey in tests/browser reuses what is here:
 - `base_url`: the live server's address (it also serves /static/ through the staticfiles finders, so
   the built GOV.UK Frontend CSS loads exactly as in the demo);
 - `sign_in(page, username, password)`: the real sign-in form, then waits for the home dashboard;
+  `force_sign_in(page, user)` sets a session cookie directly, for journeys about something else;
 - `axe(page, context=...)`: injects axe-core from node_modules (never a CDN), runs the WCAG 2.0, 2.1
   and 2.2 A/AA rules and fails listing every serious or critical violation with its targets;
-- `assert_no_horizontal_scroll(page)`: the phone-width layout check.
+- `assert_no_horizontal_scroll(page)`: the phone-width layout check;
+- a failing journey leaves a full-page screenshot in .local/browser-failures/.
 
 We use the system chromium (`/usr/bin/chromium`, from apt) via `executable_path`; `playwright install`
 is never needed. When chromium or axe-core is missing the journeys are skipped with the reason, so a
@@ -41,6 +43,15 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 15_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test item so the page fixtures can tell a failed test and
+    # leave a screenshot behind for whoever reads the CI log.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 def pytest_collection_modifyitems(items):
@@ -79,6 +90,22 @@ def base_url(live_server):
     return live_server.url
 
 
+SCREENSHOTS = ROOT / ".local" / "browser-failures"
+
+
+def _close(request, context, page):
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{request.node.name}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            print(f"\nscreenshot of the failing page: {path} ({page.url})")
+        except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real failure
+            print(f"\nno screenshot: {exc}")
+    context.close()
+
+
 def _new_page(browser, base_url, **context_kwargs):
     context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="Europe/London", **context_kwargs)
     context.set_default_timeout(TIMEOUT_MS)
@@ -86,26 +113,27 @@ def _new_page(browser, base_url, **context_kwargs):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors  # journeys may assert the page ran without script errors
+    page.base_url = base_url
     return context, page
 
 
 @pytest.fixture
-def page(browser, base_url):
+def page(request, browser, base_url):
     """A desktop-width page in its own browser context."""
     context, page = _new_page(browser, base_url, viewport={"width": 1280, "height": 900})
     yield page
-    context.close()
+    _close(request, context, page)
 
 
 @pytest.fixture
-def phone_page(browser, base_url):
+def phone_page(request, browser, base_url):
     """A phone-width page (375×812, touch), the narrowest width the service supports."""
     context, page = _new_page(
         browser, base_url, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
         device_scale_factor=2,
     )
     yield page
-    context.close()
+    _close(request, context, page)
 
 
 def sign_in(page, username: str, password: str) -> None:
@@ -116,6 +144,26 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/sign-in/" not in url)
     page.wait_for_load_state("domcontentloaded")
+
+
+def force_sign_in(page, user) -> None:
+    """Sign `user` in without the form: a real session in the database and its cookie in the browser.
+
+    For journeys whose subject is not signing in (the foundation journey signs in through the form).
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": page.base_url}]
+    )
 
 
 def run_axe(page, *, context: str | None = None, disable: tuple[str, ...] = ()) -> list[dict]:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from people.models import AuditEntry, Employee
 
-from .conftest import assert_no_horizontal_scroll, sign_in
+from .conftest import assert_no_horizontal_scroll, force_sign_in, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -195,3 +195,10 @@ def _png_bytes() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (900, 600), (20, 120, 200)).save(buf, "PNG")
     return buf.getvalue()
+
+
+def test_force_sign_in_opens_a_session_without_the_form(page, people):
+    force_sign_in(page, people["hr"].user)
+    page.goto(f"/people/{people['dave'].pk}/")
+    # HR sees everyone's employment record.
+    expect(page.get_by_role("heading", name="Employment record")).to_be_visible()
