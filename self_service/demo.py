@@ -8,7 +8,17 @@ from django.utils import timezone
 
 from people.models import Employee
 
-from .models import Channel, LeaveEntitlement, PayPeriod, Payslip, Request, RequestType
+from . import crypto
+from .models import (
+    Approval,
+    BankDetailsChange,
+    Channel,
+    LeaveEntitlement,
+    PayPeriod,
+    Payslip,
+    Request,
+    RequestType,
+)
 from .workdays import working_days_in
 
 S = Request.Status
@@ -97,4 +107,46 @@ def seed(*, rng, staff_count: int, stdout) -> None:
                 req.rating = rng.choice([None, 3, 4, 4, 5, 5])
             requests.append(req)
     Request.objects.bulk_create(requests, batch_size=2000)
+    _named_examples(types, today, now)
     stdout.write(f"  self-service: {len(periods)} pay periods, {len(payslips)} payslips, {len(requests)} requests\n")
+
+
+def _named_examples(types, today, now) -> None:
+    """Something to see for each demo sign-in: the employee's own requests, a full approval queue for
+    their manager, and a bank details change checked by `payroll` waiting for `payroll2` to verify."""
+    employee = Employee.objects.filter(user__username="employee").select_related("line_manager", "user").first()
+    payroll = Employee.objects.filter(user__username="payroll").select_related("user").first()
+    if employee is None or employee.line_manager is None:
+        return
+    manager = employee.line_manager
+    start = today + dt.timedelta(days=21)
+    days = working_days_in(start, start + dt.timedelta(days=4))
+    if days:
+        Request.objects.create(
+            type=types["annual-leave"], employee=employee, submitted_by=employee.user, status=S.SUBMITTED,
+            start_date=days[0], end_date=days[-1], days=Decimal(len(days)), summary=f"{days[0]:%-d %b %Y} to {days[-1]:%-d %b %Y}",
+            data={"start_date": days[0].isoformat(), "end_date": days[-1].isoformat(), "start_half_day": False,
+                  "end_half_day": False, "note": "Family holiday"},
+            approval_level=1, current_approver=manager, awaiting_since=now, submitted_at=now)
+    Request.objects.create(
+        type=types["overtime"], employee=employee, submitted_by=employee.user, status=S.APPROVED,
+        data={"date": (today - dt.timedelta(days=6)).isoformat(), "hours": "3", "reason": "Covering the duty desk"},
+        summary="Covering the duty desk", amount=Decimal("3"), submitted_at=now - dt.timedelta(days=5),
+        decided_at=now - dt.timedelta(days=4))
+    for report in Employee.objects.filter(line_manager=manager, is_active=True, user__isnull=False).exclude(
+            pk=employee.pk).select_related("user")[:6]:
+        Request.objects.create(
+            type=types["overtime"], employee=report, submitted_by=report.user, status=S.SUBMITTED,
+            data={"date": (today - dt.timedelta(days=3)).isoformat(), "hours": "2", "reason": "Winter pressures"},
+            summary="Winter pressures", amount=Decimal("2"), approval_level=1, current_approver=manager,
+            awaiting_since=now - dt.timedelta(days=2), submitted_at=now - dt.timedelta(days=2))
+    if payroll is not None and "bank-details" in types:
+        bank = Request.objects.create(
+            type=types["bank-details"], employee=employee, submitted_by=employee.user, status=S.APPROVED,
+            data={"account_name": employee.display_name, "sort_code": "••••9430", "account_number": "••••3445"},
+            summary="New account ••••3445", submitted_at=now - dt.timedelta(days=1), decided_at=now)
+        BankDetailsChange.objects.create(request=bank, account_name=employee.display_name,
+                                         sort_code_encrypted=crypto.encrypt("309430"),
+                                         account_number_encrypted=crypto.encrypt("00733445"), account_last4="3445")
+        Approval.objects.create(request=bank, level=1, decided_by=payroll.user, decision=Approval.Decision.APPROVED,
+                                comment="Confirmed by phone with the employee.")
