@@ -720,9 +720,19 @@ def held_run_confirm(*, run_id: int, actor) -> SyncRun:
     if run.status != SyncRun.Status.HELD:
         raise IllegalTransition(f"Run {run.pk} is {run.get_status_display().lower()}, not held, so there is "
                                 "nothing to confirm.")
+    later = (SyncRun.objects.filter(source=run.source, kind=SyncRun.Kind.FULL, dry_run=False, pk__gt=run.pk,
+                                    status__in=[SyncRun.Status.APPLIED, SyncRun.Status.HELD])
+             .order_by("-pk").first())
+    if later is not None:
+        raise IllegalTransition(f"Run {run.pk} was overtaken by full run {later.pk}, which read the directory "
+                                f"again. Check that run instead.")
+    # Anyone a later (incremental) run has touched was evidently still in the directory: leave them.
+    cutoff = run.finished_at or timezone.now()
+    pks = list(Employee.objects.filter(pk__in=run.held_deactivations, updated_at__lte=cutoff)
+               .values_list("pk", flat=True))
     log = _RunLog()
     note = f"Directory sync run {run.pk} ({run.source}): held leavers confirmed"
-    done = deactivate_employees(pks=list(run.held_deactivations), actor=actor, note=note, log=log)
+    done = deactivate_employees(pks=pks, actor=actor, note=note, log=log)
     run.status = SyncRun.Status.CONFIRMED
     run.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
     run.confirmed_at = timezone.now()

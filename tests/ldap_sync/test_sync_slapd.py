@@ -325,3 +325,18 @@ def test_start_tls_refuses_a_server_the_ca_file_does_not_vouch_for(directory, or
     with pytest.raises(DirectoryUnavailable):
         directory_sync(config=directory.config(start_tls=True, ca_file=str(wrong_ca)))
     assert Employee.objects.count() == 0
+
+
+def test_a_held_run_overtaken_by_a_later_full_run_cannot_be_confirmed(directory, people, settings):
+    settings.LDAP_DEACTIVATION_MAX_COUNT, settings.LDAP_DEACTIVATION_MAX_PERCENT = 0, 0
+    directory_sync(config=directory.config())
+    directory.delete(dn_of("sw13"))
+    held = directory_sync(config=directory.config())
+    newer = directory_sync(config=directory.config())
+    assert held.status == newer.status == SyncRun.Status.HELD
+
+    from intranet.errors import IllegalTransition
+    with pytest.raises(IllegalTransition, match=f"overtaken by full run {newer.pk}"):
+        held_run_confirm(run_id=held.pk, actor=people["admin"].user)
+    assert emp("E1013").is_active
+    assert held_run_confirm(run_id=newer.pk, actor=people["admin"].user).counts["deactivated"] == 1
