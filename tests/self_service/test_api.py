@@ -110,3 +110,18 @@ def test_bank_details_api_masks_and_checks_password(people, api_as, password):
 def test_leave_balance(people, api_as):
     resp = api_as(people["alice"]).get(_url("leave-balance") + "?year=2027")
     assert Decimal(resp.json()["entitlement"]) == 27 == Decimal(resp.json()["remaining"])
+
+
+LIST_ENDPOINTS = ["types", "requests", "approval-queue", "processing-queue", "payslips", "leave-balance"]
+
+
+@pytest.mark.parametrize("who", ["alice", "manager", "hr", "payroll", "champion", "admin"])
+def test_every_list_endpoint_answers_each_role_with_only_their_rows(people, api_as, overtime_for, who):
+    r = overtime_for(people["dave"])
+    client = api_as(people[who])
+    for name in LIST_ENDPOINTS:
+        resp = client.get(_url(name))
+        assert resp.status_code == 200, name
+        if name in ("requests", "approval-queue", "processing-queue"):
+            ids = [x["id"] for x in resp.json()["results"]]
+            assert r.pk not in ids or (who == "payroll" and name == "requests"), (name, who)

@@ -284,3 +284,20 @@ def test_hr_configures_a_request_type_and_bad_json_is_explained(people, login, r
                                                                   "approval_chain": "[]"}).status_code == 302
     assert rtype("lease-car").processing_team == "payroll"
     assert login(people["payroll"]).post(url, {**base, "approval_chain": "[]"}).status_code == 403
+
+
+def test_other_guessed_ids_edit_rate_attach_delegation_export(people, records, login, overtime_for, period):
+    draft = overtime_for(people["alice"], submit=False)
+    bob = login(people["bob"])
+    assert bob.get(reverse("self_service:edit", args=[draft.pk])).status_code == 404
+    assert bob.post(reverse("self_service:rate", args=[draft.pk]), {"rating": 5}).status_code == 404
+    assert bob.post(reverse("self_service:attachment_upload", args=[draft.pk]),
+                    {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")}).status_code == 404
+    # the line manager may see the submitted request but not change it
+    assert login(people["manager"]).get(reverse("self_service:edit", args=[records["alice_req"].pk])).status_code == 403
+    d = services.delegation_create(actor=people["manager"].user, manager=people["manager"], delegate=people["bob"],
+                                   starts_on=dt.date.today(), ends_on=dt.date.today())
+    assert login(people["other_manager"]).post(reverse("self_service:delegation_end", args=[d.pk])).status_code == 404
+    export = services.payroll_export(actor=people["payroll"].user, period=period)
+    for who, code in (("hr", 403), ("alice", 403), ("payroll2", 200)):
+        assert login(people[who]).get(reverse("self_service:payroll_export_download", args=[export.pk])).status_code == code
