@@ -238,11 +238,14 @@ AUTH_LDAP_BIND_DN = LDAP_BIND_DN
 AUTH_LDAP_BIND_PASSWORD = LDAP_BIND_PASSWORD
 AUTH_LDAP_USER_SEARCH_FILTER = env("LDAP_AUTH_USER_FILTER", default="(uid=%(user)s)")  # AD: (sAMAccountName=%(user)s)
 AUTH_LDAP_START_TLS = LDAP_START_TLS
+from celery.schedules import crontab  # noqa: E402
+
+# Nightly full at 02:30, incremental at quarter past each hour; the sync's lock skips an overlap.
 CELERY_BEAT_SCHEDULE["ldap-sync-nightly-full"] = {
-    "task": "ldap_sync.tasks.directory_sync_task", "schedule": 60 * 60 * 24, "kwargs": {"full": True},
+    "task": "ldap_sync.tasks.directory_sync_task", "schedule": crontab(hour=2, minute=30), "kwargs": {"full": True},
 }
 CELERY_BEAT_SCHEDULE["ldap-sync-hourly-incremental"] = {
-    "task": "ldap_sync.tasks.directory_sync_task", "schedule": 60 * 60, "kwargs": {"full": False},
+    "task": "ldap_sync.tasks.directory_sync_task", "schedule": crontab(minute=15), "kwargs": {"full": False},
 }
 
 # Training (training): reminders, overdue escalation and automatic assignment from skills gaps.

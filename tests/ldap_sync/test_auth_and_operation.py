@@ -117,3 +117,11 @@ def test_task_runs_each_configured_source(directory, org, settings):
     run_ids = tasks.directory_sync_task.delay(full=True).get()
     assert SyncRun.objects.get(pk=run_ids[0]).counts["created"] == 30
     assert HR_GROUP in directory.config().group_roles
+
+
+def test_beat_schedules_a_nightly_full_and_an_hourly_incremental_run(settings):
+    full = settings.CELERY_BEAT_SCHEDULE["ldap-sync-nightly-full"]
+    hourly = settings.CELERY_BEAT_SCHEDULE["ldap-sync-hourly-incremental"]
+    assert full["task"] == hourly["task"] == tasks.directory_sync_task.name
+    assert full["kwargs"] == {"full": True} and hourly["kwargs"] == {"full": False}
+    assert full["schedule"].hour == {2} and len(hourly["schedule"].hour) == 24
