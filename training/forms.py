@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from people.models import Employee, OrgUnit
@@ -145,3 +146,24 @@ class ChampionProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["skills"].queryset = _skills()
 
+
+
+class ChampionAppointForm(forms.Form):
+    person = forms.CharField(label="Username or employee number", max_length=150)
+    unit = forms.ModelChoiceField(label="Area they cover", queryset=OrgUnit.objects.none(),
+                                  help_text="Usually their department. They also cover the teams beneath it.")
+    availability = forms.CharField(label="When they are available", max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.filter(is_active=True).exclude(
+            kind=OrgUnit.Kind.TEAM).order_by("tree_id", "lft")
+        self.fields["unit"].label_from_instance = lambda u: ("— " * max(u.level - 1, 0)) + u.name
+
+    def clean_person(self):
+        value = self.cleaned_data["person"].strip()
+        match = Employee.objects.filter(is_active=True).filter(
+            models.Q(user__username=value) | models.Q(employee_number=value)).first()
+        if match is None:
+            raise forms.ValidationError("Nobody working here has this username or employee number.")
+        return match

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/invite.ics", views.session_invite, name="session_invite"),
+    path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/book/", views.session_book, name="session_book"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<int:pk>/attendance/", views.booking_attendance, name="booking_attendance"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("champions/requests/<int:pk>/take/", views.help_request_take, name="help_request_take"),
     path("champions/requests/<int:pk>/log/", views.help_log, name="help_log_request"),
     path("champions/log/", views.help_log, name="help_log"),
+    path("champions/appoint/", views.champion_appoint, name="champion_appoint"),
     path("champions/me/", views.champion_profile_edit, name="champion_profile"),
     path("champions/<slug:code>/", views.champions_unit, name="champions_unit"),
 ]

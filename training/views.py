@@ -15,6 +15,7 @@ from .calendar import session_ics
 from .forms import (
     AssignForm,
     CatalogueSearchForm,
+    ChampionAppointForm,
     ChampionProfileForm,
     CourseForm,
     HelpLogForm,
@@ -135,6 +136,7 @@ def session_detail(request, pk: int):
         "my_booking": selectors.live_booking_for(me, session),
         "register": list(selectors.session_register(session)) if can_register else None,
         "can_register": can_register,
+        "can_manage": permissions.can_manage_catalogue(request.user),
         "places_left": max(session.capacity - session.places_taken, 0),
     })
 
@@ -310,7 +312,8 @@ def certificate(request, pk: int):
 
 def champions(request):
     return render(request, "training/champions.html", {"departments": selectors.champion_departments(),
-                                                       "is_champion": permissions.is_champion(request.user)})
+                                                       "is_champion": permissions.is_champion(request.user),
+                                                       "can_appoint": permissions.is_learning_staff(request.user)})
 
 
 def champions_unit(request, code: str):
@@ -389,3 +392,31 @@ def champion_profile_edit(request):
         messages.success(request, "Your champion details are updated.")
         return redirect("training:help_requests")
     return render(request, "training/champion_profile.html", {"form": form, "profile": profile})
+
+
+@require_http_methods(["GET", "POST"])
+def champion_appoint(request):
+    if not permissions.is_learning_staff(request.user):
+        raise PermissionDenied("Only HR and learning staff appoint digital champions.")
+    form = ChampionAppointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        existing = selectors.champion_profile(person)
+        services.champion_save(actor=request.user, employee=person, unit=form.cleaned_data["unit"],
+                               skills=existing.skills.all() if existing else [],
+                               availability=form.cleaned_data["availability"])
+        messages.success(request, f"{person.display_name} is a digital champion for {form.cleaned_data['unit'].name}.")
+        return redirect("training:champions_unit", code=form.cleaned_data["unit"].code)
+    return render(request, "training/champion_appoint.html", {"form": form})
+
+
+@require_POST
+def session_cancel(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        services.session_cancel(actor=request.user, session=session)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The session is cancelled and everyone booked has been told.")
+    return redirect("training:session", pk=pk)

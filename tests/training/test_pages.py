@@ -242,3 +242,51 @@ def test_session_list_query_count_is_constant(people, login, skills, django_asse
     with django_assert_num_queries(BASE + 2):
         assert client.get("/training/sessions/").status_code == 200
     assert Session.objects.count() == n
+
+
+def test_learning_staff_appoint_a_champion(people, client, org, learning_admin):
+    client.force_login(people["alice"].user)
+    assert client.get("/training/champions/appoint/").status_code == 403
+    client.force_login(learning_admin.user)
+    bad = client.post("/training/champions/appoint/", {"person": "nobody", "unit": org["highways"].pk})
+    assert "person" in bad.context["form"].errors
+    response = client.post("/training/champions/appoint/",
+                           {"person": people["dave"].user.username, "unit": org["highways"].pk,
+                            "availability": "Fridays"})
+    assert response.status_code == 302
+    people["dave"].refresh_from_db()
+    assert people["dave"].is_digital_champion and people["dave"].champion_profile.unit == org["highways"]
+
+
+def test_learning_staff_cancel_a_session_and_everyone_is_told(people, client, course, learning_admin,
+                                                               django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    session = make_session(course, capacity=1)
+    services.booking_create(actor=people["alice"].user, session=session, employee=people["alice"])
+    services.booking_create(actor=people["bob"].user, session=session, employee=people["bob"])
+    client.force_login(people["alice"].user)
+    assert client.post(f"/training/sessions/{session.pk}/cancel/").status_code == 403
+    mail.outbox.clear()
+    client.force_login(learning_admin.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/training/sessions/{session.pk}/cancel/")
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED and session.sequence == 1
+    assert {m.to[0] for m in mail.outbox} == {people["alice"].email, people["bob"].email}
+    assert not session.bookings.filter(status__in=Booking.ACTIVE).exists()
+
+
+def test_provider_key_command_prints_secret_once_and_stores_hash(people):
+    import io
+
+    from django.contrib.auth.hashers import check_password
+    from django.core.management import call_command
+
+    from training.models import ContentProvider
+
+    out = io.StringIO()
+    call_command("training_provider_key", name="LMS", key_id="lms", by=people["hr"].user.username, stdout=out)
+    secret = next(line.split()[-1] for line in out.getvalue().splitlines() if line.startswith("Secret"))
+    provider = ContentProvider.objects.get(key_id="lms")
+    assert secret not in provider.key_hash and check_password(secret, provider.key_hash)
