@@ -174,3 +174,42 @@ def test_training_and_champion_figures(people, org, period):
     assert v["training_completed"] == {"adults": 1, "place": 0}
     assert v["training_overdue"] == {"adults": 1, "place": 0}
     assert v["champion_help_given"] == {"adults": 2, "place": 0}
+
+
+def test_recruitment_baseline_pass_rate(people, org, period):
+    """Two applicants finished a two-area test: both passed "Safe online"; one passed "Spreadsheets".
+    Three area passes out of four: 75%. An applicant still in the test is not counted."""
+    from skills_matrix.models import Level
+    from skills_matrix.recruitment import services as recruitment
+    from skills_matrix.recruitment.models import Attempt, AttemptAreaResult
+    from tests.skills_matrix.recruitment.conftest import make_area, make_skill, single
+
+    safe, sheets = make_area("Safe online"), make_area("Spreadsheets")
+    for area in (safe, sheets):
+        skill = make_skill(area, f"{area.name} skill")
+        single(skill, "Q1")
+        single(skill, "Q2")
+    template = recruitment.template_create(
+        actor=None, name="Adviser baseline", role_name="Adviser", time_limit_minutes=10,
+        areas=[recruitment.AreaSpec(area=safe, question_count=2, pass_mark_percent=50, baseline_level=Level.WORKING),
+               recruitment.AreaSpec(area=sheets, question_count=2, pass_mark_percent=100,
+                                    baseline_level=Level.FOUNDATION)],
+    )
+    now = timezone.now()
+    for i, (state, results) in enumerate([
+        ("submitted", [(safe, True), (sheets, False)]),
+        ("submitted", [(safe, True), (sheets, True)]),
+        ("in_progress", [(safe, False), (sheets, False)]),
+    ]):
+        invitation, _ = recruitment.invitation_create(
+            actor=None, template=template, name=f"Applicant {i}", email=f"a{i}@example.com", vacancy_reference="V1",
+            base_url="http://testserver/",
+        )
+        attempt = Attempt.objects.create(invitation=invitation, template=template, vacancy_reference="V1", state=state,
+                                         started_at=now, deadline=now + dt.timedelta(minutes=10))
+        for area, passed in results:
+            AttemptAreaResult.objects.create(attempt=attempt, area=area, question_count=2,
+                                             correct_count=2 if passed else 0, percent=100 if passed else 0,
+                                             pass_mark_percent=50, baseline_level=Level.WORKING, passed=passed)
+
+    assert _values(org, period, "adults")["recruitment_pass_rate"] == 75.0
