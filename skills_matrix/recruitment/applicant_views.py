@@ -8,6 +8,8 @@ guessing links). Valid links are not limited by IP, because many applicants may 
 same office network at once.
 """
 
+import math
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +25,7 @@ from .models import Attempt, AttemptQuestion, Invitation
 
 LINK_RATE = "240/m"
 BAD_LINK_RATE = "20/m"
+SERVICE_NAME = "Job applicant ICT test"  # applicants are not staff: the header names their service
 
 REFUSALS = {
     "unknown": ("This link does not work",
@@ -41,13 +44,15 @@ REFUSALS = {
 
 def _refuse(request, problem: str, status: int):
     title, body = REFUSALS[problem]
-    return render(request, "recruitment/applicant/refused.html", {"title": title, "body": body}, status=status)
+    return render(request, "recruitment/applicant/refused.html",
+                  {"title": title, "body": body, "SERVICE_NAME": SERVICE_NAME}, status=status)
 
 
 def _too_many(request):
     return render(
         request, "recruitment/applicant/refused.html",
-        {"title": "Too many requests", "body": "Please wait a minute and try again. Your answers so far are saved."},
+        {"title": "Too many requests", "body": "Please wait a minute and try again. Your answers so far are saved.",
+         "SERVICE_NAME": SERVICE_NAME},
         status=429,
     )
 
@@ -71,9 +76,12 @@ def _resolve(request, token: str, *, allow_completed: bool = False):
 
 
 def _context(invitation: Invitation, attempt: Attempt | None = None, **extra):
-    ctx = {"invitation": invitation, "large_text": invitation.large_text, "template": invitation.template}
+    ctx = {"invitation": invitation, "large_text": invitation.large_text, "template": invitation.template,
+           "SERVICE_NAME": SERVICE_NAME}
     if attempt is not None:
-        remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds() // 60))
+        # Rounded up: "about 20 minutes" at the start of a 20-minute test, "about 1 minute" near the end.
+        seconds = (attempt.deadline - timezone.now()).total_seconds()
+        remaining = max(0, math.ceil(seconds / 60))
         ctx.update(attempt=attempt, minutes_left=remaining)
     ctx.update(extra)
     return ctx
@@ -113,7 +121,8 @@ def start(request, token: str):
             attempt = services.attempt_start(invitation=invitation)
         except DomainError as exc:
             return render(request, "recruitment/applicant/refused.html",
-                          {"title": "The test cannot start", "body": str(exc)}, status=409)
+                          {"title": "The test cannot start", "body": str(exc), "SERVICE_NAME": SERVICE_NAME},
+                          status=409)
         return _resume_url(token, attempt)
     question_total = sum(a.question_count for a in invitation.template.areas.all())
     return render(

@@ -244,3 +244,11 @@ def test_a_started_test_cannot_be_reissued(invite):
     services.attempt_start(invitation=invitation)
     with pytest.raises(IllegalTransition, match="already started"):
         services.invitation_reissue(actor=None, invitation=invitation, base_url="http://testserver/")
+
+
+def test_applicant_pages_name_the_applicant_service_and_the_time_left(client, invite):
+    _, token = invite()
+    start(client, token)
+    body = client.get(url("question", token, position=1)).content.decode()
+    assert "Job applicant ICT test" in body
+    assert "Time left: about 10 minutes" in body
