@@ -113,6 +113,9 @@ def _apply_leave(request: Request, data: dict) -> None:
         raise ValidationError({field: f"The {which} day of leave is a weekend or a bank holiday. "
                                       "Start and end your leave on working days."})
     days = leave_days(start, end, start_half_day=start_half, end_half_day=end_half)
+    # Serialise leave bookings per employee (row lock until the caller's transaction ends), so two
+    # requests sent at once cannot both fit into the same remaining balance.
+    list(Employee.objects.select_for_update().filter(pk=request.employee_id).values_list("pk", flat=True))
     if days <= 0:
         raise ValidationError({"start_date": "These dates are all weekends or bank holidays. Choose working days."})
     clash = selectors.overlapping_leave(request.employee, start, end, exclude_request_id=request.pk).first()
