@@ -88,8 +88,13 @@ def assessment_area(request, pk: int, step: int):
             if levels:
                 services.assessment_save_levels(user=request.user, assessment=assessment, levels=levels)
         except DomainError as exc:
+            if request.htmx:
+                return HttpResponse(str(exc))
             messages.error(request, str(exc))
             return redirect("skills_matrix:my_skills")
+        if request.htmx and request.POST.get("action") == "autosave":
+            # Saved as you go (each answer, with JavaScript): the page stays put, the status line says so.
+            return HttpResponse(f"Your answers were saved at {timezone.localtime():%H:%M}.")
         if not errors or request.POST.get("action") == "save":
             if request.POST.get("action") == "save":
                 messages.success(request, "Your answers are saved. You can come back to finish later.")

@@ -220,3 +220,13 @@ def test_skills_framework_is_seeded_with_descriptors(db):
             "Document management", "Unified communications", "End-user devices", "Line-of-business applications"} <= areas
     for skill in Skill.objects.filter(kind=Skill.Kind.SKILL).prefetch_related("descriptors"):
         assert sorted(d.level for d in skill.descriptors.all()) == [0, 1, 2, 3, 4]
+
+
+def test_answers_save_as_you_go_with_javascript(people, framework, campaign, login):
+    alice = people["alice"]
+    a = services.assessment_start(user=alice.user, employee=alice, campaign=campaign)
+    client = login(alice)
+    response = client.post(reverse("skills_matrix:assessment_area", args=[a.pk, 1]),
+                           {f"skill_{framework['excel'].pk}": "3", "action": "autosave"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "saved at" in response.content.decode()
+    assert Rating.objects.get(assessment=a, skill=framework["excel"]).self_level == 3

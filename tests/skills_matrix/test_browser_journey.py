@@ -40,6 +40,8 @@ def test_self_assessment_on_a_phone_then_manager_validates(phone_page, page, axe
     assert_no_horizontal_scroll(phone_page)
     # Forgetting one skill names it in the error summary; the other answer is kept.
     phone_page.locator(f"#skill_{word.pk}_2").check()
+    # Each answer is saved as it is chosen (htmx), so a dropped connection on a phone loses nothing.
+    expect(phone_page.get_by_role("status")).to_contain_text("saved at")
     phone_page.get_by_role("button", name="Save and continue").click()
     expect(phone_page.locator(".govuk-error-summary")).to_contain_text("Choose a level for Excel")
     axe(phone_page)
