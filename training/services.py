@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from intranet.errors import DomainError
+from intranet.errors import DomainError, IllegalTransition
 from people.audit import audit_bulk, audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 from people.selectors import employee_for
@@ -89,9 +89,12 @@ def _session_validate(session: Session) -> None:
         raise DomainError("Give a venue or an online joining link.", field="venue")
 
 
+_UNCHANGED = object()
+
+
 @transaction.atomic
 def session_update(*, actor, session: Session, starts_at=None, ends_at=None, venue=None, online_url=None,
-                   capacity: int | None = None) -> Session:
+                   capacity: int | None = None, host=_UNCHANGED) -> Session:
     """Change when, where or how big a session is. Everyone holding a place gets an updated invite
     (same UID, SEQUENCE + 1); a larger capacity promotes people from the waiting list."""
     if not permissions.can_manage_catalogue(actor):
@@ -103,11 +106,14 @@ def session_update(*, actor, session: Session, starts_at=None, ends_at=None, ven
                          ("online_url", online_url), ("capacity", capacity)]:
         if value is not None:
             setattr(session, field, value)
+    if host is not _UNCHANGED:
+        before["host"] = session.host_id
+        session.host = host
     _session_validate(session)
     confirmed = session.bookings.filter(status__in=Booking.HOLDS_PLACE).count()
     if session.capacity < confirmed:
         raise DomainError(f"{confirmed} people already hold places; capacity cannot go below that.", field="capacity")
-    after = {k: getattr(session, k) for k in before}
+    after = {k: getattr(session, "host_id" if k == "host" else k) for k in before}
     changes = {k: [str(before[k]), str(after[k])] for k in before if before[k] != after[k]}
     if not changes:
         return session
@@ -250,9 +256,9 @@ def booking_decide(*, actor, booking: Booking, approve: bool) -> Booking:
     booking = Booking.objects.select_for_update().select_related("employee").get(pk=booking.pk)
     if not permissions.can_approve_booking(actor, booking):
         raise PermissionDenied("Only the learner's managers or learning staff can decide this booking.")
+    if booking.status != B.PENDING:
+        raise IllegalTransition(f"This booking is “{booking.get_status_display().lower()}”: there is nothing to decide.")
     if approve:
-        if booking.status != B.PENDING:
-            booking_transition_check(booking, B.CONFIRMED)
         _give_place_or_queue(booking, session)
     else:
         booking_transition_check(booking, B.REJECTED)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/invite.ics", views.session_invite, name="session_invite"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/book/", views.session_book, name="session_book"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),

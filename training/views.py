@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -420,3 +421,28 @@ def session_cancel(request, pk: int):
     else:
         messages.success(request, "The session is cancelled and everyone booked has been told.")
     return redirect("training:session", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    """Change when, where or how big a session is; people with a place get an updated invite."""
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied("Only HR and learning administrators change sessions.")
+    session = get_object_or_404(Session.objects.select_related("course", "host"), pk=pk)
+    initial = {"starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+               "ends_at": timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M"),
+               "venue": session.venue, "online_url": session.online_url, "capacity": session.capacity,
+               "host": session.host_id}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_update(actor=request.user, session=session, starts_at=data["starts_at"],
+                                    ends_at=data["ends_at"], venue=data["venue"], online_url=data["online_url"],
+                                    capacity=data["capacity"], host=data["host"])
+        except DomainError as exc:
+            _form_domain_error(form, exc)
+        else:
+            messages.success(request, "The session is updated. Everyone with a place has an updated invite.")
+            return redirect("training:session", pk=pk)
+    return render(request, "training/session_form.html", {"form": form, "course": session.course, "editing": True})

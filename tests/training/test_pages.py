@@ -290,3 +290,29 @@ def test_provider_key_command_prints_secret_once_and_stores_hash(people):
     secret = next(line.split()[-1] for line in out.getvalue().splitlines() if line.startswith("Secret"))
     provider = ContentProvider.objects.get(key_id="lms")
     assert secret not in provider.key_hash and check_password(secret, provider.key_hash)
+
+
+def test_learning_staff_change_a_session_and_people_get_the_update(people, client, course, learning_admin,
+                                                                    django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    session = make_session(course, capacity=1)
+    services.booking_create(actor=people["alice"].user, session=session, employee=people["alice"])
+    waiting = services.booking_create(actor=people["bob"].user, session=session, employee=people["bob"])
+    client.force_login(people["alice"].user)
+    assert client.get(f"/training/sessions/{session.pk}/edit/").status_code == 403
+    client.force_login(learning_admin.user)
+    form = client.get(f"/training/sessions/{session.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(venue="Town Hall", capacity="2", host=people["champion"].pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/training/sessions/{session.pk}/edit/", data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (session.venue, session.sequence, session.host) == ("Town Hall", 1, people["champion"])
+    assert waiting.status == Booking.Status.CONFIRMED  # the extra place went to the waiting list
+    assert {m.to[0] for m in mail.outbox} == {people["alice"].email, people["bob"].email}
+    data.update(capacity="0")
+    assert "capacity" in client.post(f"/training/sessions/{session.pk}/edit/", data).context["form"].errors
