@@ -16,6 +16,13 @@ def self_service_tasks(user) -> list[Task]:
         noun = "request" if waiting == 1 else "requests"
         tasks.append(Task(f"{waiting} {noun} waiting for your approval", reverse("self_service:approvals"),
                           count=waiting, order=10))
+    if permissions.can_use_payroll(user):
+        to_verify = (Request.objects.filter(status=Request.Status.APPROVED, type__kind="bank_details",
+                                            bank_details__verified_by__isnull=True)
+                     .exclude(approvals__decided_by=user).exclude(employee__user=user).count())
+        if to_verify:
+            tasks.append(Task(f"{to_verify} bank details change{'s' if to_verify != 1 else ''} to verify (second check)",
+                              reverse("self_service:processing") + "?type=bank-details", count=to_verify, order=12))
     teams = permissions.teams_of(user)
     if teams:
         n = selectors.processing_queue(user).count()

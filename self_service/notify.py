@@ -31,6 +31,20 @@ def waiting_for_approval(request, approver, *, reminder=False, escalated=False) 
           f"your decision.\n\nOpen it on the intranet: {_link(request)}")
 
 
+def waiting_for_role(request, role: str) -> None:
+    """A request routed to a role queue (HR, Payroll): tell the people in that role, except the
+    employee it concerns."""
+    from django.contrib.auth import get_user_model
+
+    emails = list(
+        get_user_model().objects.filter(groups__name=role, is_active=True).exclude(pk=request.employee.user_id)
+        .exclude(email="").values_list("email", flat=True)
+    )
+    for email in emails:
+        _send([email], f"A {request.type.name.lower()} is waiting in the {role} queue",
+              f"{request.reference} is waiting for a decision by {role}.\n\nOpen it on the intranet: {_link(request)}")
+
+
 def decided(request, decision_label: str) -> None:
     _send([request.employee.email], f"Your {request.type.name.lower()} request was {decision_label}",
           f"Your request {request.reference} was {decision_label}.\n\nSee the details: {_link(request)}")

@@ -270,8 +270,15 @@ def request_submit(*, actor, request: Request, channel: str | None = None) -> Re
     request.save()
     _audit(actor=actor, action="request.submitted", request=request, channel=channel or request.channel,
            changes={"status": [before, to]})
-    notify.waiting_for_approval(request, request.current_approver)
+    _notify_approver(request)
     return request
+
+
+def _notify_approver(request: Request) -> None:
+    if request.current_approver_id:
+        notify.waiting_for_approval(request, request.current_approver)
+    elif request.current_approver_role:
+        notify.waiting_for_role(request, request.current_approver_role)
 
 
 def _decide(*, actor, request: Request, action: str, comment: str, channel: str) -> Request:
@@ -296,7 +303,7 @@ def _decide(*, actor, request: Request, action: str, comment: str, channel: str)
         request.save()
         _audit(actor=actor, action="request.approved_level", request=request, channel=channel, note=note,
                changes={"approval_level": [before_level, request.approval_level]})
-        notify.waiting_for_approval(request, request.current_approver)
+        _notify_approver(request)
         return request
     request.status = to
     request.decided_at = timezone.now()

@@ -39,7 +39,7 @@ def test_bank_details_are_encrypted_masked_and_the_existing_email_is_told(people
     entry = AuditEntry.objects.get(action="request.created", object_id=str(r.pk))
     assert entry.changes["account_number"] == ["", "••••3445"]
     assert "00733445" not in str(list(AuditEntry.objects.values_list("changes", "note")))
-    assert [m.to for m in mail.outbox if "bank details" in m.subject] == [[people["bob"].email]]
+    assert [m.to for m in mail.outbox if "change to your bank details" in m.subject] == [[people["bob"].email]]
 
 
 def test_bank_details_need_the_password_and_valid_numbers(people, password):
@@ -67,7 +67,13 @@ def test_second_payroll_officer_must_verify_before_export(people, password, peri
         services.bank_details_verify(actor=people["payroll"].user, request=r)
     with pytest.raises(PermissionDenied):
         services.bank_details_verify(actor=people["hr"].user, request=r)
+    from self_service.dashboard import self_service_tasks
+
+    titles = lambda who: [t.title for t in self_service_tasks(people[who].user)]  # noqa: E731
+    assert "1 bank details change to verify (second check)" in titles("payroll2")
+    assert not any("verify" in t for t in titles("payroll"))  # not the officer who approved it
     services.bank_details_verify(actor=people["payroll2"].user, request=r)
+    assert not any("verify" in t for t in titles("payroll2"))
     export = services.payroll_export(actor=people["payroll"].user, period=period)
     assert export.row_count == 1
     rows = list(csv.DictReader(io.StringIO(services.export_csv(export))))
@@ -152,3 +158,11 @@ def test_payslip_pdf_shows_the_right_figures(people, period):
     for expected in ["Payslip: Period 1", "2,500.00", "291.80", "129.00", "162.50", "583.30", "1,916.70", "1257L",
                      people["alice"].employee_number]:
         assert expected in text
+
+
+def test_payroll_officers_are_emailed_when_a_change_reaches_their_queue(people, password,
+                                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _bank(people, password)
+    queue_mail = sorted(m.to[0] for m in mail.outbox if "Payroll queue" in m.subject)
+    assert queue_mail == sorted([people["payroll"].email, people["payroll2"].email])
