@@ -104,3 +104,18 @@ def test_confirming_is_for_admins_only(people, login):
 def test_nav_item_shows_for_admins_only(people, login):
     assert b"Directory sync" in login(people["admin"]).get("/").content
     assert b"Directory sync" not in login(people["alice"]).get("/").content
+
+
+def test_api_run_list_query_count_does_not_grow_with_runs(people, api_as, django_assert_num_queries):
+    def fresh_admin_api():  # a fresh user object each time, so no role cache is carried over
+        return api_as(Employee.objects.select_related("user").get(pk=people["admin"].pk))
+
+    make_runs(3)
+    api = fresh_admin_api()
+    # the user's groups (role check), the page count, the page of runs (triggered_by joined in)
+    with django_assert_num_queries(3):
+        assert api.get("/api/directory-sync/runs/").json()["count"] == 3
+    make_runs(30)
+    api = fresh_admin_api()
+    with django_assert_num_queries(3):
+        assert len(api.get("/api/directory-sync/runs/").json()["results"]) == 33
