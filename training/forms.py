@@ -99,14 +99,35 @@ class AssignForm(forms.Form):
     due_on = forms.DateField(label="Due by", help_text="For example, 2027-01-31",
                              input_formats=["%Y-%m-%d", "%d/%m/%Y"])
 
-    def __init__(self, *args, people_qs, teams_qs, **kwargs):
+    def __init__(self, *args, people_qs, teams_qs, by_number: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people_qs
         self.fields["team"].queryset = teams_qs
+        if by_number:
+            # HR and learning staff assign across the council: a tick-list of everyone would be unusable.
+            self.fields["people"] = forms.CharField(
+                label="People", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Usernames or employee numbers, one per line.",
+            )
+        else:
+            self.fields["people"].queryset = people_qs
+        self.order_fields(["course", "people", "team", "due_on"])
+
+    def clean_people(self):
+        value = self.cleaned_data["people"]
+        if not isinstance(value, str):
+            return list(value)
+        keys = [line.strip() for line in value.splitlines() if line.strip()]
+        found = list(Employee.objects.filter(is_active=True).filter(
+            models.Q(user__username__in=keys) | models.Q(employee_number__in=keys)).select_related("user"))
+        known = {e.employee_number for e in found} | {e.user.username for e in found if e.user}
+        unknown = [k for k in keys if k not in known]
+        if unknown:
+            raise forms.ValidationError(f"Nobody working here matches: {', '.join(unknown[:10])}.")
+        return found
 
     def clean(self):
         data = super().clean()
-        if not data.get("people") and not data.get("team"):
+        if not data.get("people") and not data.get("team") and "people" not in self.errors:
             self.add_error("people", "Choose people or a team.")
         return data
 

@@ -143,6 +143,12 @@ def team_learning(manager: Employee) -> QuerySet[Employee]:
     ).order_by("last_name", "first_name")
 
 
+def team_overdue_assignments(manager: Employee) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        employee__in=reports_of(manager), status=Assignment.Status.OPEN, due_on__lt=timezone.localdate()
+    ).select_related("course", "employee").order_by("due_on", "id")
+
+
 # --- champions -------------------------------------------------------------------------------
 
 

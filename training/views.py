@@ -226,7 +226,8 @@ def team(request):
     me = _me_or_403(request)
     rows = selectors.team_learning(me)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "training/team.html", {"page": page, "params": ""})
+    overdue = selectors.team_overdue_assignments(me)[:50] if page.paginator.count else []
+    return render(request, "training/team.html", {"page": page, "params": "", "overdue": overdue})
 
 
 @require_http_methods(["GET", "POST"])
@@ -244,6 +245,7 @@ def assign(request):
     if not permissions.is_learning_staff(request.user) and not people_qs.exists():
         raise PermissionDenied("Only line managers, HR and learning staff assign training.")
     form = AssignForm(request.POST or None, people_qs=people_qs, teams_qs=teams_qs,
+                      by_number=permissions.is_learning_staff(request.user),
                       initial={"course": request.GET.get("course")})
     if request.method == "POST" and form.is_valid():
         people = list(form.cleaned_data["people"])

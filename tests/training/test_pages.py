@@ -316,3 +316,43 @@ def test_learning_staff_change_a_session_and_people_get_the_update(people, clien
     assert {m.to[0] for m in mail.outbox} == {people["alice"].email, people["bob"].email}
     data.update(capacity="0")
     assert "capacity" in client.post(f"/training/sessions/{session.pk}/edit/", data).context["form"].errors
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_team_page_query_count_is_constant(people, login, org, course, django_assert_num_queries, n):
+    from tests.factories import EmployeeFactory, UserFactory
+
+    for i in range(n):
+        e = EmployeeFactory(user=UserFactory(username=f"report{n}-{i}"), org_unit=org["team_a"],
+                            line_manager=people["manager"])
+        Assignment.objects.create(course=course, employee=e, source="manager",
+                                  due_on=timezone.localdate() - dt.timedelta(days=1))
+        Completion.objects.create(course=course, employee=e, source="manual", completed_at=timezone.now())
+    client = login(people["manager"])
+    # BASE + the employee record + paginator count + the page of reports with their counts annotated
+    # + the overdue assignments with course and person joined.
+    with django_assert_num_queries(BASE + 4):
+        response = client.get("/training/team/")
+    assert response.status_code == 200 and response.content.decode().count("Withdraw<span") == n
+
+
+def test_manager_withdraws_an_overdue_assignment(people, client, course):
+    a = Assignment.objects.create(course=course, employee=people["alice"], source="manager",
+                                  due_on=timezone.localdate() - dt.timedelta(days=3))
+    client.force_login(people["dave"].user)
+    assert client.post(f"/training/assignments/{a.pk}/withdraw/").status_code == 403
+    client.force_login(people["manager"].user)
+    client.post(f"/training/assignments/{a.pk}/withdraw/")
+    a.refresh_from_db()
+    assert a.status == Assignment.Status.WITHDRAWN
+
+
+def test_hr_assigns_by_username_or_number_and_unknown_names_are_named(people, client, course):
+    client.force_login(people["hr"].user)
+    due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    bad = client.post("/training/assign/", {"course": course.pk, "people": "alice\nghost", "due_on": due})
+    assert "ghost" in str(bad.context["form"].errors["people"])
+    response = client.post("/training/assign/", {
+        "course": course.pk, "people": f"alice\n{people['dave'].employee_number}", "due_on": due})
+    assert response.status_code == 302
+    assert set(Assignment.objects.values_list("employee__user__username", flat=True)) == {"alice", "dave"}
