@@ -301,3 +301,12 @@ def test_other_guessed_ids_edit_rate_attach_delegation_export(people, records, l
     export = services.payroll_export(actor=people["payroll"].user, period=period)
     for who, code in (("hr", 403), ("alice", 403), ("payroll2", 200)):
         assert login(people[who]).get(reverse("self_service:payroll_export_download", args=[export.pk])).status_code == code
+
+
+def test_site_search_finds_only_requests_i_may_see(people, records):
+    from self_service.search import request_results
+
+    ref = records["alice_req"].reference
+    assert [r.title for r in request_results(people["manager"].user, ref, 5)] == [f"Overtime claim {ref}"]
+    assert request_results(people["bob"].user, ref, 5) == []
+    assert len(request_results(people["payroll"].user, "overtime", 5)) == 2
