@@ -8,7 +8,7 @@ LDAP does.
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import ldap.dn
@@ -76,6 +76,9 @@ def guid_to_str(raw: bytes) -> str:
     return str(uuid.UUID(bytes_le=raw))
 
 
+# The same rule as people.models.phone_validator, compiled once (the validator's regex is lazy).
+_PHONE = re.compile(phone_validator.regex.pattern)
+
 _FIELD_LIMITS = {"first_name": 100, "last_name": 100, "job_title": 200, "department": 255, "email": 254}
 
 
@@ -85,6 +88,7 @@ class Profile:
     attributes: dict  # logical name -> LDAP attribute
     default_filter: str
     change_attribute: str
+    _map_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def attribute_map(self, overrides: dict) -> dict:
         return {**self.attributes, **(overrides or {})}
@@ -102,12 +106,21 @@ class Profile:
     def is_disabled(self, attrs: dict, config) -> bool:
         raise NotImplementedError
 
+    def _maps(self, config) -> tuple[dict, dict]:
+        # Once per run, not per entry: the source config is immutable.
+        cached = self._map_cache.get(id(config))
+        if cached is None or cached[0] is not config:
+            amap = self.attribute_map(config.attributes)
+            cached = (config, amap, {k: v.lower() for k, v in amap.items() if v})
+            self._map_cache[id(config)] = cached
+        return cached[1], cached[2]
+
     def parse(self, dn: str, attrs: dict, config) -> DirectoryEntry:
-        amap = self.attribute_map(config.attributes)
+        amap, lower_map = self._maps(config)
         low = {k.lower(): v for k, v in attrs.items()}
 
         def first(logical: str) -> bytes | None:
-            values = low.get(amap[logical].lower()) if amap.get(logical) else None
+            values = low.get(lower_map.get(logical, ""))
             return values[0] if values else None
 
         def text(logical: str) -> str:
@@ -144,11 +157,8 @@ class Profile:
         phones = {}
         for logical in ("work_phone", "mobile_phone"):
             phone = text(logical)
-            if phone:
-                try:
-                    phone_validator(phone)
-                except ValidationError as exc:
-                    raise EntryError(f"{amap[logical]}: '{phone}' is not a phone number") from exc
+            if phone and not _PHONE.search(phone):
+                raise EntryError(f"{amap[logical]}: '{phone}' is not a phone number")
             phones[logical] = phone
         number = text("employee_number") or None
         if number and len(number) > 32:
