@@ -10,6 +10,11 @@ from .calendar import CANCEL, REQUEST, booking_ics
 from .models import Assignment, Booking, HelpRequest
 
 
+def _link(url_name: str) -> str:
+    # SITE_URL (when the deployment sets one) makes links in emails absolute.
+    return getattr(settings, "SITE_URL", "").rstrip("/") + reverse(url_name)
+
+
 def _when(session) -> str:
     return timezone.localtime(session.starts_at).strftime("%A %d %B %Y at %H:%M")
 
@@ -55,7 +60,7 @@ def booking_needs_approval(booking_id: int) -> None:
         manager.email,
         f"Approve training: {b.employee.display_name}, {b.session.course.title}",
         f"{b.employee.display_name} has asked to attend {b.session.course.title}, {_when(b.session)}.\n"
-        f"Approve or decline it here: {reverse('training:approvals')}",
+        f"Approve or decline it here: {_link('training:approvals')}",
     )
 
 
@@ -128,7 +133,7 @@ def help_requested(request_id: int, champion_emails: list[str]) -> None:
         [
             (f"Help wanted: {r.topic}",
              f"{r.requester.display_name} has asked a digital champion in {r.routed_unit.name} for help with "
-             f"“{r.topic}”.\n\n{r.details}\n\nSee the request: {reverse('training:help_requests')}",
+             f"“{r.topic}”.\n\n{r.details}\n\nSee the request: {_link('training:help_requests')}",
              settings.DEFAULT_FROM_EMAIL, [email])
             for email in champion_emails if email
         ],

@@ -165,6 +165,15 @@ def champions_in(unit: OrgUnit) -> QuerySet[Champion]:
     )
 
 
+def champion_drop_ins(champions) -> QuerySet[Session]:
+    """Upcoming drop-in sessions hosted by these champions."""
+    return _session_counts(
+        Session.objects.filter(course__kind=Course.Kind.DROP_IN, status=Session.Status.SCHEDULED,
+                               starts_at__gt=timezone.now(), host__in=[c.employee_id for c in champions])
+        .select_related("course", "host")
+    )
+
+
 def champion_profile(employee: Employee | None) -> Champion | None:
     if employee is None:
         return None

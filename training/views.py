@@ -321,8 +321,10 @@ def champions(request):
 
 def champions_unit(request, code: str):
     unit = get_object_or_404(OrgUnit, code=code)
-    rows = selectors.champions_in(unit)
-    return render(request, "training/champions_unit.html", {"unit": unit, "champions": rows})
+    rows = list(selectors.champions_in(unit))
+    return render(request, "training/champions_unit.html", {
+        "unit": unit, "champions": rows, "sessions": list(selectors.champion_drop_ins(rows)[:20]),
+    })
 
 
 @require_http_methods(["GET", "POST"])

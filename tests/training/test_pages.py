@@ -141,11 +141,14 @@ def test_help_log_form_names_bad_fields(people, client, champion_profile):
 
 
 def test_champions_page_per_department(people, client, org, champion_profile):
+    dropin = make_course("dropin", kind="dropin")
+    make_session(dropin, host=people["champion"], venue="Library")
     client.force_login(people["dave"].user)
     page = client.get("/training/champions/").content.decode()
     assert "Social Work" in page
     page = client.get(f"/training/champions/{org['social'].code}/").content.decode()
     assert people["champion"].display_name in page and "Tuesdays" in page and "Email safety" in page
+    assert "Drop-in sessions you can book" in page and "Library" in page
 
 
 def test_quiz_pass_records_completion(people, client, skills):

@@ -212,7 +212,7 @@ class XapiStatementsApi(APIView):
         # A batch is all or nothing, so a provider can simply resend it after fixing the bad one.
         with transaction.atomic():
             ids = self._record_all(request.auth, statements, many)
-        return Response(ids, status=status.HTTP_200_OK)
+        return Response(ids, status=status.HTTP_200_OK, headers={"X-Experience-API-Version": "1.0.3"})
 
     @staticmethod
     def _record_all(provider, statements, many: bool) -> list[str]:
