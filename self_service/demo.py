@@ -107,8 +107,33 @@ def seed(*, rng, staff_count: int, stdout) -> None:
                 req.rating = rng.choice([None, 3, 4, 4, 5, 5])
             requests.append(req)
     Request.objects.bulk_create(requests, batch_size=2000)
+    _history(requests)
     _named_examples(types, today, now)
     stdout.write(f"  self-service: {len(periods)} pay periods, {len(payslips)} payslips, {len(requests)} requests\n")
+
+
+def _history(requests) -> None:
+    """Audit entries for the seeded requests, so timelines and "my history" are not empty."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from people.audit import audit_bulk
+    from people.models import AuditEntry
+
+    ct = ContentType.objects.get_for_model(Request)
+    entries = []
+    for r in requests:
+        if r.pk is None or r.status == S.DRAFT:
+            continue
+        base = {"content_type": ct, "object_id": str(r.pk), "target_repr": f"{r.type.name} #{r.pk}",
+                "subject_id": r.employee_id}
+        entries.append(AuditEntry(actor_id=r.submitted_by_id, action="request.submitted", channel=r.channel,
+                                  changes={"status": ["draft", "submitted"]}, **base))
+        if r.status in (S.APPROVED, S.PROCESSED, S.REJECTED):
+            decision = S.REJECTED if r.status == S.REJECTED else S.APPROVED
+            entries.append(AuditEntry(actor_id=r.employee.line_manager.user_id if r.employee.line_manager else None,
+                                      action=f"request.{decision}", changes={"status": ["submitted", decision]},
+                                      **base))
+    audit_bulk(entries)
 
 
 def _named_examples(types, today, now) -> None:
