@@ -20,7 +20,7 @@ from django.utils import timezone
 from intranet.errors import DomainError, IllegalTransition
 from people.audit import audit_bulk, audit_record
 from people.models import AuditEntry, Employee, OrgUnit
-from people.selectors import employee_for
+from people.selectors import employee_for, reports_of
 from skills_matrix.models import Skill
 
 from . import notifications, permissions
@@ -421,9 +421,13 @@ def assignment_create(*, actor, course: Course, employees: list[Employee], due_o
         raise DomainError("The due date cannot be in the past.", field="due_on")
     if not employees:
         raise DomainError("Choose at least one person.", field="employees")
-    for employee in employees:
-        if not permissions.can_act_for(actor, employee):
-            raise PermissionDenied(f"You cannot assign training to {employee.display_name}.")
+    if not permissions.is_learning_staff(actor):
+        me = employee_for(actor)
+        # One query for the whole chain beneath the manager rather than one per person.
+        mine = set(reports_of(me, include_inactive=True).values_list("pk", flat=True)) if me else set()
+        outside = [e for e in employees if e.pk not in mine]
+        if outside:
+            raise PermissionDenied(f"You cannot assign training to {outside[0].display_name}.")
     source = Assignment.Source.HR if permissions.is_learning_staff(actor) else Assignment.Source.MANAGER
     already = set(
         Assignment.objects.filter(course=course, employee__in=employees, status=Assignment.Status.OPEN)
