@@ -188,3 +188,16 @@ class ChampionAppointForm(forms.Form):
         if match is None:
             raise forms.ValidationError("Nobody working here has this username or employee number.")
         return match
+
+
+class AutoAssignmentRuleForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, help_text="For example, Close skills gaps in Adults.")
+    unit = forms.ModelChoiceField(label="Who it covers", required=False, queryset=OrgUnit.objects.none(),
+                                  empty_label="All staff")
+    due_in_days = forms.IntegerField(label="Days to complete", min_value=1, max_value=730, initial=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.filter(is_active=True).exclude(
+            kind=OrgUnit.Kind.TEAM).order_by("tree_id", "lft")
+        self.fields["unit"].label_from_instance = lambda u: ("— " * max(u.level - 1, 0)) + u.name

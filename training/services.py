@@ -580,6 +580,35 @@ def _audit_gap_run(per_person: dict[int, dict[str, list[str]]], *, actor_user) -
     ])
 
 
+@transaction.atomic
+def auto_assignment_rule_save(*, actor, name: str, unit: OrgUnit | None, due_in_days: int,
+                              is_active: bool = True, rule=None):
+    """HR and learning staff create or change an automatic assignment rule."""
+    from .models import AutoAssignmentRule
+
+    if not permissions.can_manage_catalogue(actor):
+        raise PermissionDenied("Only HR and learning administrators manage automatic assignment.")
+    if not 1 <= due_in_days <= 730:
+        raise DomainError("Give between 1 and 730 days.", field="due_in_days")
+    rule = rule or AutoAssignmentRule()
+    created = rule.pk is None
+    rule.name, rule.unit, rule.due_in_days, rule.is_active = name, unit, due_in_days, is_active
+    rule.save()
+    audit_record(actor=actor, action="auto_assignment_rule.created" if created else "auto_assignment_rule.updated",
+                 target=rule, changes={"unit": [None, str(unit) if unit else "All staff"],
+                                       "due_in_days": [None, due_in_days], "is_active": [None, is_active]})
+    return rule
+
+
+def auto_assignment_request_run(*, actor) -> None:
+    """Queue a run of every active rule now (it can take a while over the whole council)."""
+    from . import tasks
+
+    if not permissions.can_manage_catalogue(actor):
+        raise PermissionDenied("Only HR and learning administrators run automatic assignment.")
+    transaction.on_commit(lambda: tasks.auto_assignment.delay())
+
+
 def auto_assignment_run(*, actor=None) -> dict[str, int]:
     """Run every active automatic assignment rule."""
     from people.selectors import units_within

@@ -23,6 +23,7 @@ urlpatterns = [
     path("my/", views.my_learning, name="my_learning"),
     path("team/", views.team, name="team"),
     path("assign/", views.assign, name="assign"),
+    path("auto-assignment/", views.auto_assignment, name="auto_assignment"),
     path("assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
     path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
     path("champions/", views.champions, name="champions"),

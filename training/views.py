@@ -15,6 +15,7 @@ from . import certificates, permissions, selectors, services
 from .calendar import session_ics
 from .forms import (
     AssignForm,
+    AutoAssignmentRuleForm,
     CatalogueSearchForm,
     ChampionAppointForm,
     ChampionProfileForm,
@@ -450,3 +451,28 @@ def session_edit(request, pk: int):
             messages.success(request, "The session is updated. Everyone with a place has an updated invite.")
             return redirect("training:session", pk=pk)
     return render(request, "training/session_form.html", {"form": form, "course": session.course, "editing": True})
+
+
+@require_http_methods(["GET", "POST"])
+def auto_assignment(request):
+    """Rules that turn skills gaps into assignments; runs nightly, or now on request."""
+    from .models import AutoAssignmentRule
+
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied("Only HR and learning administrators manage automatic assignment.")
+    form = AutoAssignmentRuleForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "run":
+            services.auto_assignment_request_run(actor=request.user)
+            messages.success(request, "Automatic assignment is running. New assignments appear in a few minutes.")
+            return redirect("training:auto_assignment")
+        if form.is_valid():
+            try:
+                services.auto_assignment_rule_save(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                _form_domain_error(form, exc)
+            else:
+                messages.success(request, "The rule is saved. It runs every night.")
+                return redirect("training:auto_assignment")
+    rules = AutoAssignmentRule.objects.select_related("unit").order_by("name")
+    return render(request, "training/auto_assignment.html", {"form": form, "rules": rules})

@@ -359,3 +359,20 @@ def test_hr_assigns_by_username_or_number_and_unknown_names_are_named(people, cl
         "course": course.pk, "people": f"alice\n{people['dave'].employee_number}", "due_on": due})
     assert response.status_code == 302
     assert set(Assignment.objects.values_list("employee__user__username", flat=True)) == {"alice", "dave"}
+
+
+def test_auto_assignment_rules_page(people, client, org, learning_admin, django_capture_on_commit_callbacks):
+    from training.models import AutoAssignmentRule
+
+    client.force_login(people["manager"].user)
+    assert client.get("/training/auto-assignment/").status_code == 403
+    client.force_login(learning_admin.user)
+    bad = client.post("/training/auto-assignment/", {"action": "add", "name": "", "due_in_days": "0"})
+    assert {"name", "due_in_days"} <= set(bad.context["form"].errors)
+    client.post("/training/auto-assignment/", {"action": "add", "name": "Adults", "unit": org["adults"].pk,
+                                               "due_in_days": "45"})
+    rule = AutoAssignmentRule.objects.get()
+    assert (rule.unit, rule.due_in_days) == (org["adults"], 45)
+    with django_capture_on_commit_callbacks(execute=True):  # Celery runs eagerly in tests
+        response = client.post("/training/auto-assignment/", {"action": "run"}, follow=True)
+    assert "Automatic assignment is running" in response.content.decode()
