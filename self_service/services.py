@@ -729,6 +729,16 @@ def export_csv(export: PayrollExport) -> str:
     return crypto.decrypt(export.content_encrypted)
 
 
+@transaction.atomic
+def payroll_export_open(*, actor, export: PayrollExport) -> str:
+    """The CSV of an earlier export for a payroll officer. It carries bank details in clear, so each
+    download is audited."""
+    if not permissions.can_use_payroll(actor):
+        raise PermissionDenied("Only payroll can download payroll exports.")
+    audit_record(actor=actor, action="payroll.export_downloaded", target=export, note=export.period.code)
+    return export_csv(export)
+
+
 # --- reminders and escalation (called daily by Celery beat) ----------------------------------------
 
 def _waiting(today: dt.date, threshold: int, since) -> bool:

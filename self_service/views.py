@@ -415,7 +415,8 @@ def payroll_export(request):
 def payroll_export_download(request, pk):
     _payroll_only(request)
     export = get_object_or_404(PayrollExport.objects.select_related("period"), pk=pk)
-    resp = HttpResponse(services.export_csv(export), content_type="text/csv; charset=utf-8")
+    resp = HttpResponse(services.payroll_export_open(actor=request.user, export=export),
+                        content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="payroll-changes-{export.period.code}-{export.pk}.csv"'
     resp["Cache-Control"] = "private, no-store"
     return resp

@@ -301,6 +301,9 @@ def test_other_guessed_ids_edit_rate_attach_delegation_export(people, records, l
     export = services.payroll_export(actor=people["payroll"].user, period=period)
     for who, code in (("hr", 403), ("alice", 403), ("payroll2", 200)):
         assert login(people[who]).get(reverse("self_service:payroll_export_download", args=[export.pk])).status_code == code
+    from people.models import AuditEntry
+
+    assert AuditEntry.objects.get(action="payroll.export_downloaded").actor == people["payroll2"].user
 
 
 def test_site_search_finds_only_requests_i_may_see(people, records):
