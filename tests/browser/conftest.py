@@ -57,32 +57,50 @@ def pytest_runtest_makereport(item, call):
 def pytest_collection_modifyitems(items):
     # Everything collected under tests/browser is a browser journey, marked or not, so
     # `pytest -m "not browser"` reliably leaves them out.
+    #
+    # The live server runs in another thread with its own connection, so data must really be
+    # committed (transaction=True). A transactional test empties every table when it ends, including
+    # rows that data migrations ship (roles, request types, the skills framework); serialized
+    # rollback puts those back before each journey. A journey's own django_db marker still wins.
     here = Path(__file__).parent
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(autouse=True)
 def _live_database(transactional_db, live_server):
-    """Every journey talks to the live server, which runs in another thread with its own database
-    connection: data must really be committed (transactional_db), never held in the test's own
-    transaction. Autouse, so it holds even for a test that picks `page` or `phone_page` through
-    request.getfixturevalue() after a data fixture has already asked for `db`."""
+    """Autouse, so a test that picks `page` or `phone_page` through request.getfixturevalue() after a
+    data fixture has already asked for `db` still gets a transactional database and a live server."""
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is a dev dependency
         pytest.skip("playwright is not installed (pip install -e '.[dev]')")
+    from django.db import connections
+
+    # The sync Playwright API marks an event loop as running in this thread. From then on Django's
+    # per-thread connection store hands this thread different connection objects (asgiref keeps
+    # them per async context), which lack what the test database set-up left on the originals:
+    # the serialized copy of migration data that serialized rollback restores between journeys.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as pw:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+        # Close the connections opened while the loop ran, so the test database can be dropped.
+        with django_db_blocker.unblock():
+            connections.close_all()
 
 
 @pytest.fixture
