@@ -99,7 +99,7 @@ def session_update(*, actor, session: Session, starts_at=None, ends_at=None, ven
     (same UID, SEQUENCE + 1); a larger capacity promotes people from the waiting list."""
     if not permissions.can_manage_catalogue(actor):
         raise PermissionDenied("Only HR and learning administrators change sessions.")
-    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     before = {"starts_at": session.starts_at, "ends_at": session.ends_at, "venue": session.venue,
               "online_url": session.online_url, "capacity": session.capacity}
     for field, value in [("starts_at", starts_at), ("ends_at", ends_at), ("venue", venue),
@@ -202,7 +202,7 @@ def booking_create(*, actor, session: Session, employee: Employee,
     me = employee_for(actor)
     if not ((me and me.pk == employee.pk) or permissions.can_act_for(actor, employee)):
         raise PermissionDenied("You can only book places for yourself or for people you manage.")
-    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     # Serialise one person's bookings so two parallel requests cannot both pass the clash check.
     Employee.objects.select_for_update().filter(pk=employee.pk).values_list("pk", flat=True).get()
     if session.status != Session.Status.SCHEDULED:
@@ -253,7 +253,7 @@ def _notify_booking(booking: Booking) -> None:
 def booking_decide(*, actor, booking: Booking, approve: bool) -> Booking:
     """A line manager (or learning staff) approves or declines a pending booking."""
     session = Session.objects.select_for_update().get(pk=booking.session_id)
-    booking = Booking.objects.select_for_update().select_related("employee").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("employee").get(pk=booking.pk)
     if not permissions.can_approve_booking(actor, booking):
         raise PermissionDenied("Only the learner's managers or learning staff can decide this booking.")
     if booking.status != B.PENDING:
@@ -281,8 +281,8 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
     Learners cannot cancel their own confirmed place inside the course's cut-off (the place would go
     to waste); their manager or learning staff still can.
     """
-    session = Session.objects.select_for_update().select_related("course").get(pk=booking.session_id)
-    booking = Booking.objects.select_for_update().select_related("employee").get(pk=booking.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=booking.session_id)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("employee").get(pk=booking.pk)
     if not permissions.can_cancel_booking(actor, booking):
         raise PermissionDenied("You can only cancel your own bookings or those of people you manage.")
     booking_transition_check(booking, B.CANCELLED)
@@ -325,7 +325,7 @@ def _promote_waiting_list(session: Session, *, actor) -> list[Booking]:
 @transaction.atomic
 def booking_mark_attendance(*, actor, booking: Booking, attended: bool) -> Booking:
     """Take the register. Attendance records a completion (and with it skills evidence)."""
-    booking = Booking.objects.select_for_update().select_related("session__course", "employee").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("session__course", "employee").get(pk=booking.pk)
     if not permissions.can_take_register(actor, booking.session):
         raise PermissionDenied("Only the session's host or learning staff take the register.")
     if booking.session.starts_at > timezone.now():
@@ -456,7 +456,7 @@ def _audit_assignments(rows: list[Assignment], *, actor, action: str) -> None:
 
 @transaction.atomic
 def assignment_withdraw(*, actor, assignment: Assignment) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("employee").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("employee").get(pk=assignment.pk)
     if not permissions.can_act_for(actor, assignment.employee):
         raise PermissionDenied("Only the learner's managers or learning staff can withdraw an assignment.")
     if assignment.status != Assignment.Status.OPEN:
@@ -661,7 +661,7 @@ def assignments_overdue_escalate(*, today: dt.date | None = None) -> int:
 def session_reminders_send(*, now: dt.datetime | None = None, hours_ahead: int = 24) -> int:
     """Remind people with a place, once, when their session starts within `hours_ahead` hours."""
     now = now or timezone.now()
-    rows = Booking.objects.select_for_update(skip_locked=True).filter(
+    rows = Booking.objects.select_for_update(skip_locked=True, of=("self",)).filter(
         status=B.CONFIRMED, reminder_sent_at__isnull=True, session__status=Session.Status.SCHEDULED,
         session__starts_at__gt=now, session__starts_at__lte=now + dt.timedelta(hours=hours_ahead),
     )
@@ -759,7 +759,7 @@ def _champion_may_serve(champion_employee: Employee, req: HelpRequest) -> bool:
 @transaction.atomic
 def help_request_take(*, actor, help_request: HelpRequest) -> HelpRequest:
     me = employee_for(actor)
-    req = HelpRequest.objects.select_for_update().select_related("routed_unit").get(pk=help_request.pk)
+    req = HelpRequest.objects.select_for_update(of=("self",)).select_related("routed_unit").get(pk=help_request.pk)
     if me is None or not _champion_may_serve(me, req):
         raise PermissionDenied("Only champions for this area can take this request.")
     if req.status != HelpRequest.Status.OPEN:
@@ -787,7 +787,7 @@ def help_log_record(*, actor, topic: str, minutes: int, channel: str, given_on: 
     if given_on > timezone.localdate():
         raise DomainError("The date cannot be in the future.", field="given_on")
     if help_request is not None:
-        help_request = HelpRequest.objects.select_for_update().select_related("routed_unit").get(pk=help_request.pk)
+        help_request = HelpRequest.objects.select_for_update(of=("self",)).select_related("routed_unit").get(pk=help_request.pk)
         if not _champion_may_serve(me, help_request):
             raise PermissionDenied("This request is for another area's champions.")
         if help_request.status == HelpRequest.Status.RESOLVED:
