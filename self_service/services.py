@@ -42,6 +42,11 @@ from .models import (
 from .workdays import is_working_day, working_days_between, working_days_in
 
 S = Request.Status
+# Saves name their fields, so a concurrent change to another column is never overwritten.
+DATA_FIELDS = ["data", "summary", "amount", "start_date", "end_date", "start_half_day", "end_half_day", "days",
+               "updated_at"]
+ROUTE_FIELDS = ["approval_level", "current_approver", "current_approver_role", "awaiting_since", "reminded_at",
+                "escalated_at", "updated_at"]
 BANK_FIELDS = frozenset({"sort_code", "account_number"})
 
 
@@ -184,7 +189,7 @@ def request_update(*, actor, request: Request, data: dict, channel: str | None =
     _apply_data(request, _validated_data(request.type, data))
     changes = diff(before, request.data, masked=BANK_FIELDS)
     if changes:
-        request.save()
+        request.save(update_fields=DATA_FIELDS)
         _audit(actor=actor, action="request.updated", request=request, changes=changes,
                channel=channel or request.channel)
     return request
@@ -267,7 +272,7 @@ def request_submit(*, actor, request: Request, channel: str | None = None) -> Re
     if request.type.decision_deadline_days and not request.decision_due:
         request.decision_due = timezone.localdate() + dt.timedelta(days=request.type.decision_deadline_days)
     _route(request, 1)
-    request.save()
+    request.save(update_fields=["status", "submitted_at", "decision_due", *DATA_FIELDS, *ROUTE_FIELDS])
     _audit(actor=actor, action="request.submitted", request=request, channel=channel or request.channel,
            changes={"status": [before, to]})
     _notify_approver(request)
@@ -300,7 +305,7 @@ def _decide(*, actor, request: Request, action: str, comment: str, channel: str)
     previous = request.current_approver
     note = f"acting for {acting_for}" if acting_for else ""
     if action == "approve" and _route(request, request.approval_level + 1, previous=previous):
-        request.save()
+        request.save(update_fields=ROUTE_FIELDS)
         _audit(actor=actor, action="request.approved_level", request=request, channel=channel, note=note,
                changes={"approval_level": [before_level, request.approval_level]})
         _notify_approver(request)
@@ -310,7 +315,8 @@ def _decide(*, actor, request: Request, action: str, comment: str, channel: str)
     request.current_approver, request.current_approver_role = None, ""
     if to == S.APPROVED and request.type.affects_payroll:
         request.pay_period = selectors.period_for_approval(timezone.localdate())
-    request.save()
+    request.save(update_fields=["status", "decided_at", "current_approver", "current_approver_role", "pay_period",
+                                "updated_at"])
     _audit(actor=actor, action=f"request.{to}", request=request, channel=channel, note=note,
            changes={"status": [before_status, to]})
     notify.decided(request, S(to).label.lower())
@@ -358,7 +364,7 @@ def request_withdraw(*, actor, request: Request, channel: str = AuditEntry.Chann
     before = request.status
     request.status = to
     request.current_approver, request.current_approver_role = None, ""
-    request.save()
+    request.save(update_fields=["status", "current_approver", "current_approver_role", "updated_at"])
     _audit(actor=actor, action="request.withdrawn", request=request, channel=channel, changes={"status": [before, to]})
     return request
 
@@ -379,7 +385,7 @@ def request_process(*, actor, request: Request, comment: str = "", channel: str 
     request.status = to
     request.processed_at, request.processed_by = timezone.now(), actor
     request.exported_in = _export
-    request.save()
+    request.save(update_fields=["status", "processed_at", "processed_by", "exported_in", "updated_at"])
     if comment.strip():
         Comment.objects.create(request=request, author=actor, body=comment, status_at_time=before)
     _audit(actor=actor, action="request.processed", request=request, channel=channel,
