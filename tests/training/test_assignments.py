@@ -156,3 +156,20 @@ def test_session_reminders_once_for_people_with_a_place(people, course, django_c
         assert services.session_reminders_send() == 0
     assert [m.to for m in mail.outbox] == [[people["alice"].email]]
     assert Booking.objects.get(employee=people["bob"]).reminder_sent_at is None
+
+
+def test_completion_evidence_accepted_by_manager_closes_the_gap_end_to_end(people, gap_catalogue, profile, skills):
+    """Gap -> assignment -> completion -> evidence pending -> manager accepts -> gap closed -> no more."""
+    from skills_matrix import services as skills_services
+    from skills_matrix.models import Evidence
+
+    services.assignments_from_gaps(employees=[people["bob"]], due_on=DUE)
+    assert open_courses(people["bob"]) == {"sheets-2", "email-2"}
+    services.completion_record(actor=None, employee=people["bob"], course=gap_catalogue["sheets-2"],
+                               source=Completion.Source.MANUAL)
+    evidence = Evidence.objects.get(employee=people["bob"], skill=skills["sheets"])
+    skills_services.evidence_decide(user=people["manager"].user, evidence=evidence, accept=True)
+
+    services.assignments_from_gaps(employees=[people["bob"]], due_on=DUE)
+    assert open_courses(people["bob"]) == {"email-2"}
+    assert Assignment.objects.get(employee=people["bob"], course__code="sheets-2").status == "completed"
