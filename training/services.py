@@ -707,6 +707,14 @@ def champion_save(*, actor, employee: Employee, unit: OrgUnit, skills, availabil
     if employee.is_digital_champion != is_active:
         employee.is_digital_champion = is_active
         employee.save(update_fields=["is_digital_champion"])
+    if employee.user_id:
+        # Keep the directory flag and the role group (what other apps check) in step with the profile.
+        from django.contrib.auth.models import Group
+
+        from people import roles
+
+        group, _ = Group.objects.get_or_create(name=roles.DIGITAL_CHAMPION)
+        (employee.user.groups.add if is_active else employee.user.groups.remove)(group)
     audit_record(actor=actor, action="champion.saved", target=champion, subject=employee)
     return champion
 

@@ -259,6 +259,7 @@ def test_learning_staff_appoint_a_champion(people, client, org, learning_admin):
     assert response.status_code == 302
     people["dave"].refresh_from_db()
     assert people["dave"].is_digital_champion and people["dave"].champion_profile.unit == org["highways"]
+    assert people["dave"].user.groups.filter(name="Digital champion").exists()
 
 
 def test_learning_staff_cancel_a_session_and_everyone_is_told(people, client, course, learning_admin,
