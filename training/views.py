@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -62,9 +62,9 @@ def course_detail(request, code: str):
     try:
         course = selectors.course_detail(code)
     except Course.DoesNotExist:
-        return render(request, "errors/404.html", status=404)
+        raise Http404("No such course.") from None
     if not course.is_active and not permissions.can_manage_catalogue(request.user):
-        return render(request, "errors/404.html", status=404)
+        raise Http404("This course is no longer offered.")
     me = employee_for(request.user)
     sessions = list(selectors.upcoming_sessions(course=course))
     my_bookings = {}
@@ -130,7 +130,7 @@ def session_detail(request, pk: int):
     try:
         session = selectors.session_with_counts(pk)
     except Session.DoesNotExist:
-        return render(request, "errors/404.html", status=404)
+        raise Http404("No such session.") from None
     me = employee_for(request.user)
     can_register = permissions.can_take_register(request.user, session)
     return render(request, "training/session_detail.html", {
@@ -284,7 +284,7 @@ def quiz(request, code: str):
     course = get_object_or_404(Course, code=code, is_active=True)
     questions = list(course.quiz_questions.all())
     if not questions:
-        return render(request, "errors/404.html", status=404)
+        raise Http404("This course has no quiz.")
     result, missing = None, []
     if request.method == "POST":
         answers = {}
