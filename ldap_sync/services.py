@@ -263,8 +263,8 @@ class _Sync:
             if row["employee_number"]:
                 by_number[row["employee_number"]] = row
 
-        creates: list[tuple[Employee, DirectoryEntry]] = []
-        updates: list[tuple[Employee, dict, str, DirectoryEntry, int | None]] = []
+        creates: list[tuple[dict, DirectoryEntry]] = []  # (column values, entry)
+        updates: list[tuple[Employee, dict, bool, DirectoryEntry, int]] = []  # (row, changes, moved, entry, pk)
         reactivated_users: list[int] = []
         for e in entries:
             if e.directory_id in self.seen_ids:
