@@ -78,6 +78,9 @@ def test_sign_in_search_profile_update_details(page, axe, people, password):
 
 def test_directory_and_my_details_at_phone_width(phone_page, axe, people, org, password):
     page = phone_page
+    page.goto("/sign-in/")
+    assert_no_horizontal_scroll(page)
+    axe(page)
     sign_in(page, "bob", password)
     assert_no_horizontal_scroll(page)
     axe(page)
