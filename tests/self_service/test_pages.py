@@ -313,3 +313,29 @@ def test_site_search_finds_only_requests_i_may_see(people, records):
     assert [r.title for r in request_results(people["manager"].user, ref, 5)] == [f"Overtime claim {ref}"]
     assert request_results(people["bob"].user, ref, 5) == []
     assert len(request_results(people["payroll"].user, "overtime", 5)) == 2
+
+
+def test_hr_deciding_a_payroll_request_returns_to_the_queue(people, login, overtime_for):
+    r = overtime_for(people["other_manager"])  # no line manager: HR decides, payroll processes
+    client = login(people["hr"])
+    assert client.get(reverse("self_service:detail", args=[r.pk])).status_code == 200
+    resp = client.post(reverse("self_service:transition", args=[r.pk, "approve"]))
+    assert resp.status_code == 302 and resp["Location"] == reverse("self_service:approvals")
+
+
+def test_hr_marks_an_hr_request_processed_on_its_page(people, login, rtype):
+    r = services.request_create(actor=people["bob"].user, request_type=rtype("emergency-contacts"),
+                                employee=people["bob"], submit=True,
+                                data={"contact_name": "Sam", "relationship": "Friend", "contact_phone": "01632 960003"})
+    client = login(people["hr"])
+    client.post(reverse("self_service:transition", args=[r.pk, "approve"]))
+    page = client.get(reverse("self_service:detail", args=[r.pk])).content.decode()
+    assert "Mark as processed" in page
+    client.post(reverse("self_service:transition", args=[r.pk, "process"]), {"comment": "Updated in iTrent"})
+    r.refresh_from_db()
+    assert r.status == S.PROCESSED and r.comments.filter(body="Updated in iTrent").exists()
+    # the employee can now rate it, once
+    bob = login(people["bob"])
+    assert "how satisfied" in bob.get(reverse("self_service:detail", args=[r.pk])).content.decode()
+    bob.post(reverse("self_service:rate", args=[r.pk]), {"rating": 5})
+    assert Request.objects.get(pk=r.pk).rating == 5
