@@ -138,7 +138,6 @@ class Directory:
 
 @pytest.fixture(scope="session")
 def slapd_server(tmp_path_factory):
-    os.environ.setdefault("TMP", str(tmp_path_factory.mktemp("slapd")))
     server = CouncilSlapd()
     server.TMPDIR = str(tmp_path_factory.mktemp("slapd-run"))
     server.testrundir = os.path.join(server.TMPDIR, f"python-ldap-test-{server.port}")
