@@ -535,17 +535,37 @@ def _digits(value: str) -> str:
     return re.sub(r"[\s-]", "", value or "")
 
 
-@transaction.atomic
+BANK_PASSWORD_ATTEMPTS = 5
+BANK_PASSWORD_WINDOW = dt.timedelta(minutes=15)
+
+
 def bank_details_request_submit(*, actor, employee: Employee, account_name: str, sort_code: str,
                                 account_number: str, password: str, channel: str = Channel.ONLINE) -> Request:
     """A bank details change: only by the employee, after re-entering their password. The details
     are encrypted at rest; the audit and pages only ever see the last four digits; the email already
-    on the record is told; payroll approves and a second payroll officer verifies before export."""
+    on the record is told; payroll approves and a second payroll officer verifies before export.
+
+    Not atomic itself: a wrong password is audited (and counted towards a short lock-out) even though
+    the request is refused; the change itself is written in one transaction."""
     me = employee_for(actor)
     if me is None or me.pk != employee.pk:
         raise PermissionDenied("Only the employee can change their own bank details.")
+    failures = AuditEntry.objects.filter(actor=actor, action="bank_details.password_failed",
+                                         created_at__gte=timezone.now() - BANK_PASSWORD_WINDOW).count()
+    if failures >= BANK_PASSWORD_ATTEMPTS:
+        raise ValidationError({"password": "You have entered a wrong password too many times. Try again in 15 "
+                                           "minutes, or contact Payroll."})
     if not password or not actor.check_password(password):
+        audit_record(actor=actor, action="bank_details.password_failed", target=employee, subject=employee,
+                     channel=channel)
         raise ValidationError({"password": "The password is not correct."})
+    return _bank_details_request_create(actor=actor, employee=employee, account_name=account_name,
+                                        sort_code=sort_code, account_number=account_number, channel=channel)
+
+
+@transaction.atomic
+def _bank_details_request_create(*, actor, employee: Employee, account_name: str, sort_code: str,
+                                 account_number: str, channel: str) -> Request:
     errors = {}
     sort_code, account_number = _digits(sort_code), _digits(account_number)
     if not re.fullmatch(r"\d{6}", sort_code):

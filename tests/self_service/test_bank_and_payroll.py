@@ -166,3 +166,16 @@ def test_payroll_officers_are_emailed_when_a_change_reaches_their_queue(people, 
         _bank(people, password)
     queue_mail = sorted(m.to[0] for m in mail.outbox if "Payroll queue" in m.subject)
     assert queue_mail == sorted([people["payroll"].email, people["payroll2"].email])
+
+
+def test_wrong_passwords_are_audited_and_lock_bank_changes_for_a_while(people, password):
+    for _ in range(services.BANK_PASSWORD_ATTEMPTS):
+        with pytest.raises(ValidationError):
+            _bank(people, "guess")
+    assert AuditEntry.objects.filter(action="bank_details.password_failed", subject=people["bob"]).count() == 5
+    with pytest.raises(ValidationError, match="too many times"):
+        _bank(people, password)  # even the right password, until the window passes
+    assert not Request.objects.exists()
+    AuditEntry.objects.filter(action="bank_details.password_failed").update(
+        created_at=timezone.now() - dt.timedelta(minutes=16))
+    assert _bank(people, password).status == S.SUBMITTED
