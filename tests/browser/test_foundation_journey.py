@@ -2,6 +2,8 @@
 own details; axe-core finds no serious or critical problem on any page on the way, at desktop and
 phone widths."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,6 +34,11 @@ def test_sign_in_search_profile_update_details(page, axe, people, password):
 
     sign_in(page, "alice", password)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    # Keyboard users meet the skip link first, and it takes them to the main content.
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to main content")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main-content$"))
     expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
     axe(page)
 

@@ -214,3 +214,17 @@ def test_api_directory_search_and_unit_filter(people, api_as):
     response = client.get("/api/people/", {"unit": "no-such-unit"})
     assert response.status_code == 400
     assert "unit" in response.json()
+
+
+def test_api_directory_leaves_out_leavers_but_their_record_stays_for_hr(people, api_as):
+    from people import services
+
+    dave = people["dave"]
+    services.employee_deactivate(actor=people["hr"].user, employee=dave)
+    assert api_as(people["alice"]).get(f"/api/people/{dave.pk}/").status_code == 404
+    assert dave.pk not in {r["id"] for r in api_as(people["alice"]).get("/api/people/").json()["results"]}
+    record = api_as(people["hr"]).get(f"/api/employees/{dave.pk}/")
+    assert record.status_code == 200
+    assert record.json()["is_active"] is False
+    # His former manager still sees the record of someone who left their team.
+    assert api_as(people["other_manager"]).get(f"/api/employees/{dave.pk}/").status_code == 200
