@@ -172,6 +172,7 @@ def seed(*, rng, staff_count: int, stdout) -> None:
                                          details="Could someone show me how, please?"))
     HelpLog.objects.bulk_create(logs, batch_size=2000)
     HelpRequest.objects.bulk_create(requests_)
+    _named_accounts(by_code, sessions, now=now, today=today)
     stdout.write(
         f"  training: {len(courses)} courses, {len(sessions)} sessions, {len(bookings)} bookings, "
         f"{len(assignments)} assignments, {len(completions)} completions, {len(champions)} champions, "
@@ -188,3 +189,47 @@ def _departments() -> dict[int, int]:
         dept = next((d[0] for d in depts if d[2] == tree and d[3] <= lft and rght <= d[4]), pk)
         out[pk] = dept
     return out
+
+
+def _named_accounts(by_code: dict, sessions: list, *, now, today) -> None:
+    """Give the demo sign-ins something to see: `employee` has courses due (one overdue), a place, a
+    place waiting for `manager`'s approval, a waiting-list place and a certificate; `champion` has a
+    colleague waiting for help."""
+    emp = Employee.objects.filter(user__username="employee").first()
+    if emp is not None:
+        Booking.objects.filter(employee=emp).delete()
+        Assignment.objects.filter(employee=emp).delete()
+        Completion.objects.filter(employee=emp).delete()
+        Assignment.objects.bulk_create([
+            Assignment(employee=emp, course=by_code["cyber-basics"], source=Assignment.Source.HR,
+                       due_on=today + dt.timedelta(days=10)),
+            Assignment(employee=emp, course=by_code["data-protection"], source=Assignment.Source.HR,
+                       due_on=today - dt.timedelta(days=5)),
+        ])
+        Completion.objects.create(employee=emp, course=by_code["phishing-spot"], source=Completion.Source.XAPI,
+                                  completed_at=now - dt.timedelta(days=30), score_scaled=0.9)
+        by_course: dict[str, list[Session]] = {}
+        for s in sorted(sessions, key=lambda s: s.starts_at):
+            by_course.setdefault(s.course.code, []).append(s)
+        wanted = [("m365-essentials", 1, Booking.Status.CONFIRMED), ("excel-working", 1, Booking.Status.PENDING),
+                  ("teams-meetings", 0, Booking.Status.WAITLISTED)]
+        taken: list[Session] = []
+        for code, index, status in wanted:
+            options = by_course.get(code, [])
+            # Skip a date that clashes with one already booked, as the booking service would.
+            choice = next((s for s in options[index:] + options[:index]
+                           if all(s.ends_at <= t.starts_at or s.starts_at >= t.ends_at for t in taken)), None)
+            if choice is None:
+                continue
+            taken.append(choice)
+            Booking.objects.create(session=choice, employee=emp, status=status,
+                                   queued_at=now if status == Booking.Status.WAITLISTED else None)
+    champ = Champion.objects.filter(employee__user__username="champion").select_related("unit").first()
+    if champ is not None:
+        colleague = (Employee.objects.filter(is_active=True, org_unit__tree_id=champ.unit.tree_id,
+                                             org_unit__lft__gte=champ.unit.lft, org_unit__lft__lte=champ.unit.rght)
+                     .exclude(pk=champ.employee_id).order_by("pk").first())
+        if colleague is not None:
+            HelpRequest.objects.create(requester=colleague, routed_unit=champ.unit,
+                                       topic="Setting up two-step sign-in on a new phone",
+                                       details="My phone was replaced and I cannot sign in to email.")
