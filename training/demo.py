@@ -108,7 +108,8 @@ def seed(*, rng, staff_count: int, stdout) -> None:
         if not course.has_sessions:
             continue
         for k in range(3):
-            start = now + dt.timedelta(days=3 + 7 * k + rng.randint(0, 4), hours=rng.choice([1, 3, 5]))
+            day = today + dt.timedelta(days=3 + 7 * k + rng.randint(0, 4))
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.choice([9, 10, 13, 14]), rng.choice([0, 30]))))
             sessions.append(Session(
                 course=course, starts_at=start, ends_at=start + dt.timedelta(minutes=course.duration_minutes),
                 venue="" if course.kind == K.WEBINAR else rng.choice(["Civic Centre, room 2.14", "Town Hall annexe",
