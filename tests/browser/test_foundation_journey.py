@@ -218,3 +218,11 @@ def test_force_sign_in_opens_a_session_without_the_form(page, people):
     page.goto(f"/people/{people['dave'].pk}/")
     # HR sees everyone's employment record.
     expect(page.get_by_role("heading", name="Employment record")).to_be_visible()
+
+    # The API docs page works in a real browser, its Swagger UI served by us (no CDN).
+    external = []
+    page.on("request", lambda r: None if r.url.startswith(page.base_url) else external.append(r.url))
+    page.goto("/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Staff intranet API")
+    expect(page.get_by_text("/api/employees/{id}/").first).to_be_visible()
+    assert [u for u in external if not u.startswith("data:")] == []
