@@ -4,6 +4,7 @@ given rng and bulk-created, so it stays fast at 20,000 staff."""
 
 import datetime as dt
 
+import holidays
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -108,7 +109,7 @@ def seed(*, rng, staff_count: int, stdout) -> None:
         if not course.has_sessions:
             continue
         for k in range(3):
-            day = today + dt.timedelta(days=3 + 7 * k + rng.randint(0, 4))
+            day = _working_day(today + dt.timedelta(days=3 + 7 * k + rng.randint(0, 4)))
             start = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.choice([9, 10, 13, 14]), rng.choice([0, 30]))))
             sessions.append(Session(
                 course=course, starts_at=start, ends_at=start + dt.timedelta(minutes=course.duration_minutes),
@@ -179,6 +180,16 @@ def seed(*, rng, staff_count: int, stdout) -> None:
         f"{len(assignments)} assignments, {len(completions)} completions, {len(champions)} champions, "
         f"{len(logs)} help logs"
     )
+
+
+_BANK_HOLIDAYS = holidays.UK(subdiv="ENG")
+
+
+def _working_day(day: dt.date) -> dt.date:
+    """The same day, or the next one that is not a weekend or an England bank holiday."""
+    while day.weekday() >= 5 or day in _BANK_HOLIDAYS:
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _departments() -> dict[int, int]:
