@@ -226,3 +226,26 @@ def test_force_sign_in_opens_a_session_without_the_form(page, people):
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Staff intranet API")
     expect(page.get_by_text("/api/employees/{id}/").first).to_be_visible()
     assert [u for u in external if not u.startswith("data:")] == []
+
+
+def test_refusals_are_clear_and_accessible(page, axe, people, password, settings):
+    from people import services
+
+    # A leaver's profile is refused, with the reason, to someone with no right to their record.
+    services.employee_deactivate(actor=people["hr"].user, employee=people["dave"])
+    sign_in(page, "alice", password)
+    response = page.goto(f"/people/{people['dave'].pk}/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1, name="You do not have access to this page")).to_be_visible()
+    expect(page.get_by_text("This person no longer works here.")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    # Repeated wrong passwords lock the account for a while, and the page says what to do.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill("bob")
+        page.get_by_label("Password").fill("wrong-password")
+        page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Your account is temporarily locked")).to_be_visible()
+    axe(page)
