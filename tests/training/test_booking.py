@@ -127,3 +127,41 @@ def test_session_update_sends_new_sequence(people, session, learning_admin, djan
         services.session_update(actor=learning_admin.user, session=session, venue="Town Hall, room 4")
     ics = ics_of(mail.outbox[0])
     assert "SEQUENCE:1" in ics and f"UID:{session.ical_uid}" in ics and "Town Hall" in ics
+
+
+@pytest.mark.parametrize(("booker", "learner", "allowed"), [
+    ("alice", "alice", True),     # herself
+    ("manager", "alice", True),   # her line manager
+    ("head", "alice", True),      # further up her chain
+    ("hr", "dave", True),         # HR for anyone
+    ("bob", "alice", False),      # a colleague
+    ("carol", "alice", False),    # her own report
+    ("other_manager", "alice", False),
+])
+def test_who_may_book_for_whom(people, course, booker, learner, allowed):
+    from django.core.exceptions import PermissionDenied
+
+    session = make_session(course)
+    if allowed:
+        services.booking_create(actor=people[booker].user, session=session, employee=people[learner])
+        assert session.bookings.get().employee == people[learner]
+    else:
+        with pytest.raises(PermissionDenied):
+            services.booking_create(actor=people[booker].user, session=session, employee=people[learner])
+        assert not session.bookings.exists()
+
+
+def test_refused_bookings_say_why(people, course, learning_admin):
+    advanced = make_course("excel-advanced")
+    advanced.prerequisites.add(course)
+    with pytest.raises(DomainError, match="Complete Excel Working first"):
+        book(people["alice"], make_session(advanced))
+    started = make_session(course)
+    type(started).objects.filter(pk=started.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    with pytest.raises(DomainError, match="already started"):
+        book(people["alice"], started)
+    cancelled = make_session(course, days=20)
+    services.session_cancel(actor=learning_admin.user, session=cancelled)
+    with pytest.raises(DomainError, match="cancelled"):
+        book(people["alice"], cancelled)
+    assert not Booking.objects.exists()
