@@ -128,3 +128,33 @@ def test_api_employee_records_for_a_manager_with_many_reports(
     assert response.status_code == 200
     # manager + alice + bob + carol + the added tree
     assert response.json()["count"] == 4 + added
+
+
+@pytest.mark.parametrize("extra_staff", [30, 300])
+def test_api_employee_records_for_hr_queries_do_not_grow(people, org, api_as, django_assert_num_queries, extra_staff):
+    add_staff(org["team_b"], extra_staff)
+    client = api_as(people["hr"])
+    # groups (HR sees everyone, so no report chain), the COUNT and the page of 50.
+    with django_assert_num_queries(3):
+        response = client.get("/api/employees/")
+    assert response.json()["count"] == 13 + extra_staff
+
+
+@pytest.mark.parametrize("reports", [5, 50])
+def test_profile_page_queries_do_not_grow_with_reports_or_history(
+    people, org, login, django_assert_num_queries, reports
+):
+    from people import services
+
+    manager = people["manager"]
+    add_staff(org["team_a"], reports, manager=manager, prefix="r")
+    for phone in [f"01632 960 {i:03d}" for i in range(reports // 5)]:
+        services.employee_update_own_details(user=manager.user, employee=manager, data={"work_phone": phone})
+    client = login(people["head"])
+    # session, user, the employee with team, manager and account, then can_view_record: groups, the
+    # viewer's own record, the report-chain check; then direct reports, history with actors, and the
+    # breadcrumb ancestors.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("people:profile", args=[manager.pk]))
+    assert response.status_code == 200
+    assert len(response.context["reports"]) == reports + 2  # + alice and bob
