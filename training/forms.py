@@ -27,6 +27,8 @@ class CatalogueSearchForm(forms.Form):
 class CourseForm(forms.ModelForm):
     launch_url = forms.URLField(label="Launch link", required=False, assume_scheme="https",
                                 help_text="Where an e-learning module starts.")
+    activity_iri = forms.URLField(label="xAPI activity IRI", required=False, assume_scheme="https", max_length=500,
+                                  help_text="The object id the e-learning package sends in its statements.")
     skill_levels = forms.CharField(
         label="Skills it develops", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line: skill code, a space, and the level 1 to 4. For example: email-safety 2",
@@ -35,7 +37,9 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = ["code", "title", "kind", "summary", "description", "launch_url", "duration_minutes", "audience",
-                  "prerequisites", "requires_approval", "cancellation_cutoff_hours", "pass_mark", "is_active"]
+                  "prerequisites", "requires_approval", "cancellation_cutoff_hours", "pass_mark",
+                  "activity_iri", "content_provider", "is_active"]
+        labels = {"content_provider": "E-learning provider reporting completions"}
         widgets = {"kind": forms.RadioSelect, "prerequisites": forms.CheckboxSelectMultiple,
                    "description": forms.Textarea(attrs={"rows": 5})}
 
@@ -60,8 +64,13 @@ class CourseForm(forms.ModelForm):
             pairs.append((skills[parts[0]], int(parts[1])))
         return pairs
 
+    def clean_activity_iri(self):
+        return self.cleaned_data.get("activity_iri") or None  # blank is "none", not a duplicate ""
+
     def clean(self):
         data = super().clean()
+        if bool(data.get("activity_iri")) != bool(data.get("content_provider")):
+            self.add_error("activity_iri", "Give both the activity IRI and its provider, or neither.")
         if data.get("kind") == Course.Kind.ELEARNING and not data.get("launch_url"):
             self.add_error("launch_url", "Give the link where the e-learning module starts.")
         return data

@@ -377,3 +377,21 @@ def test_auto_assignment_rules_page(people, client, org, learning_admin, django_
     with django_capture_on_commit_callbacks(execute=True):  # Celery runs eagerly in tests
         response = client.post("/training/auto-assignment/", {"action": "run"}, follow=True)
     assert "Automatic assignment is running" in response.content.decode()
+
+
+def test_course_form_links_xapi_activity_to_a_provider(people, client, learning_admin):
+    from django.contrib.auth.hashers import make_password
+
+    from training.models import ContentProvider, Course
+
+    provider = ContentProvider.objects.create(name="LMS", key_id="lms", key_hash=make_password("x"))
+    client.force_login(learning_admin.user)
+    base = {"code": "gdpr", "title": "GDPR", "kind": "elearning", "duration_minutes": "30",
+            "launch_url": "https://learning.example/gdpr", "cancellation_cutoff_hours": "24", "pass_mark": "80"}
+    half = client.post("/training/courses/new/", {**base, "activity_iri": "https://learning.example/gdpr"})
+    assert "activity_iri" in half.context["form"].errors
+    client.post("/training/courses/new/", {**base, "activity_iri": "https://learning.example/gdpr",
+                                           "content_provider": provider.pk})
+    assert Course.objects.get(code="gdpr").content_provider == provider
+    client.post("/training/courses/new/", {**base, "code": "other"})
+    assert Course.objects.get(code="other").activity_iri is None
