@@ -44,7 +44,7 @@ def area_results(attempt: Attempt) -> list[AttemptAreaResult]:
 def templates_list() -> QuerySet[TestTemplate]:
     return TestTemplate.objects.select_related("role_profile").prefetch_related(
         Prefetch("areas", queryset=TemplateArea.objects.select_related("area"))
-    ).annotate(invitation_count=Count("invitations", distinct=True))
+    ).annotate(invitation_count=Count("invitations", distinct=True)).order_by("name", "id")
 
 
 def framework_areas() -> QuerySet[Skill]:
@@ -52,7 +52,11 @@ def framework_areas() -> QuerySet[Skill]:
 
 
 def question_bank() -> QuerySet[Question]:
-    return Question.objects.select_related("skill", "current").annotate(version_count=Count("versions"))
+    return (
+        Question.objects.select_related("skill", "current")
+        .annotate(version_count=Count("versions"))
+        .order_by("skill__name", "id")
+    )
 
 
 def vacancy_comparison(vacancy: str) -> dict:

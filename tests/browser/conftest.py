@@ -76,6 +76,12 @@ def _live_database(transactional_db, live_server):
     data fixture has already asked for `db` still gets a transactional database and a live server."""
 
 
+# One Playwright driver and one chromium for the whole run. Journeys that live beside their app's
+# tests import these fixtures, which makes pytest hold several `browser` fixture definitions; they
+# all share this state, because a second sync_playwright() in the same thread is refused.
+_shared: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser(django_db_setup, django_db_blocker):
     if not Path(CHROMIUM).exists():
@@ -91,13 +97,20 @@ def browser(django_db_setup, django_db_blocker):
     # them per async context), which lack what the test database set-up left on the originals:
     # the serialized copy of migration data that serialized rollback restores between journeys.
     serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
-    with sync_playwright() as pw:
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    if "browser" not in _shared:
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+    for alias, contents in serialized.items():
+        if contents is not None:
+            connections[alias]._test_serialized_contents = contents
+    _shared["users"] += 1
+    yield _shared["browser"]
+    _shared["users"] -= 1
+    if _shared["users"] == 0:
+        _shared.pop("browser").close()
+        _shared.pop("playwright").stop()
         # Close the connections opened while the loop ran, so the test database can be dropped.
         with django_db_blocker.unblock():
             connections.close_all()
