@@ -362,11 +362,14 @@ def _recorded_values(ctx: Context, d: FigureDef) -> FigureResult:
                 unit_code__in=[u.code for u in ctx.units], figure__in=[f.key for f in FIGURES if f.recorded]
             )
             .order_by("unit_code", "figure", "-month")
-            .distinct("unit_code", "figure")
             .values_list("unit_code", "figure", "value", "taken_at")
         ),
     )
-    latest = {(code, fig): (value, taken) for code, fig, value, taken in rows}
+    # Newest month first within each (unit, figure): keep the first row seen. Done here rather than
+    # with DISTINCT ON so the demo's SQLite gives the same answer (a few rows per unit a month).
+    latest: dict = {}
+    for code, fig, value, taken in rows:
+        latest.setdefault((code, fig), (value, taken))
     values, taken = {}, []
     for u in ctx.units:
         value, when = latest.get((u.code, d.key), (None, None))
