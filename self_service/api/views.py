@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -216,6 +217,9 @@ class LeaveBalanceApi(APIView):
 
     def get(self, request):
         me = _me_or_404(request.user)
-        year = int(request.query_params.get("year") or timezone.localdate().year)
+        raw = request.query_params.get("year") or str(timezone.localdate().year)
+        if not raw.isdigit() or not 1900 <= int(raw) <= 2999:
+            raise ValidationError({"year": [f"Give the year as four digits, e.g. {timezone.localdate().year}."]})
+        year = int(raw)
         bal = selectors.leave_balance(me, year)
         return Response({k: str(v) if k != "year" else v for k, v in bal.items()})
