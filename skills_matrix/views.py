@@ -106,7 +106,7 @@ def assessment_area(request, pk: int, step: int):
     items = []
     for skill in area["skills"]:
         posted = request.POST.get(f"skill_{skill.pk}") if request.method == "POST" else None
-        chosen = int(posted) if posted not in (None, "") else saved.get(skill.pk)
+        chosen = int(posted) if posted and posted.isdigit() else saved.get(skill.pk)
         descriptors = {d.level: d.text for d in skill.descriptors.all()}
         options = [{"value": v, "label": label, "hint": descriptors.get(v, ""), "checked": chosen == v} for v, label in Level.choices]
         items.append({"skill": skill, "options": options, "error": errors.get(skill.pk)})
@@ -184,7 +184,8 @@ def assessment_validate(request, pk: int):
     for r in ratings:
         posted = request.POST.get(f"level_{r.skill_id}") if request.method == "POST" else None
         rows.append({
-            "rating": r, "chosen": int(posted) if posted else r.self_level,
+            # A tampered, non-numeric level was refused by the service; show the saved one again.
+            "rating": r, "chosen": int(posted) if posted and posted.isdigit() else r.self_level,
             "reason": request.POST.get(f"reason_{r.skill_id}", "") if request.method == "POST" else "",
             "error": errors.get(f"reason_{r.skill_id}") or errors.get(f"skill_{r.skill_id}"),
         })
