@@ -371,7 +371,8 @@ def help_log(request, pk: int | None = None):
     me = _me_or_403(request)
     if selectors.champion_profile(me) is None:
         raise PermissionDenied("Only digital champions log help.")
-    req = get_object_or_404(HelpRequest.objects.select_related("requester"), pk=pk) if pk else None
+    # Another area's request (who asked, about what) is not this champion's to read: a 404 like any unseen id.
+    req = get_object_or_404(selectors.help_requests_for_champion(me), pk=pk) if pk else None
     form = HelpLogForm(request.POST or None, initial={"topic": req.topic if req else "",
                                                       "skill": req.skill_id if req else None})
     if request.method == "POST" and form.is_valid():

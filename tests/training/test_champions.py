@@ -79,3 +79,18 @@ def test_champion_figures_and_training_figures(people, org, champion_profile, co
     assert selectors.training_figures(team, today, today) == {"assigned": 2, "completed": 1, "overdue": 0}
     later = today + dt.timedelta(days=3)
     assert selectors.training_figures(team, later, later)["overdue"] == 1  # bob's, still open
+
+
+def test_log_page_for_another_areas_request_is_a_404(people, org, champion_profile, client):
+    Champion.objects.create(employee=people["other_manager"], unit=org["highways"])
+    req = services.help_request_create(actor=people["alice"].user, topic="Outlook keeps crashing")
+    url = f"/training/champions/requests/{req.pk}/log/"
+
+    client.force_login(people["other_manager"].user)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Outlook keeps crashing" not in response.content.decode()
+    assert client.post(url, {"topic": "x", "minutes": 5, "channel": "phone"}).status_code == 404
+
+    client.force_login(people["champion"].user)
+    assert client.get(url).status_code == 200
