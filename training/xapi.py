@@ -105,7 +105,10 @@ def parse_statement(payload, provider: ContentProvider) -> dict:
         raise StatementError("Must be true or false.", field="result.success")
     when = timezone.now()
     if "timestamp" in st:
-        when = parse_datetime(str(st["timestamp"])) if isinstance(st["timestamp"], str) else None
+        try:
+            when = parse_datetime(st["timestamp"]) if isinstance(st["timestamp"], str) else None
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            when = None
         if when is None:
             raise StatementError("Must be an ISO 8601 date and time.", field="timestamp")
         if timezone.is_naive(when):

@@ -97,6 +97,7 @@ def test_failed_is_stored_without_completion(people, cyber):
     (lambda s: s.update(result={"score": {"raw": "lots"}}), "result.score.raw"),
     (lambda s: s.update(result={"success": "yes"}), "result.success"),
     (lambda s: s.update(timestamp="yesterday"), "timestamp"),
+    (lambda s: s.update(timestamp="2026-13-45T10:00:00Z"), "timestamp"),
 ])
 def test_bad_statement_gets_400_naming_the_field(people, cyber, mutate, field):
     st = statement({"mbox": f"mailto:{people['alice'].email}"})
