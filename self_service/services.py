@@ -637,13 +637,17 @@ def payroll_import(*, actor, period: PayPeriod, content: bytes | str, filename: 
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError({"file": ["The file must be a UTF-8 CSV file."]}) from exc
-    reader = csv.DictReader(io.StringIO(content))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in PAYSLIP_COLUMNS if c not in header]
-    if missing:
-        raise ValidationError({"file": [f"Row 1: the header is missing the column(s) {', '.join(missing)}."]})
-    reader.fieldnames = header
-    rows = list(reader)
+    # newline=None: files saved with old Mac line endings (a bare CR) read like any other.
+    reader = csv.DictReader(io.StringIO(content, newline=None))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in PAYSLIP_COLUMNS if c not in header]
+        if missing:
+            raise ValidationError({"file": [f"Row 1: the header is missing the column(s) {', '.join(missing)}."]})
+        reader.fieldnames = header
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a value longer than the csv module's field limit
+        raise ValidationError({"file": [f"Row {reader.line_num + 1}: this is not a readable CSV file ({exc})."]}) from exc
     if not rows:
         raise ValidationError({"file": ["The file has no payslip rows."]})
     numbers = {(r.get("employee_number") or "").strip() for r in rows}

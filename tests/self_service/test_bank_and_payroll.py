@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from intranet.errors import DomainError
@@ -140,6 +141,30 @@ def test_payslip_import_is_all_or_nothing_with_row_and_column_errors(people, per
     # re-importing the period replaces its payslips rather than doubling them
     services.payroll_import(actor=people["payroll"].user, period=period, content=GOOD.format(**nums))
     assert Payslip.objects.count() == 2
+
+
+def test_payslip_import_names_an_unreadable_csv_and_reads_old_mac_line_endings(people, period):
+    nums = {"alice": people["alice"].employee_number, "bob": people["bob"].employee_number}
+    huge = GOOD.format(**nums) + f"{nums['alice']},{'x' * 200_000},0,0,0,0,0,0\n"
+    with pytest.raises(ValidationError) as exc:
+        services.payroll_import(actor=people["payroll"].user, period=period, content=huge)
+    assert exc.value.message_dict["file"][0].startswith("Row 4: this is not a readable CSV file")
+    assert not Payslip.objects.exists()
+
+    batch = services.payroll_import(actor=people["payroll"].user, period=period,
+                                    content=GOOD.format(**nums).replace("\n", "\r").encode())
+    assert batch.row_count == 2
+
+
+def test_payroll_import_page_shows_an_unreadable_csv_as_a_form_error(people, period, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(people["payroll"].user)
+    header = ",".join(services.PAYSLIP_COLUMNS).encode()
+    upload = SimpleUploadedFile("p.csv", header + b"\n" + b"x" * 200_000 + b"\n", "text/csv")
+    response = client.post(reverse("self_service:payroll_import"), {"period": period.pk, "file": upload})
+    assert response.status_code == 200
+    assert "not a readable CSV file" in response.content.decode()
 
 
 def _pdf_text(pdf: bytes) -> str:
