@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.errors import DomainError
+from skills_matrix.exports import _safe as spreadsheet_safe
 
 from . import selectors, services
 from .forms import (
@@ -175,7 +176,8 @@ def export(request, pk: int, fmt: str):
         response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        csv.writer(response).writerows(selectors.export_rows(data))
+        # The name (from the application) is outside HR's control: never let a spreadsheet run it.
+        csv.writer(response).writerows([spreadsheet_safe(v) for v in row] for row in selectors.export_rows(data))
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 

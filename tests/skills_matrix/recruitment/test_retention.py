@@ -102,3 +102,10 @@ def test_hr_exports_one_applicants_data_as_json_and_csv(invite, login, people):
     assert ["applicant", "name", "Sam Export"] in rows
     assert sum(1 for r in rows if r[0] == "answer") == 4
     assert AuditEntry.objects.filter(action="recruitment.applicant_exported").count() == 2
+
+
+def test_applicant_csv_export_does_not_let_a_name_run_as_a_formula(invite, login, people):
+    invitation, _ = finished(invite, name="=HYPERLINK(\"http://evil.example\")", email="f@example.com")
+    response = login(people["hr"]).get(reverse("recruitment:export", args=[invitation.applicant_id, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert ["applicant", "name", "'=HYPERLINK(\"http://evil.example\")"] in rows
