@@ -574,6 +574,9 @@ def _bank_details_request_create(*, actor, employee: Employee, account_name: str
         errors["account_number"] = "Enter a valid account number like 00733445. It must be 8 digits."
     if not (account_name or "").strip():
         errors["account_name"] = "Enter the name on the account."
+    elif not account_name.strip()[0].isalnum():
+        # It goes into the payroll export CSV: a leading = + - @ would run as a spreadsheet formula.
+        errors["account_name"] = "The name on the account must start with a letter or a number."
     if errors:
         raise ValidationError(errors)
     rtype = RequestType.objects.filter(kind=RequestType.Kind.BANK_DETAILS, is_active=True).first()

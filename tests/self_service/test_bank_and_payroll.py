@@ -56,6 +56,14 @@ def test_bank_details_need_the_password_and_valid_numbers(people, password):
                                              account_name="x", sort_code="309430", account_number="00733445")
 
 
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\")", "+1", "-2+3", "@SUM(A1)", "  =cmd"])
+def test_bank_account_name_cannot_carry_a_spreadsheet_formula_into_the_export(people, password, name):
+    with pytest.raises(ValidationError) as exc:
+        _bank(people, password, account_name=name)
+    assert "start with a letter or a number" in exc.value.message_dict["account_name"][0]
+    assert not Request.objects.exists()
+
+
 def test_second_payroll_officer_must_verify_before_export(people, password, period):
     r = _bank(people, password)
     with pytest.raises(PermissionDenied):  # managers have no say over bank details
