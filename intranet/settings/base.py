@@ -193,6 +193,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One stable name per choice set that appears under a field name used by other choice sets too
+    # (kind, status) or under several field names (level, self_level, validated_level, baseline_level).
+    "ENUM_NAME_OVERRIDES": {
+        "SkillLevelEnum": "skills_matrix.models.Level",
+        "OrgUnitKindEnum": "people.models.OrgUnit.Kind",
+        "SyncRunKindEnum": "ldap_sync.models.SyncRun.Kind",
+        "SyncRunStatusEnum": "ldap_sync.models.SyncRun.Status",
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -11,7 +11,7 @@ class ArticleOutput(serializers.ModelSerializer):
         model = Article
         fields = ["id", "slug", "title", "kind", "category", "summary", "body_html", "publish_at", "is_pinned", "url"]
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         from django.urls import reverse
 
         return reverse("news:detail", args=[obj.slug])

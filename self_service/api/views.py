@@ -4,7 +4,7 @@ person's request id is a 404; a transition not allowed from the current status i
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -108,16 +108,21 @@ TRANSITIONS = {
 }
 
 
-@extend_schema(tags=TAGS, request=DecisionSerializer, operation_id="self_service_request_transition", responses={
-    200: RequestOutputSerializer, 403: OpenApiResponse(description="Not yours to decide"),
-    404: OpenApiResponse(description="Not found or not visible to you"),
-    409: OpenApiResponse(description="Not allowed from the request's current status")})
+@extend_schema(tags=TAGS)
 class RequestTransitionApi(APIView):
     """POST /requests/{id}/{action}/ with action submit, approve, reject, return, withdraw, process or
     verify (second payroll check of bank details). reject and return need a comment."""
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="self_service_request_transition", request=DecisionSerializer,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(TRANSITIONS),
+                                     description="An unknown action is a 404")],
+        responses={
+            200: RequestOutputSerializer, 403: OpenApiResponse(description="Not yours to decide"),
+            404: OpenApiResponse(description="Not found or not visible to you"),
+            409: OpenApiResponse(description="Not allowed from the request's current status")})
     def post(self, request, pk, action):
         if action not in TRANSITIONS:
             return Response({"detail": f"Unknown action “{action}”."}, status=status.HTTP_404_NOT_FOUND)

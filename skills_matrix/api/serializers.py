@@ -74,3 +74,41 @@ class AdjustmentSerializer(serializers.Serializer):
 
 class ValidateInputSerializer(serializers.Serializer):
     adjustments = AdjustmentSerializer(many=True, required=False, default=list)
+
+
+# The gap matrix (MatrixApi). Documentation of what the view builds; it is not used to render.
+class MatrixColumnSerializer(serializers.Serializer):
+    skill = serializers.IntegerField(help_text="Skill id")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    area = serializers.CharField(help_text="Name of the skill's area")
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    required = serializers.IntegerField(help_text="Level the person's role profile requires (0-4)")
+    current = serializers.IntegerField(allow_null=True, help_text="Current (validated) level; null: not assessed")
+    pending = serializers.IntegerField(allow_null=True, help_text="Self-assessed level awaiting validation, if any")
+
+
+class MatrixRowSerializer(serializers.Serializer):
+    employee = serializers.IntegerField(help_text="Employee id")
+    name = serializers.CharField()
+    unit = serializers.CharField(help_text="Org unit name; blank when none")
+    role_profile = serializers.CharField(help_text='Role profile name measured against; "None" when none applies')
+    skills_below = serializers.IntegerField(help_text="Number of required skills below the required level")
+    levels_short = serializers.IntegerField(help_text="Total levels short across required skills")
+    levels = serializers.DictField(child=MatrixCellSerializer(),
+                                   help_text="Keyed by skill id (as a string): one entry per required skill shown")
+
+
+class MatrixSkillTotalSerializer(serializers.Serializer):
+    skill = serializers.IntegerField(help_text="Skill id")
+    people_required = serializers.IntegerField()
+    people_below = serializers.IntegerField()
+    levels_short = serializers.IntegerField()
+
+
+class MatrixSerializer(serializers.Serializer):
+    columns = MatrixColumnSerializer(many=True)
+    rows = MatrixRowSerializer(many=True)
+    skill_totals = MatrixSkillTotalSerializer(many=True)

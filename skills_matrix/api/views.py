@@ -126,7 +126,7 @@ class AssessmentValidateApi(APIView):
         return Response(s.AssessmentSerializer(_assessments_qs().get(pk=pk)).data)
 
 
-@extend_schema(tags=["skills"], parameters=[
+@extend_schema(tags=["skills"], responses=s.MatrixSerializer, parameters=[
     OpenApiParameter("unit", str, description="Org unit code: that unit and everything beneath it"),
     OpenApiParameter("profile", str, description="Role profile code"),
     OpenApiParameter("work_style", str),
