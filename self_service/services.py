@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import re
+import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -440,7 +441,9 @@ def attachment_add(*, actor, request: Request, upload, channel: str = AuditEntry
         raise ValidationError({"file": f"A request can have at most {MAX_ATTACHMENTS} files."})
     att = Attachment(request=request, original_name=name, content_type=ATTACHMENT_TYPES[ext], size=upload.size,
                      uploaded_by=actor)
-    att.file.save(f"{timezone.now():%Y%m%d%H%M%S}{ext}", upload, save=False)
+    # A random stored name: files under MEDIA_ROOT may be served by the reverse proxy without a
+    # session, so a guessable path (request id + upload time) would open fit notes to anyone.
+    att.file.save(f"{secrets.token_urlsafe(24)}{ext}", upload, save=False)
     att.save()
     _audit(actor=actor, action="request.attachment_added", request=request, channel=channel,
            changes={"attachment": [None, name]})

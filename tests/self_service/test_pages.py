@@ -198,6 +198,9 @@ def test_attachment_limits_and_download_scope(people, login, rtype, settings):
     assert client.post(reverse("self_service:transition", args=[r.pk, "submit"])).status_code == 302
     assert login(people["manager"]).get(reverse("self_service:attachment_download", args=[att.pk])).status_code == 200
     assert login(people["dave"]).get(reverse("self_service:attachment_download", args=[att.pk])).status_code == 404
+    # The stored path cannot be guessed from the request id and the upload time.
+    stored = att.file.name.rsplit("/", 1)[-1]
+    assert len(stored) >= 32 and not stored[:8].isdigit() and "receipt" not in stored
 
 
 def test_payroll_import_page_lists_row_errors(people, login, period):
