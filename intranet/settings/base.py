@@ -182,6 +182,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "intranet.api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [  # DRF's defaults, with a JSON parser that refuses absurd nesting with a 400
+        "intranet.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "100/hour"},
 }
 SPECTACULAR_SETTINGS = {

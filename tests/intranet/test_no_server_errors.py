@@ -127,3 +127,10 @@ def test_ids_beyond_the_database_range_are_not_found_not_500(client, people, rol
         if response.status_code >= 500:
             failures.append(f"{url} -> {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_json_body_nested_too_deeply_is_a_400(people, api_as):
+    response = api_as(people["alice"]).post("/api/self-service/requests/", data="[" * 200_000 + "]" * 200_000,
+                                           content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
