@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["alice", "manager", "hr", "payroll", "champion", "director", "admin", None]
+ROLES = ["alice", "manager", "hr", "payroll", "champion", "director", "admin", "no_record", "roles_no_record", None]
 JUNK = "?page=abc&q=%00&unit=nope&start=notadate&end=notadate&period=xx&year=x&month=13&status=bogus&sort=-nope&o=zz"
 MISSING_INT = "999999"
 HUGE_INT = "99999999999999999999"  # beyond bigint: must still be a 404, not a database error
@@ -91,7 +91,13 @@ def _seed(people, org):
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_no_page_or_endpoint_answers_500(client, people, org, role):
     _seed(people, org)
-    if role:
+    if role in ("no_record", "roles_no_record"):
+        # A signed-in account with no employee record (a service or break-glass account), plain or holding every role.
+        from people import roles
+        from tests.factories import UserFactory
+
+        client.force_login(UserFactory(username=role, roles=roles.ALL_ROLES if role == "roles_no_record" else []))
+    elif role:
         client.force_login(people[role].user)
     failures = []
     for route in _routes():
