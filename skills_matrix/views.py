@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -377,14 +378,18 @@ def profile_edit(request, pk: int):
     if request.method == "POST":
         changed = 0
         try:
-            for entry in tree:
-                for skill in entry["skills"]:
-                    raw = request.POST.get(f"skill_{skill.pk}", "")
-                    wanted = None if raw == "" else raw
-                    if (None if wanted is None else int(wanted)) != current.get(skill.pk):
-                        services.requirement_set(user=request.user, profile=profile, skill=skill, level=wanted)
-                        changed += 1
-        except (DomainError, ValueError) as exc:
+            # All or nothing: one bad level must not leave the skills before it changed.
+            with transaction.atomic():
+                for entry in tree:
+                    for skill in entry["skills"]:
+                        raw = request.POST.get(f"skill_{skill.pk}", "")
+                        if raw != "" and not raw.isdigit():
+                            raise DomainError(f"Choose a level from the list for {skill.name}.")
+                        wanted = None if raw == "" else raw
+                        if (None if wanted is None else int(wanted)) != current.get(skill.pk):
+                            services.requirement_set(user=request.user, profile=profile, skill=skill, level=wanted)
+                            changed += 1
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Requirements saved ({changed} changed). Gaps are updated straight away.")

@@ -212,3 +212,15 @@ def test_manager_accepts_or_declines_evidence_on_the_page(people, framework, log
     # Someone who does not manage Alice cannot decide her evidence.
     third = services.evidence_record(employee=alice, skill=framework["excel"], level=2, source="training", source_ref="c2")
     assert login(people["dave"]).post(reverse("skills_matrix:evidence_decide", args=[third.pk]), {"decision": "accept"}).status_code == 403
+
+
+def test_requirements_page_saves_nothing_when_one_level_is_not_a_level(people, framework, login):
+    profile = make_profile({}, name="Analyst")
+    before = AuditEntry.objects.filter(action="skills.requirement_changed").count()
+    response = login(people["hr"]).post(reverse("skills_matrix:profile_edit", args=[profile.pk]),
+                                        {f"skill_{framework['word'].pk}": "3", f"skill_{framework['excel'].pk}": "abc"},
+                                        follow=True)
+    assert response.status_code == 200
+    assert "Choose a level from the list" in response.content.decode()
+    assert not profile.requirements.exists()
+    assert AuditEntry.objects.filter(action="skills.requirement_changed").count() == before
