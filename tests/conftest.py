@@ -15,6 +15,16 @@ from people.models import OrgUnit
 from .factories import PASSWORD, EmployeeFactory, OrgUnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached figures live in the real Redis cache: start every test with it empty so
+    one test's requests never count against the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def password():
     return PASSWORD
