@@ -24,8 +24,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.test")
 def run_one(name: str) -> int:
     """In a child process: set up a database, run one module, print its figures."""
     import logging
+    import warnings
 
     import django
+
+    # whitenoise looks for collectstatic output; benchmarks serve no static files
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
     django.setup()
     logging.disable(logging.INFO)  # task and request logs would bury the figures
