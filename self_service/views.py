@@ -300,7 +300,7 @@ def rate(request, pk):
 @require_http_methods(["GET", "POST"])
 def approvals(request):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("selected") if i.isascii() and i.isdigit()]  # "²" is a digit int() refuses
         if not ids:
             messages.error(request, "Select the requests you want to approve.")
         else:

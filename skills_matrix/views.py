@@ -107,7 +107,7 @@ def assessment_area(request, pk: int, step: int):
     items = []
     for skill in area["skills"]:
         posted = request.POST.get(f"skill_{skill.pk}") if request.method == "POST" else None
-        chosen = int(posted) if posted and posted.isdigit() else saved.get(skill.pk)
+        chosen = int(posted) if posted and posted.isascii() and posted.isdigit() else saved.get(skill.pk)
         descriptors = {d.level: d.text for d in skill.descriptors.all()}
         options = [{"value": v, "label": label, "hint": descriptors.get(v, ""), "checked": chosen == v} for v, label in Level.choices]
         items.append({"skill": skill, "options": options, "error": errors.get(skill.pk)})
@@ -186,7 +186,7 @@ def assessment_validate(request, pk: int):
         posted = request.POST.get(f"level_{r.skill_id}") if request.method == "POST" else None
         rows.append({
             # A tampered, non-numeric level was refused by the service; show the saved one again.
-            "rating": r, "chosen": int(posted) if posted and posted.isdigit() else r.self_level,
+            "rating": r, "chosen": int(posted) if posted and posted.isascii() and posted.isdigit() else r.self_level,
             "reason": request.POST.get(f"reason_{r.skill_id}", "") if request.method == "POST" else "",
             "error": errors.get(f"reason_{r.skill_id}") or errors.get(f"skill_{r.skill_id}"),
         })
@@ -383,7 +383,7 @@ def profile_edit(request, pk: int):
                 for entry in tree:
                     for skill in entry["skills"]:
                         raw = request.POST.get(f"skill_{skill.pk}", "")
-                        if raw != "" and not raw.isdigit():
+                        if raw != "" and not (raw.isascii() and raw.isdigit()):
                             raise DomainError(f"Choose a level from the list for {skill.name}.")
                         wanted = None if raw == "" else raw
                         if (None if wanted is None else int(wanted)) != current.get(skill.pk):

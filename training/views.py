@@ -290,7 +290,7 @@ def quiz(request, code: str):
         answers = {}
         for q in questions:
             raw = request.POST.get(f"q{q.pk}")
-            if raw is None or not raw.isdigit():
+            if raw is None or not (raw.isascii() and raw.isdigit()):
                 missing.append(q.pk)
             else:
                 answers[q.pk] = int(raw)

@@ -223,7 +223,7 @@ class LeaveBalanceApi(APIView):
     def get(self, request):
         me = _me_or_404(request.user)
         raw = request.query_params.get("year") or str(timezone.localdate().year)
-        if not raw.isdigit() or not 1900 <= int(raw) <= 2999:
+        if not (raw.isascii() and raw.isdigit()) or not 1900 <= int(raw) <= 2999:
             raise ValidationError({"year": [f"Give the year as four digits, e.g. {timezone.localdate().year}."]})
         year = int(raw)
         bal = selectors.leave_balance(me, year)

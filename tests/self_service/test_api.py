@@ -112,7 +112,7 @@ def test_leave_balance(people, api_as):
     assert Decimal(resp.json()["entitlement"]) == 27 == Decimal(resp.json()["remaining"])
 
 
-@pytest.mark.parametrize("year", ["x", "20.27", "-1", "99999"])
+@pytest.mark.parametrize("year", ["x", "20.27", "-1", "99999", "²⁰²⁷"])
 def test_leave_balance_names_a_bad_year_instead_of_failing(people, api_as, year):
     resp = api_as(people["alice"]).get(_url("leave-balance"), {"year": year})
     assert resp.status_code == 400

@@ -110,6 +110,9 @@ def test_leave_journey_employee_submits_manager_bulk_approves(people, login):
     manager_client = login(people["manager"])
     queue = manager_client.get(reverse("self_service:approvals"))
     assert req.reference in queue.content.decode()
+    # A tampered selection ("²" counts as a digit but is no number) is ignored, not a 500.
+    resp = manager_client.post(reverse("self_service:approvals"), {"selected": ["²"]}, follow=True)
+    assert resp.status_code == 200 and "Select the requests" in resp.content.decode()
     resp = manager_client.post(reverse("self_service:approvals"), {"selected": [req.pk]}, follow=True)
     assert "1 request approved." in resp.content.decode()
 

@@ -232,12 +232,13 @@ def test_answers_save_as_you_go_with_javascript(people, framework, campaign, log
     assert Rating.objects.get(assessment=a, skill=framework["excel"]).self_level == 3
 
 
-def test_validate_page_refuses_a_non_numeric_level_with_a_message_not_a_500(people, framework, campaign, login):
+@pytest.mark.parametrize("level", ["abc", "²"])
+def test_validate_page_refuses_a_non_numeric_level_with_a_message_not_a_500(people, framework, campaign, login, level):
     alice = people["alice"]
     a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 3, framework["excel"]: 3})
     url = reverse("skills_matrix:assessment_validate", args=[a.pk])
 
-    response = login(people["manager"]).post(url, {f"level_{framework['word'].pk}": "abc",
+    response = login(people["manager"]).post(url, {f"level_{framework['word'].pk}": level,
                                                    f"reason_{framework['word'].pk}": "x"})
 
     assert response.status_code == 200

@@ -158,6 +158,8 @@ def test_quiz_pass_records_completion(people, client, skills):
     client.force_login(people["bob"].user)
     response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1"})
     assert "Answer question 2" in response.content.decode()
+    response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1", f"q{q2.pk}": "²"})
+    assert "Answer question 2" in response.content.decode()  # a tampered answer is unanswered, not a 500
     response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "0", f"q{q2.pk}": "1"})
     assert "Not passed" in response.content.decode() and not Completion.objects.exists()
     response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1", f"q{q2.pk}": "1"})
