@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["alice", "manager", "hr", "payroll", "champion", "director", "admin", "no_record", "roles_no_record", None]
 JUNK = "?page=abc&q=%00&unit=nope&start=notadate&end=notadate&period=xx&year=x&month=13&status=bogus&sort=-nope&o=zz"
+# "²" passes str.isdigit() but not int(); huge numbers overflow bigint; impossible dates parse as ISO shapes.
+JUNK_NUMBERS = ("?page=%C2%B2&unit=%C2%B2&year=%C2%B2&period=2026-13&start=2026-02-30&end=9999-99-99"
+                "&course=%C2%B2&vacancy=%00&type=%C2%B2&kind=%C2%B2&category=%C2%B2&skill=%C2%B2&mine=1&overdue=x")
 MISSING_INT = "999999"
 HUGE_INT = "99999999999999999999"  # beyond bigint: must still be a 404, not a database error
 SKIP_PREFIXES = ("admin/", "sign-out/", "api/schema/", "api/docs/", "api/redoc/")
@@ -103,7 +106,7 @@ def test_no_page_or_endpoint_answers_500(client, people, org, role):
     for route in _routes():
         path = _fill(route)
         has_args = path != "/" + route
-        for url in ([path] if has_args else [path, path + JUNK]):
+        for url in ([path] if has_args else [path, path + JUNK, path + JUNK_NUMBERS]):
             try:
                 response = client.get(url)
             except Exception as exc:  # a view that raises is a 500 in production
