@@ -171,9 +171,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
 REST_FRAMEWORK = {
+    # Token first: DRF takes the first class's WWW-Authenticate header, so a call without
+    # credentials gets a 401 that tells the client how to authenticate (session calls still work).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every API view states who may use it.
     "DEFAULT_PERMISSION_CLASSES": ["intranet.api.permissions.DenyAll"],
