@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 
-from .models import Delegation, LeaveEntitlement, PayPeriod, RequestType
+from people.audit import audit_record
+
+from . import services
+from .models import WEEKDAY_FIELDS, Delegation, LeaveEntitlement, PayPeriod, RequestType, WorkingPattern
 
 
 @admin.register(RequestType)
@@ -28,3 +32,32 @@ class LeaveEntitlementAdmin(admin.ModelAdmin):
 class DelegationAdmin(admin.ModelAdmin):
     list_display = ["manager", "delegate", "starts_on", "ends_on"]
     raw_id_fields = ["manager", "delegate"]
+
+
+@admin.register(WorkingPattern)
+class WorkingPatternAdmin(admin.ModelAdmin):
+    """HR sets the days a part-time employee works; saves go through the service so they are audited
+    and the entitlement FTE follows the pattern."""
+
+    list_display = ["employee", *WEEKDAY_FIELDS, "hours_per_day", "updated_at"]
+    raw_id_fields = ["employee"]
+    search_fields = ["employee__first_name", "employee__last_name", "employee__employee_number"]
+
+    def get_actions(self, request):
+        # Bulk delete would skip the audit entry each deletion needs.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        saved = services.working_pattern_set(
+            actor=request.user, employee=obj.employee, hours_per_day=obj.hours_per_day,
+            weekdays=[i for i, f in enumerate(WEEKDAY_FIELDS) if getattr(obj, f)],
+        )
+        obj.pk = saved.pk
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action="working_pattern.deleted", target=obj, subject=obj.employee,
+                     note="Back to Monday to Friday.")
+        obj.delete()

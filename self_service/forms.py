@@ -196,3 +196,22 @@ class RequestTypeForm(forms.ModelForm):
 
     def clean_approval_chain(self):
         return self.cleaned_data.get("approval_chain") or []
+
+
+class WorkingPatternForm(forms.Form):
+    """HR records the days a part-time employee works; leave is charged only on those days."""
+
+    employee = forms.ModelChoiceField(label="Employee", queryset=Employee.objects.none())
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days they work", coerce=int, widget=forms.CheckboxSelectMultiple,
+        choices=[(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
+                 (5, "Saturday"), (6, "Sunday")],
+        error_messages={"required": "Select at least one day that they work."},
+    )
+    hours_per_day = forms.DecimalField(label="Hours a day (optional)", required=False, min_value=Decimal("0.25"),
+                                       max_value=Decimal("24"), decimal_places=2,
+                                       help_text="For HR's records. Leave is booked in days.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = Employee.objects.filter(is_active=True).order_by("last_name", "first_name")

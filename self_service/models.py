@@ -296,6 +296,58 @@ class LeaveEntitlement(models.Model):
         return f"{self.employee} {self.year}"
 
 
+WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FULL_TIME_WEEK = frozenset(range(5))  # Monday to Friday, as `date.weekday()` numbers them
+
+
+class WorkingPattern(models.Model):
+    """The weekdays an employee works. Leave is charged only for these days (less bank holidays that
+    fall on them); with no pattern recorded the employee works Monday to Friday."""
+
+    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="working_pattern")
+    monday = models.BooleanField(default=True)
+    tuesday = models.BooleanField(default=True)
+    wednesday = models.BooleanField(default=True)
+    thursday = models.BooleanField(default=True)
+    friday = models.BooleanField(default=True)
+    saturday = models.BooleanField(default=False)
+    sunday = models.BooleanField(default=False)
+    hours_per_day = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True,
+                                        help_text="Optional, for HR's records: leave is booked in days.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monday=True) | Q(tuesday=True) | Q(wednesday=True) | Q(thursday=True)
+                | Q(friday=True) | Q(saturday=True) | Q(sunday=True),
+                name="working_pattern_has_a_day",
+            ),
+            models.CheckConstraint(condition=Q(hours_per_day__isnull=True) | Q(hours_per_day__gt=0,
+                                                                               hours_per_day__lte=24),
+                                   name="working_pattern_hours_range"),
+        ]
+
+    @staticmethod
+    def weekdays_from(flags) -> frozenset[int]:
+        return frozenset(i for i, worked in enumerate(flags) if worked)
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        return self.weekdays_from(getattr(self, f) for f in WEEKDAY_FIELDS)
+
+    @staticmethod
+    def fte_for(weekdays: frozenset[int]) -> Decimal:
+        """Days worked out of a five-day week, at most 1: the FTE used to pro-rate leave entitlement."""
+        return min(Decimal(len(weekdays)) / 5, Decimal("1")).quantize(Decimal("0.001"))
+
+    def describe(self) -> str:
+        return ", ".join(f.capitalize() for f in WEEKDAY_FIELDS if getattr(self, f))
+
+    def __str__(self):
+        return f"{self.employee}: {self.describe()}"
+
+
 class PayPeriod(models.Model):
     """A monthly payroll period. Changes approved on or before `cutoff_on` go into this period's
     export; later ones go to the next period."""

@@ -4,15 +4,16 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils import timezone
 
 from people import roles
 from people.models import AuditEntry, Employee
 from people.selectors import employee_for, reports_of
 
-from .models import LeaveEntitlement, PayPeriod, Payslip, Request, RequestType
+from .models import WEEKDAY_FIELDS, LeaveEntitlement, PayPeriod, Payslip, Request, RequestType, WorkingPattern
 from .permissions import acting_for_ids, teams_of
+from .workdays import MONDAY_TO_FRIDAY
 
 S = Request.Status
 LIST_RELATED = ("type", "employee", "employee__org_unit", "current_approver")
@@ -97,12 +98,33 @@ LEAVE_TAKEN = (S.APPROVED, S.PROCESSED)
 LEAVE_PENDING = (S.SUBMITTED, S.RETURNED)
 
 
+def working_weekdays(employee: Employee) -> frozenset[int]:
+    """The weekdays (`date.weekday()` numbers) the employee works: their pattern, else Monday to Friday."""
+    pattern = WorkingPattern.objects.filter(employee=employee).first()
+    return pattern.weekdays if pattern else MONDAY_TO_FRIDAY
+
+
 def entitlement_for(employee: Employee, year: int) -> LeaveEntitlement:
-    """The stored entitlement, or the council default (unsaved) when HR has not set one."""
-    found = LeaveEntitlement.objects.filter(employee=employee, year=year).first()
-    return found or LeaveEntitlement(
+    """The stored entitlement, or the council default (unsaved) when HR has not set one, pro-rated by
+    the employee's working pattern (days worked ÷ 5). One query: the entitlement and the pattern are
+    read together from the employee row."""
+    ent_fields = ("id", "full_time_days", "fte", "carried_over")
+    row = (
+        Employee.objects.filter(pk=employee.pk)
+        .annotate(ent=FilteredRelation("leave_entitlements", condition=Q(leave_entitlements__year=year)))
+        .values(*(f"ent__{f}" for f in ent_fields), "working_pattern__id",
+                *(f"working_pattern__{f}" for f in WEEKDAY_FIELDS))
+        .first()
+    ) or {}
+    if row.get("ent__id") is not None:
+        return LeaveEntitlement(employee=employee, year=year, **{f: row[f"ent__{f}"] for f in ent_fields})
+    default = LeaveEntitlement(
         employee=employee, year=year, full_time_days=Decimal(str(settings.SELF_SERVICE_DEFAULT_LEAVE_DAYS))
     )
+    if row.get("working_pattern__id") is not None:
+        days = WorkingPattern.weekdays_from(row[f"working_pattern__{f}"] for f in WEEKDAY_FIELDS)
+        default.fte = WorkingPattern.fte_for(days)
+    return default
 
 
 def leave_balance(employee: Employee, year: int, *, exclude_request_id: int | None = None) -> dict:

@@ -5,6 +5,7 @@ Locks: transitions take a row lock on the request (`_locked`) so two approvers c
 cannot both decide it; callers need do nothing.
 """
 
+import calendar
 import csv
 import datetime as dt
 import io
@@ -26,6 +27,7 @@ from people.selectors import employee_for
 from . import crypto, notify, permissions, selectors, workflow
 from .forms import RequestDataForm
 from .models import (
+    WEEKDAY_FIELDS,
     Approval,
     Attachment,
     BankAccount,
@@ -33,14 +35,16 @@ from .models import (
     Channel,
     Comment,
     Delegation,
+    LeaveEntitlement,
     PayPeriod,
     PayrollExport,
     PayrollImport,
     Payslip,
     Request,
     RequestType,
+    WorkingPattern,
 )
-from .workdays import is_working_day, working_days_between, working_days_in
+from .workdays import MONDAY_TO_FRIDAY, is_working_day, working_days_between, working_days_in
 
 S = Request.Status
 # Saves name their fields, so a concurrent change to another column is never overwritten.
@@ -84,10 +88,12 @@ def _summary(request_type: RequestType, data: dict) -> str:
 
 # --- annual leave --------------------------------------------------------------------------------
 
-def leave_days(start: dt.date, end: dt.date, *, start_half_day=False, end_half_day=False) -> Decimal:
-    """Working days of leave between two dates inclusive, less half days. Weekends and England bank
-    holidays do not count."""
-    days = working_days_in(start, end)
+def leave_days(start: dt.date, end: dt.date, *, start_half_day=False, end_half_day=False,
+               weekdays: frozenset[int] = MONDAY_TO_FRIDAY) -> Decimal:
+    """Working days of leave between two dates inclusive, less half days. Only the `weekdays` the
+    person works count (Monday to Friday unless their working pattern says otherwise), less England
+    bank holidays that fall on them."""
+    days = working_days_in(start, end, weekdays)
     total = Decimal(len(days))
     if start_half_day and days and days[0] == start:
         total -= Decimal("0.5")
@@ -98,6 +104,15 @@ def leave_days(start: dt.date, end: dt.date, *, start_half_day=False, end_half_d
 
 def _n(days: Decimal) -> str:
     return f"{days.normalize():f}"
+
+
+def _not_working_day_message(which: str, day: dt.date, weekdays: frozenset[int]) -> str:
+    if weekdays == MONDAY_TO_FRIDAY or day.weekday() in weekdays:
+        return (f"The {which} day of leave is a weekend or a bank holiday. "
+                "Start and end your leave on working days.")
+    worked = ", ".join(calendar.day_name[d] for d in sorted(weekdays))
+    return (f"The {which} day of leave ({day:%A %-d %B %Y}) is not a working day in this working pattern "
+            f"({worked}). Start and end your leave on days that are worked.")
 
 
 def _apply_leave(request: Request, data: dict) -> None:
@@ -113,12 +128,11 @@ def _apply_leave(request: Request, data: dict) -> None:
                                            "Book the days after 31 December as a second request."})
     if start == end and start_half and end_half:
         raise ValidationError({"end_half_day": "For a half day on one date, choose morning or afternoon, not both."})
-    if not is_working_day(start) or not is_working_day(end):
-        which = "first" if not is_working_day(start) else "last"
-        field = "start_date" if which == "first" else "end_date"
-        raise ValidationError({field: f"The {which} day of leave is a weekend or a bank holiday. "
-                                      "Start and end your leave on working days."})
-    days = leave_days(start, end, start_half_day=start_half, end_half_day=end_half)
+    weekdays = selectors.working_weekdays(request.employee)
+    for which, field, day in (("first", "start_date", start), ("last", "end_date", end)):
+        if not is_working_day(day, weekdays):
+            raise ValidationError({field: _not_working_day_message(which, day, weekdays)})
+    days = leave_days(start, end, start_half_day=start_half, end_half_day=end_half, weekdays=weekdays)
     # Serialise leave bookings per employee (row lock until the caller's transaction ends), so two
     # requests sent at once cannot both fit into the same remaining balance.
     list(Employee.objects.select_for_update().filter(pk=request.employee_id).values_list("pk", flat=True))
@@ -489,6 +503,56 @@ def request_type_save(*, actor, request_type: RequestType, data: dict) -> Reques
     audit_record(actor=actor, action="request_type.saved", target=request_type,
                  changes=diff(before, {f: getattr(request_type, f) for f in TYPE_FIELDS}))
     return request_type
+
+
+# --- working patterns ------------------------------------------------------------------------------
+
+@transaction.atomic
+def working_pattern_set(*, actor, employee: Employee, weekdays, hours_per_day=None) -> WorkingPattern:
+    """Record the weekdays an employee works (HR, or an intranet admin in the Django admin). `weekdays` are `date.weekday()` numbers or
+    day names. Entitlements for this year and later whose FTE followed the old pattern follow the new
+    one, so entitlement and the days charged stay in step; an FTE HR set differently is left alone."""
+    if not roles.has_role(actor, roles.HR, roles.INTRANET_ADMIN):
+        raise PermissionDenied("Only HR can change a working pattern.")
+    try:
+        days = frozenset(d if isinstance(d, int) else WEEKDAY_FIELDS.index(str(d).lower()) for d in weekdays)
+    except ValueError:
+        raise ValidationError({"weekdays": "Choose days of the week, Monday to Sunday."}) from None
+    if not days or not days <= frozenset(range(7)):
+        raise ValidationError({"weekdays": "Choose at least one day of the week that they work."})
+    if hours_per_day in ("", None):
+        hours_per_day = None
+    else:
+        try:
+            hours_per_day = Decimal(str(hours_per_day))
+        except InvalidOperation:
+            raise ValidationError({"hours_per_day": "Enter hours a day as a number, like 7.5."}) from None
+        if not hours_per_day.is_finite() or not Decimal("0") < hours_per_day <= Decimal("24"):
+            raise ValidationError({"hours_per_day": "Hours a day must be more than 0 and at most 24."})
+    pattern = WorkingPattern.objects.select_for_update().filter(employee=employee).first()
+    old_days = pattern.weekdays if pattern else MONDAY_TO_FRIDAY
+    before = ({f: getattr(pattern, f) for f in (*WEEKDAY_FIELDS, "hours_per_day")} if pattern
+              else {f: i in MONDAY_TO_FRIDAY for i, f in enumerate(WEEKDAY_FIELDS)} | {"hours_per_day": None})
+    pattern = pattern or WorkingPattern(employee=employee)
+    for i, field in enumerate(WEEKDAY_FIELDS):
+        setattr(pattern, field, i in days)
+    pattern.hours_per_day = hours_per_day
+    pattern.full_clean()
+    pattern.save()
+    after = {f: getattr(pattern, f) for f in (*WEEKDAY_FIELDS, "hours_per_day")}
+    old_fte, new_fte = WorkingPattern.fte_for(old_days), WorkingPattern.fte_for(days)
+    moved = []
+    if new_fte != old_fte:
+        following = LeaveEntitlement.objects.filter(employee=employee, year__gte=timezone.localdate().year,
+                                                    fte=old_fte)
+        moved = sorted(following.values_list("year", flat=True))
+        following.update(fte=new_fte)
+    changes = diff(before, after)
+    if moved:
+        changes["entitlement_fte"] = [str(old_fte), str(new_fte)]
+    audit_record(actor=actor, action="working_pattern.saved", target=pattern, subject=employee, changes=changes,
+                 note=f"Entitlement FTE updated for {', '.join(map(str, moved))}." if moved else "")
+    return pattern
 
 
 # --- delegation ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ urlpatterns = [
     path("request-types/", views.request_types, name="request_types"),
     path("request-types/add/", views.request_type_edit, name="request_type_add"),
     path("request-types/<slug:code>/", views.request_type_edit, name="request_type_edit"),
+    path("working-patterns/", views.working_patterns, name="working_patterns"),
     path("history/", views.my_history, name="my_history"),
     path("audit/", views.audit, name="audit"),
 ]

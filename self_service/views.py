@@ -31,8 +31,18 @@ from .forms import (
     RatingForm,
     RequestDataForm,
     RequestTypeForm,
+    WorkingPatternForm,
 )
-from .models import Attachment, BankAccount, Channel, Delegation, PayrollExport, Request, RequestType
+from .models import (
+    Attachment,
+    BankAccount,
+    Channel,
+    Delegation,
+    PayrollExport,
+    Request,
+    RequestType,
+    WorkingPattern,
+)
 
 PAGE_SIZE = 25
 S = Request.Status
@@ -468,3 +478,23 @@ def request_type_edit(request, code=None):
             messages.success(request, f"“{saved.name}” saved.")
             return redirect("self_service:request_types")
     return render(request, "self_service/request_type_form.html", {"form": form, "rtype": rtype if code else None})
+
+
+@require_http_methods(["GET", "POST"])
+def working_patterns(request):
+    """HR: the part-time working patterns on record, and a form to set one."""
+    if not permissions.can_search_audit(request.user):
+        raise PermissionDenied("Working patterns are set by HR.")
+    form = WorkingPatternForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.working_pattern_set(actor=request.user, employee=form.cleaned_data["employee"],
+                                                 weekdays=form.cleaned_data["weekdays"],
+                                                 hours_per_day=form.cleaned_data["hours_per_day"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Working pattern saved for {saved.employee}: {saved.describe()}.")
+            return redirect("self_service:working_patterns")
+    patterns = WorkingPattern.objects.select_related("employee").order_by("employee__last_name", "employee__first_name")
+    return render(request, "self_service/working_patterns.html", {"form": form, "patterns": patterns})
