@@ -13,6 +13,8 @@ from django.db.models import F, Q
 
 from people.models import AuditEntry, Employee
 
+from .storage import private_storage
+
 
 class Channel(models.TextChoices):
     """How a request reached us: the adoption metrics count these."""
@@ -233,7 +235,7 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

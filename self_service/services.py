@@ -455,8 +455,8 @@ def attachment_add(*, actor, request: Request, upload, channel: str = AuditEntry
         raise ValidationError({"file": f"A request can have at most {MAX_ATTACHMENTS} files."})
     att = Attachment(request=request, original_name=name, content_type=ATTACHMENT_TYPES[ext], size=upload.size,
                      uploaded_by=actor)
-    # A random stored name: files under MEDIA_ROOT may be served by the reverse proxy without a
-    # session, so a guessable path (request id + upload time) would open fit notes to anyone.
+    # A random stored name as well as private storage (never served by the reverse proxy): should the
+    # private volume ever be exposed by mistake, a guessable path would still not open fit notes.
     att.file.save(f"{secrets.token_urlsafe(24)}{ext}", upload, save=False)
     att.save()
     _audit(actor=actor, action="request.attachment_added", request=request, channel=channel,

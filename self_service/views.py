@@ -285,8 +285,12 @@ def attachment_download(request, pk):
     att = get_object_or_404(Attachment.objects.select_related("request"), pk=pk)
     if not permissions.can_view(request.user, att.request):
         raise Http404("No such file.")
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name,
-                        content_type=att.content_type)
+    # The only way to an attachment: it lives in private storage, which has no public URL.
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
+    return FileResponse(handle, as_attachment=True, filename=att.original_name, content_type=att.content_type)
 
 
 @require_POST
