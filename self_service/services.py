@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from intranet.errors import DomainError
+from intranet.exports import spreadsheet_safe
 from people import roles
 from people.audit import audit_record, diff, mask_value
 from people.models import AuditEntry, Employee, OrgUnit
@@ -804,10 +805,11 @@ def payroll_export(*, actor, period: PayPeriod) -> PayrollExport:
                     "account_number": crypto.decrypt(d.account_number_encrypted)}
         details = "; ".join(f"{k}={v}" for k, v in r.data.items() if k not in _EXPORT_SKIP and v not in ("", None))
         writer.writerow([
-            period.code, r.employee.employee_number or "", r.employee.last_name, r.employee.first_name, r.type.code,
+            period.code, r.employee.employee_number or "", spreadsheet_safe(r.employee.last_name),
+            spreadsheet_safe(r.employee.first_name), r.type.code,
             r.reference, timezone.localtime(r.decided_at).date().isoformat(),
             r.data.get("effective_date") or r.data.get("date") or "", r.data.get("hours", ""),
-            r.data.get("amount", ""), details, bank["account_name"], bank["sort_code"], bank["account_number"],
+            r.data.get("amount", ""), spreadsheet_safe(details), bank["account_name"], bank["sort_code"], bank["account_number"],
         ])
         included.append((r, bank))
     export.row_count = len(included)

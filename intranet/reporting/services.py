@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from intranet.exports import spreadsheet_safe
 from people.models import OrgUnit
 
 from .figures import FIGURES, compute_figures, format_value
@@ -72,7 +73,8 @@ def figures_csv(units: list[OrgUnit], period: Period) -> str:
             continue
         for unit, value in cells:
             w.writerow([
-                period.start, period.end, unit.code if unit else "council-wide", unit.name if unit else "Council-wide",
+                period.start, period.end, unit.code if unit else "council-wide",
+                spreadsheet_safe(unit.name) if unit else "Council-wide",
                 r.key, r.definition.label, "" if value is None else value, format_value(value, r.definition.fmt),
             ])
     return buf.getvalue()

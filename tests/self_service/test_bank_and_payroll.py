@@ -212,3 +212,13 @@ def test_wrong_passwords_are_audited_and_lock_bank_changes_for_a_while(people, p
     AuditEntry.objects.filter(action="bank_details.password_failed").update(
         created_at=timezone.now() - dt.timedelta(minutes=16))
     assert _bank(people, password).status == S.SUBMITTED
+
+
+def test_a_name_from_the_directory_cannot_run_as_a_formula_in_the_payroll_export(people, overtime_for, period):
+    alice = people["alice"]
+    alice.last_name = '=HYPERLINK("http://evil.example","x")'
+    alice.save(update_fields=["last_name"])
+    services.request_approve(actor=people["manager"].user, request=overtime_for(alice))
+    export = services.payroll_export(actor=people["payroll"].user, period=period)
+    rows = list(csv.DictReader(io.StringIO(services.export_csv(export))))
+    assert rows[0]["last_name"] == "'" + alice.last_name

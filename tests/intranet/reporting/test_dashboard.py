@@ -200,3 +200,11 @@ def test_demo_seeder_records_this_month(people, org):
     seed_reporting(rng=random.Random(1), staff_count=13, stdout=out)
     assert "recorded" in out.getvalue()
     assert FigureSnapshot.objects.filter(figure="average_gap", unit_code="adults").exists()
+
+
+def test_csv_export_unit_names_cannot_run_as_formulas(people, org, login):
+    org["social"].name = "=1+1"
+    org["social"].save(update_fields=["name"])
+    body = login(people["director"]).get(reverse("reporting:csv")).content.decode()
+    assert ",'=1+1," in body
+    assert ",=1+1," not in body
