@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import permissions
 from .audit import audit_record, diff
-from .models import AuditEntry, Employee
+from .models import AuditEntry, Employee, OrgUnit
 
 # The fields an employee may change on their own record without HR. Everything else (names, job,
 # grade, team, manager) comes from HR or the directory.
@@ -110,3 +111,127 @@ def employee_deactivate(*, actor, employee: Employee, left_on=None, channel=Audi
         changes={"is_active": [True, False]}, channel=channel, note=note,
     )
     return employee
+
+
+# Where each kind sits in the council's structure; a unit's parent must sit higher (a smaller number).
+# Holding units are outside the order: they hold anything until HR places it.
+KIND_LEVEL = {
+    OrgUnit.Kind.COUNCIL: 0,
+    OrgUnit.Kind.PORTFOLIO: 1,
+    OrgUnit.Kind.DEPARTMENT: 2,
+    OrgUnit.Kind.TEAM: 3,
+}
+
+
+def _fits_under(parent_kind: str, kind: str) -> bool:
+    if OrgUnit.Kind.HOLDING in (parent_kind, kind):
+        return True
+    return KIND_LEVEL[parent_kind] < KIND_LEVEL[kind]
+
+
+def _unit_snapshot(unit: OrgUnit) -> dict:
+    head = unit.head
+    return {
+        "parent": unit.parent.code if unit.parent_id else None,
+        "name": unit.name,
+        "kind": unit.kind,
+        "head": f"{head.display_name} ({head.employee_number})" if head and head.employee_number
+        else (str(head) if head else None),
+    }
+
+
+@transaction.atomic
+def org_unit_update(
+    *,
+    actor,
+    unit: OrgUnit,
+    name: str | None = None,
+    parent: OrgUnit | None = None,
+    kind: str | None = None,
+    head: Employee | None = None,
+    clear_head: bool = False,
+    channel=AuditEntry.Channel.ONLINE,
+) -> OrgUnit:
+    """Rename, re-kind, re-head or move a unit (with everything within it) in the org tree.
+
+    An argument left as None keeps its current value; `clear_head=True` removes the head. Raises
+    PermissionDenied unless the actor is HR or an intranet admin, and ValidationError naming the field
+    for a move inside the unit itself, a move of the council, or a kind that does not fit.
+    """
+    if not permissions.can_manage_org_units(actor):
+        raise PermissionDenied("Only HR can change how the council is organised.")
+    # Moving a unit renumbers the MPTT ranges of its whole tree, so two moves in one tree at once would
+    # corrupt it: lock the roots of the trees involved first, then read the unit and parent afresh.
+    tree_ids = {unit.tree_id} | ({parent.tree_id} if parent is not None else set())
+    list(OrgUnit.objects.select_for_update().filter(tree_id__in=tree_ids, parent=None).values_list("pk", flat=True))
+    unit = OrgUnit.objects.select_for_update(of=("self",)).select_related("parent", "head").get(pk=unit.pk)
+    if parent is not None:
+        parent = OrgUnit.objects.get(pk=parent.pk)
+    before = _unit_snapshot(unit)
+
+    new_kind = kind if kind is not None else unit.kind
+    if new_kind not in OrgUnit.Kind.values:
+        raise ValidationError({"kind": "Select a kind of unit from the list."})
+    is_council_root = unit.parent_id is None and unit.kind == OrgUnit.Kind.COUNCIL
+
+    if parent is not None and parent.pk != unit.parent_id:
+        if is_council_root:
+            raise ValidationError({"parent": "The council is the top of the tree and cannot be moved."})
+        if parent.tree_id == unit.tree_id and unit.lft <= parent.lft and parent.rght <= unit.rght:
+            raise ValidationError(
+                {"parent": f"{unit.name} cannot be placed inside itself or a unit within it. Choose another parent."}
+            )
+        if not parent.is_active:
+            raise ValidationError({"parent": f"{parent.name} is closed. Choose an active unit."})
+    new_parent = parent if parent is not None else unit.parent
+
+    if is_council_root and new_kind != OrgUnit.Kind.COUNCIL:
+        raise ValidationError({"kind": "The top of the tree must stay the council."})
+    if not is_council_root and new_kind == OrgUnit.Kind.COUNCIL:
+        raise ValidationError({"kind": "Only the top of the tree can be the council."})
+    if new_parent is not None and not _fits_under(new_parent.kind, new_kind):
+        raise ValidationError(
+            {"parent": f"A {OrgUnit.Kind(new_kind).label.lower()} cannot sit within a "
+                       f"{OrgUnit.Kind(new_parent.kind).label.lower()}. Choose a unit higher up."}
+        )
+    if new_kind != unit.kind:
+        misfit = [c for c in unit.get_children() if not _fits_under(new_kind, c.kind)]
+        if misfit:
+            raise ValidationError(
+                {"kind": f"{misfit[0].name} ({misfit[0].get_kind_display().lower()}) sits within this unit, "
+                         f"so it cannot become a {OrgUnit.Kind(new_kind).label.lower()}."}
+            )
+
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise ValidationError({"name": "Enter the unit's name."})
+        if len(name) > OrgUnit._meta.get_field("name").max_length:
+            raise ValidationError({"name": "The name must be 200 characters or fewer."})
+    if head is not None and not head.is_active:
+        raise ValidationError({"head": f"{head.display_name} has left. Choose someone who works here."})
+
+    updates = []
+    if name is not None and name != unit.name:
+        unit.name = name
+        updates.append("name")
+    if new_kind != unit.kind:
+        unit.kind = new_kind
+        updates.append("kind")
+    if clear_head and unit.head_id is not None:
+        unit.head = None
+        updates.append("head")
+    elif head is not None and head.pk != unit.head_id:
+        unit.head = head
+        updates.append("head")
+    if new_parent is not None and new_parent.pk != unit.parent_id:
+        # Setting parent and saving (rather than move_to) lets MPTT keep siblings in name order.
+        unit.parent = new_parent
+        updates.append("parent")
+    if not updates:
+        return unit
+    unit.save(update_fields=updates)
+    unit.refresh_from_db()
+    changes = diff(before, _unit_snapshot(unit))
+    audit_record(actor=actor, action="org_unit.updated", target=unit, subject=None, changes=changes, channel=channel)
+    return unit

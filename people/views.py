@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
-from .forms import DirectorySearchForm, MyDetailsForm
+from . import permissions, selectors, services
+from .forms import DirectorySearchForm, MyDetailsForm, OrgUnitForm, OrgUnitSearchForm
 from .models import AuditEntry, Employee, OrgUnit
 
 DIRECTORY_PAGE_SIZE = 25
@@ -170,5 +170,71 @@ def org_unit(request, code: str):
     return render(
         request,
         "people/org_unit.html",
-        {"unit": unit, "children": children, "page": page, "breadcrumbs": unit.get_ancestors()},
+        {
+            "unit": unit, "children": children, "page": page, "breadcrumbs": unit.get_ancestors(),
+            "can_manage": permissions.can_manage_org_units(request.user),
+        },
+    )
+
+
+MANAGE_PAGE_SIZE = 50
+
+
+def _require_org_manager(request):
+    if not permissions.can_manage_org_units(request.user):
+        raise PermissionDenied("Only HR can change how the council is organised.")
+
+
+def _with_staff_counts(qs):
+    return qs.select_related("parent").annotate(staff_count=Count("members", filter=Q(members__is_active=True)))
+
+
+def org_unit_manage(request):
+    """HR's list of units: first those directory sync left in a holding unit, then every unit."""
+    _require_org_manager(request)
+    waiting = list(
+        _with_staff_counts(OrgUnit.objects.filter(is_active=True, parent__kind=OrgUnit.Kind.HOLDING))
+        .order_by("name", "pk")
+    )
+    form = OrgUnitSearchForm(request.GET or None)
+    units = _with_staff_counts(OrgUnit.objects.all()).order_by("tree_id", "lft")
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"] or ""
+        for word in query.split()[:6]:
+            units = units.filter(Q(name__icontains=word) | Q(code__icontains=word))
+    page = Paginator(units, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "people/org_unit_manage.html",
+        {"waiting": waiting, "form": form, "page": page, "query": query, "params": params.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_unit_edit(request, code: str):
+    _require_org_manager(request)
+    unit = get_object_or_404(OrgUnit.objects.select_related("head", "parent"), code=code)
+    if request.method == "POST":
+        form = OrgUnitForm(request.POST, unit=unit)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.org_unit_update(
+                    actor=request.user, unit=unit, name=data["name"], kind=data.get("kind"),
+                    parent=data.get("parent"), head=data["head"], clear_head=data["head"] is None,
+                )
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, f"{data['name'].strip()} has been updated.")
+                return redirect("people:org_unit", code=unit.code)
+    else:
+        form = OrgUnitForm(unit=unit)
+    return render(
+        request, "people/org_unit_edit.html",
+        {"unit": unit, "form": form, "breadcrumbs": unit.get_ancestors(include_self=True)},
     )
