@@ -87,7 +87,7 @@ def profile(request, pk: int):
     if not employee.is_active and not can_see_record:
         # Leavers drop out of the directory; only those with a right to the record still see it.
         raise PermissionDenied("This person no longer works here.")
-    reports = employee.direct_reports.filter(is_active=True).select_related("org_unit")
+    reports = selectors.reports_of(employee, indirect=False).select_related("org_unit")
     history = []
     if can_see_record:
         history = [
