@@ -28,7 +28,9 @@ class OutOfScope(Exception):  # noqa: N818
     pass
 
 
-def _children(unit: OrgUnit) -> list[OrgUnit]:
+def children_of(unit: OrgUnit) -> list[OrgUnit]:
+    """The rows a unit breaks down into on the dashboard and in its PDF: its active sub-units,
+    leaving out holding units (directory sync's parking place, not part of the structure)."""
     return list(OrgUnit.objects.filter(parent=unit, is_active=True).exclude(kind=OrgUnit.Kind.HOLDING).order_by("name"))
 
 
@@ -45,7 +47,7 @@ def scope_for(user, unit_id: int | None = None) -> Scope:
         if not everything:
             visible = {u.pk for u in permissions.units_visible_to(user).filter(pk__in=[a.pk for a in ancestors])}
             ancestors = [a for a in ancestors if a.pk in visible]
-        return Scope(unit, _children(unit), ancestors)
+        return Scope(unit, children_of(unit), ancestors)
     if everything:
         root = OrgUnit.objects.filter(parent__isnull=True, is_active=True).order_by("tree_id").first()
         portfolios = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.PORTFOLIO, is_active=True).order_by("name"))
@@ -56,7 +58,7 @@ def scope_for(user, unit_id: int | None = None) -> Scope:
     if not led:
         raise OutOfScope
     if len(led) == 1:
-        return Scope(led[0], _children(led[0]), [])
+        return Scope(led[0], children_of(led[0]), [])
     return Scope(None, led, [])
 
 

@@ -17,6 +17,7 @@ from people.models import OrgUnit
 from .figures import FIGURES, compute_figures, format_value
 from .models import FigureSnapshot
 from .periods import Period, month_period
+from .selectors import children_of
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,7 @@ def figures_csv(units: list[OrgUnit], period: Period) -> str:
 def portfolio_report_pdf(*, unit: OrgUnit, period: Period) -> bytes:
     from .pdf import render_report
 
-    children = list(OrgUnit.objects.filter(parent=unit, is_active=True).order_by("name"))
-    units = [unit, *children]
+    units = [unit, *children_of(unit)]
     return render_report(unit=unit, units=units, period=period, table=figure_table(units, period))
 
 
@@ -111,10 +111,14 @@ def monthly_report_send(*, unit: OrgUnit, month: dt.date) -> bool:
     return True
 
 
+def last_month() -> dt.date:
+    """The first day of the month before this one: the month the monthly jobs close and report."""
+    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
 def monthly_reports_send(*, month: dt.date | None = None) -> int:
     """Every active portfolio's report for `month` (default: last month). Returns how many were sent."""
-    if month is None:
-        month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    month = month or last_month()
     sent = 0
     for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.PORTFOLIO, is_active=True).select_related("head__user"):
         sent += monthly_report_send(unit=unit, month=month)

@@ -10,13 +10,9 @@ from people.models import OrgUnit
 from . import services
 
 
-def _last_month() -> dt.date:
-    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
 @shared_task(name="reporting.snapshot_take")
 def snapshot_take(month: str | None = None) -> int:
-    month_date = dt.date.fromisoformat(month) if month else _last_month()
+    month_date = dt.date.fromisoformat(month) if month else services.last_month()
     return services.snapshot_take(month=month_date)
 
 
@@ -29,7 +25,7 @@ def snapshot_current_month() -> int:
 @shared_task(name="reporting.monthly_reports_send")
 def monthly_reports_send(month: str | None = None) -> int:
     """Queues one job per portfolio so one failing email does not stop the others."""
-    month = month or _last_month().isoformat()
+    month = month or services.last_month().isoformat()
     ids = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.PORTFOLIO, is_active=True).values_list("pk", flat=True))
     for pk in ids:
         monthly_report_send.delay(pk, month)
