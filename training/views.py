@@ -40,6 +40,17 @@ def _form_domain_error(form, exc: DomainError):
     form.add_error(exc.field if exc.field in form.fields else None, str(exc))
 
 
+def _act(request, action, success) -> None:
+    """Run one service call behind a POST button: a refusal (DomainError) becomes an error message,
+    success a success message. `success` is text, or a function of what the service returned."""
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+
+
 # --- catalogue -------------------------------------------------------------------------------
 
 
@@ -154,29 +165,20 @@ def session_invite(request, pk: int):
 def session_book(request, pk: int):
     me = _me_or_403(request)
     session = get_object_or_404(Session, pk=pk)
-    try:
-        booking = services.booking_create(actor=request.user, session=session, employee=me)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, {
-            Booking.Status.CONFIRMED: "Your place is booked. We have emailed you a calendar invite.",
-            Booking.Status.WAITLISTED: "The session is full. You are on the waiting list and we will email you "
-                                       "if a place becomes free.",
-            Booking.Status.PENDING: "Your request has gone to your line manager for approval.",
-        }[booking.status])
+    _act(request, lambda: services.booking_create(actor=request.user, session=session, employee=me),
+         lambda booking: {
+             Booking.Status.CONFIRMED: "Your place is booked. We have emailed you a calendar invite.",
+             Booking.Status.WAITLISTED: "The session is full. You are on the waiting list and we will email you "
+                                        "if a place becomes free.",
+             Booking.Status.PENDING: "Your request has gone to your line manager for approval.",
+         }[booking.status])
     return redirect("training:session", pk=pk)
 
 
 @require_POST
 def booking_cancel(request, pk: int):
     booking = get_object_or_404(Booking, pk=pk)
-    try:
-        services.booking_cancel(actor=request.user, booking=booking)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The booking is cancelled.")
+    _act(request, lambda: services.booking_cancel(actor=request.user, booking=booking), "The booking is cancelled.")
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
@@ -186,13 +188,9 @@ def booking_cancel(request, pk: int):
 @require_POST
 def booking_attendance(request, pk: int):
     booking = get_object_or_404(Booking, pk=pk)
-    try:
-        services.booking_mark_attendance(actor=request.user, booking=booking,
-                                         attended=request.POST.get("attended") == "yes")
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Register updated for {booking.employee.display_name}.")
+    _act(request, lambda: services.booking_mark_attendance(actor=request.user, booking=booking,
+                                                           attended=request.POST.get("attended") == "yes"),
+         f"Register updated for {booking.employee.display_name}.")
     return redirect("training:session", pk=booking.session_id)
 
 
@@ -205,12 +203,8 @@ def approvals(request):
 def booking_decide(request, pk: int):
     booking = get_object_or_404(Booking, pk=pk)
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.booking_decide(actor=request.user, booking=booking, approve=approve)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{'Approved' if approve else 'Declined'}: {booking.employee.display_name}.")
+    _act(request, lambda: services.booking_decide(actor=request.user, booking=booking, approve=approve),
+         f"{'Approved' if approve else 'Declined'}: {booking.employee.display_name}.")
     return redirect("training:approvals")
 
 
@@ -269,12 +263,8 @@ def assign(request):
 @require_POST
 def assignment_withdraw(request, pk: int):
     assignment = get_object_or_404(Assignment, pk=pk)
-    try:
-        services.assignment_withdraw(actor=request.user, assignment=assignment)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The assignment is withdrawn.")
+    _act(request, lambda: services.assignment_withdraw(actor=request.user, assignment=assignment),
+         "The assignment is withdrawn.")
     return redirect("training:team")
 
 
@@ -357,12 +347,8 @@ def help_requests(request):
 @require_POST
 def help_request_take(request, pk: int):
     req = get_object_or_404(HelpRequest, pk=pk)
-    try:
-        services.help_request_take(actor=request.user, help_request=req)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"You are helping {req.requester.display_name}.")
+    _act(request, lambda: services.help_request_take(actor=request.user, help_request=req),
+         f"You are helping {req.requester.display_name}.")
     return redirect("training:help_requests")
 
 
@@ -420,12 +406,8 @@ def champion_appoint(request):
 @require_POST
 def session_cancel(request, pk: int):
     session = get_object_or_404(Session, pk=pk)
-    try:
-        services.session_cancel(actor=request.user, session=session)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The session is cancelled and everyone booked has been told.")
+    _act(request, lambda: services.session_cancel(actor=request.user, session=session),
+         "The session is cancelled and everyone booked has been told.")
     return redirect("training:session", pk=pk)
 
 
