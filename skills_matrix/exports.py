@@ -3,6 +3,8 @@
 import csv
 import io
 
+from intranet.exports import spreadsheet_safe
+
 from .matrix import Matrix
 
 
@@ -23,18 +25,11 @@ def _rows(matrix: Matrix):
         yield out
 
 
-def _safe(value):
-    # Spreadsheet apps run text that starts with these as a formula (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def matrix_csv(matrix: Matrix) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(_header(matrix))
-    writer.writerows([_safe(v) for v in row] for row in _rows(matrix))
+    writer.writerows([spreadsheet_safe(v) for v in row] for row in _rows(matrix))
     return buf.getvalue()
 
 
@@ -45,7 +40,7 @@ def matrix_xlsx(matrix: Matrix) -> bytes:
     ws = wb.create_sheet("Gap matrix")
     ws.append(_header(matrix))
     for row in _rows(matrix):
-        ws.append([_safe(v) for v in row])
+        ws.append([spreadsheet_safe(v) for v in row])
     ranked = wb.create_sheet("Skills by shortfall")
     ranked.append(["Skill", "Area", "People required", "People below", "Total levels short"])
     for t in matrix.ranked_skills:

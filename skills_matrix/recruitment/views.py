@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.errors import DomainError
-from skills_matrix.exports import _safe as spreadsheet_safe
+from intranet.exports import spreadsheet_safe
 
 from . import selectors, services
 from .forms import (
