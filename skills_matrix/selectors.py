@@ -208,6 +208,21 @@ def framework_tree(*, include_retired: bool = False) -> list[dict]:
     return areas
 
 
+def skill_rows_for(employee: Employee) -> list[tuple[Skill, Gap]]:
+    """One person's required skills with their gap (met ones too), in framework order: what "My
+    skills" and the manager's drill-down both show (seven queries)."""
+    gaps = gaps_for([employee], include_met=True)[employee.pk]
+    skills = {s.pk: s for s in Skill.objects.filter(pk__in=[g.skill_id for g in gaps]).select_related("parent")}
+    return sorted(((skills[g.skill_id], g) for g in gaps if g.skill_id in skills),
+                  key=lambda sg: (sg[0].tree_id, sg[0].lft))
+
+
+def role_profile_of(employee: Employee) -> RoleProfile | None:
+    """The profile assigned to the employee, or the default profile everyone else works to."""
+    assigned = EmployeeRoleProfile.objects.filter(employee=employee).select_related("profile").first()
+    return assigned.profile if assigned else default_profile()
+
+
 def open_campaigns_for(employee: Employee, *, today=None) -> QuerySet[Campaign]:
     """Campaigns open today that cover the employee (their unit or one above it, or the whole council)."""
     today = today or timezone.localdate()

@@ -33,16 +33,12 @@ def _me_or_403(request) -> Employee:
 
 def my_skills(request):
     me = _me_or_403(request)
-    gaps = selectors.gaps_for([me], include_met=True)[me.pk]
-    skills = {s.pk: s for s in Skill.objects.filter(pk__in=[g.skill_id for g in gaps]).select_related("parent")}
-    rows = sorted(((skills[g.skill_id], g) for g in gaps if g.skill_id in skills), key=lambda sg: (sg[0].tree_id, sg[0].lft))
     campaigns = list(selectors.open_campaigns_for(me))
     mine = {a.campaign_id: a for a in Assessment.objects.filter(employee=me, campaign__in=campaigns)}
-    assigned = EmployeeRoleProfile.objects.filter(employee=me).select_related("profile").first()
     return render(request, "skills_matrix/my_skills.html", {
-        "me": me, "rows": rows, "campaigns": [(c, mine.get(c.pk)) for c in campaigns],
+        "me": me, "rows": selectors.skill_rows_for(me), "campaigns": [(c, mine.get(c.pk)) for c in campaigns],
         "history": selectors.assessments_of(me)[:10],
-        "profile": assigned.profile if assigned else selectors.default_profile(),
+        "profile": selectors.role_profile_of(me),
         "pending_evidence": Evidence.objects.filter(employee=me, status=Evidence.Status.PENDING).select_related("skill"),
         "to_validate": selectors.assessments_to_validate(request.user).count(),
         "can_see_matrix": permissions.can_see_matrix(request.user),
@@ -296,14 +292,11 @@ def person(request, pk: int):
     employee = get_object_or_404(Employee.objects.select_related("org_unit"), pk=pk)
     if not permissions.can_view_assessment(request.user, employee):
         raise PermissionDenied("You cannot see this person's skills.")
-    gaps = selectors.gaps_for([employee], include_met=True)[employee.pk]
-    skills = {s.pk: s for s in Skill.objects.filter(pk__in=[g.skill_id for g in gaps]).select_related("parent")}
-    rows = sorted(((skills[g.skill_id], g) for g in gaps if g.skill_id in skills), key=lambda sg: (sg[0].tree_id, sg[0].lft))
     history = selectors.skill_history(employee)
-    assigned = EmployeeRoleProfile.objects.filter(employee=employee).select_related("profile").first()
     form = None
     if permissions.can_manage_framework(request.user):
-        form = AssignProfileForm(request.POST or None, initial={"profile": assigned.profile_id if assigned else None})
+        assigned = EmployeeRoleProfile.objects.filter(employee=employee).values_list("profile_id", flat=True).first()
+        form = AssignProfileForm(request.POST or None, initial={"profile": assigned})
         if request.method == "POST" and form.is_valid():
             try:
                 services.role_profile_assign(user=request.user, employee=employee, profile=form.cleaned_data["profile"])
@@ -313,8 +306,8 @@ def person(request, pk: int):
                 messages.success(request, "Role profile saved.")
                 return redirect("skills_matrix:person", pk=pk)
     return render(request, "skills_matrix/person.html", {
-        "employee": employee, "rows": [(s, g, history.get(s.pk, [])) for s, g in rows],
-        "profile": assigned.profile if assigned else selectors.default_profile(),
+        "employee": employee, "rows": [(s, g, history.get(s.pk, [])) for s, g in selectors.skill_rows_for(employee)],
+        "profile": selectors.role_profile_of(employee),
         "assessments": selectors.assessments_of(employee), "form": form,
         "is_self": employee.user_id == request.user.pk,
         "can_validate": permissions.can_validate(request.user, employee),
