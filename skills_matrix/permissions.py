@@ -1,11 +1,10 @@
 """Who may do what with skills. Used by views, the API and services alike."""
 
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from people import roles
 from people.models import Employee
-from people.selectors import _report_ids_sql, employee_for, led_units, manages, units_within
+from people.selectors import can_view_record, employee_for, led_units, manages, reports_of, units_within
 
 
 def can_manage_framework(user) -> bool:
@@ -23,7 +22,7 @@ def matrix_people(user) -> QuerySet[Employee]:
     me = employee_for(user)
     if me is None:
         return base.none()
-    scope = Q(id__in=RawSQL(_report_ids_sql(True), [me.pk]))  # noqa: S611 - constant SQL, bound parameter
+    scope = Q(pk__in=reports_of(me).values("pk"))
     units = list(led_units(user))
     if units:
         scope |= Q(org_unit__in=units_within(units))
@@ -36,12 +35,7 @@ def can_see_matrix(user) -> bool:
 
 def can_view_assessment(user, employee: Employee) -> bool:
     """An employee sees their own assessments; their managers and HR see them too."""
-    if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
-        return True
-    me = employee_for(user)
-    if me is None:
-        return False
-    return me.pk == employee.pk or manages(me, employee) or matrix_people(user).filter(pk=employee.pk).exists()
+    return can_view_record(user, employee) or matrix_people(user).filter(pk=employee.pk).exists()
 
 
 def can_validate(user, employee: Employee) -> bool:
