@@ -1,6 +1,6 @@
 """Reads about people, already scoped to what a user may see. Every app asks here who may see whom."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import roles
@@ -103,3 +103,32 @@ def can_view_record(user, employee: Employee) -> bool:
 
 def org_tree() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(is_active=True).select_related("head")
+
+
+def org_tree_for_browsing() -> list[OrgUnit]:
+    """Active council, portfolios and departments in tree order, each with `staff_count`: active staff
+    in the unit and everything beneath it (teams included). Two queries, whatever the tree's size.
+
+    Teams are left out (they are listed on their department's page). recursetree needs every shown
+    node's parent shown too, so the subtree of an inactive unit is left out rather than orphaned.
+    """
+    direct = dict(
+        Employee.objects.filter(is_active=True, org_unit__isnull=False)
+        .values("org_unit").annotate(n=Count("id")).values_list("org_unit", "n")
+    )
+    units = list(org_tree().order_by("tree_id", "lft"))
+    by_pk = {u.pk: u for u in units}
+    for u in units:
+        u.staff_count = direct.get(u.pk, 0)
+    # In (tree_id, lft) order every unit comes after its parent, so one reverse pass adds each
+    # total to its parent and a portfolio counts everyone beneath it.
+    for u in reversed(units):
+        if u.parent_id in by_pk:
+            by_pk[u.parent_id].staff_count += u.staff_count
+    shown: set[int] = set()
+    nodes = []
+    for u in units:
+        if u.kind != OrgUnit.Kind.TEAM and (u.parent_id is None or u.parent_id in shown):
+            shown.add(u.pk)
+            nodes.append(u)
+    return nodes

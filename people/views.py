@@ -138,28 +138,7 @@ def my_details(request):
 
 
 def org_tree(request):
-    direct = dict(
-        Employee.objects.filter(is_active=True, org_unit__isnull=False)
-        .values("org_unit").annotate(n=Count("id")).values_list("org_unit", "n")
-    )
-    units = list(selectors.org_tree().order_by("tree_id", "lft"))
-    by_pk = {u.pk: u for u in units}
-    for u in units:
-        u.staff_count = direct.get(u.pk, 0)
-    # Roll staff numbers up the tree so a portfolio counts everyone beneath it: in (tree_id, lft)
-    # order every unit comes after its parent, so one reverse pass adds each total to its parent.
-    for u in reversed(units):
-        if u.parent_id in by_pk:
-            by_pk[u.parent_id].staff_count += u.staff_count
-    # Teams are listed on their department's page. recursetree needs every shown node's parent shown
-    # too, so the subtree of an inactive unit (absent from `units`) is left out rather than orphaned.
-    shown: set[int] = set()
-    nodes = []
-    for u in units:
-        if u.kind != OrgUnit.Kind.TEAM and (u.parent_id is None or u.parent_id in shown):
-            shown.add(u.pk)
-            nodes.append(u)
-    return render(request, "people/org_tree.html", {"nodes": nodes})
+    return render(request, "people/org_tree.html", {"nodes": selectors.org_tree_for_browsing()})
 
 
 def org_unit(request, code: str):
