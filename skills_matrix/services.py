@@ -367,6 +367,27 @@ def requirement_set(*, user, profile: RoleProfile, skill: Skill, level: int | No
 
 
 @transaction.atomic
+def requirements_save(*, user, profile: RoleProfile, levels: dict[Skill, int | str | None]) -> int:
+    """Set a role profile's requirements from the whole form at once: `levels` maps each skill to the
+    level wanted ("" or None removes it). All or nothing: one level that is not a level leaves every
+    skill as it was. Returns how many requirements changed."""
+    _require_hr(user)
+    current = dict(profile.requirements.values_list("skill_id", "level"))
+    changed = 0
+    for skill, raw in levels.items():
+        if raw is None or raw == "":
+            wanted = None
+        elif isinstance(raw, int) or (raw.isascii() and raw.isdigit()):
+            wanted = int(raw)
+        else:
+            raise DomainError(f"Choose a level from the list for {skill.name}.", field=f"skill_{skill.pk}")
+        if wanted != current.get(skill.pk):
+            requirement_set(user=user, profile=profile, skill=skill, level=wanted)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
 def role_profile_assign(*, user, employee: Employee, profile: RoleProfile | None) -> EmployeeRoleProfile | None:
     """Give an employee a role profile; None returns them to the default profile."""
     _require_hr(user)

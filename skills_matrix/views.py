@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -369,19 +368,9 @@ def profile_edit(request, pk: int):
     tree = selectors.framework_tree()
     current = dict(profile.requirements.values_list("skill_id", "level"))
     if request.method == "POST":
-        changed = 0
+        levels = {skill: request.POST.get(f"skill_{skill.pk}", "") for entry in tree for skill in entry["skills"]}
         try:
-            # All or nothing: one bad level must not leave the skills before it changed.
-            with transaction.atomic():
-                for entry in tree:
-                    for skill in entry["skills"]:
-                        raw = request.POST.get(f"skill_{skill.pk}", "")
-                        if raw != "" and not (raw.isascii() and raw.isdigit()):
-                            raise DomainError(f"Choose a level from the list for {skill.name}.")
-                        wanted = None if raw == "" else raw
-                        if (None if wanted is None else int(wanted)) != current.get(skill.pk):
-                            services.requirement_set(user=request.user, profile=profile, skill=skill, level=wanted)
-                            changed += 1
+            changed = services.requirements_save(user=request.user, profile=profile, levels=levels)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
