@@ -74,7 +74,7 @@ def figures_csv(units: list[OrgUnit], period: Period) -> str:
             continue
         for unit, value in cells:
             w.writerow([
-                period.start, period.end, unit.code if unit else "council-wide",
+                period.start, period.end, spreadsheet_safe(unit.code) if unit else "council-wide",
                 spreadsheet_safe(unit.name) if unit else "Council-wide",
                 r.key, r.definition.label, "" if value is None else value, format_value(value, r.definition.fmt),
             ])
