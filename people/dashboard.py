@@ -3,8 +3,7 @@ from django.urls import reverse
 from intranet.dashboard import Task
 
 from . import permissions
-from .models import OrgUnit
-from .selectors import employee_for
+from .selectors import employee_for, units_waiting_to_be_placed
 
 
 def people_tasks(user):
@@ -12,7 +11,7 @@ def people_tasks(user):
     if permissions.can_manage_org_units(user):
         # Units directory sync created but could not map sit directly under a holding unit until HR
         # places them. One COUNT, asked only for those who can act on it.
-        waiting = OrgUnit.objects.filter(is_active=True, parent__kind=OrgUnit.Kind.HOLDING).count()
+        waiting = units_waiting_to_be_placed().count()
         if waiting:
             title = "1 team waiting to be placed" if waiting == 1 else f"{waiting} teams waiting to be placed"
             tasks.append(Task(title, reverse("people:org_unit_manage"), order=40))

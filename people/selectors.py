@@ -105,6 +105,12 @@ def org_tree() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(is_active=True).select_related("head")
 
 
+def units_waiting_to_be_placed() -> QuerySet[OrgUnit]:
+    """Active units directory sync could not map, parked directly under a holding unit until HR
+    places them."""
+    return OrgUnit.objects.filter(is_active=True, parent__kind=OrgUnit.Kind.HOLDING)
+
+
 def org_tree_for_browsing() -> list[OrgUnit]:
     """Active council, portfolios and departments in tree order, each with `staff_count`: active staff
     in the unit and everything beneath it (teams included). Two queries, whatever the tree's size.

@@ -172,7 +172,7 @@ def org_unit_manage(request):
     """HR's list of units: first those directory sync left in a holding unit, then every unit."""
     _require_org_manager(request)
     waiting = list(
-        _with_staff_counts(OrgUnit.objects.filter(is_active=True, parent__kind=OrgUnit.Kind.HOLDING))
+        _with_staff_counts(selectors.units_waiting_to_be_placed())
         .order_by("name", "pk")
     )
     form = OrgUnitSearchForm(request.GET or None)
