@@ -2,7 +2,7 @@
 
 from people import roles
 from people.models import Employee
-from people.selectors import employee_for, manages
+from people.selectors import can_view_record, employee_for, manages
 
 from .models import Booking, Completion, Session
 
@@ -23,8 +23,8 @@ def can_act_for(user, employee: Employee) -> bool:
 
 
 def can_view_learning(user, employee: Employee) -> bool:
-    me = employee_for(user)
-    return (me is not None and me.pk == employee.pk) or can_act_for(user, employee)
+    """Their own record and their managers' (people's rule), plus learning staff, who see everyone's."""
+    return is_learning_staff(user) or can_view_record(user, employee)
 
 
 def can_approve_booking(user, booking: Booking) -> bool:
@@ -32,8 +32,7 @@ def can_approve_booking(user, booking: Booking) -> bool:
 
 
 def can_cancel_booking(user, booking: Booking) -> bool:
-    me = employee_for(user)
-    return (me is not None and me.pk == booking.employee_id) or can_act_for(user, booking.employee)
+    return can_view_learning(user, booking.employee)
 
 
 def can_take_register(user, session: Session) -> bool:

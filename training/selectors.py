@@ -73,12 +73,15 @@ def session_register(session: Session) -> QuerySet[Booking]:
         .select_related("employee__org_unit").order_by("status", "queued_at", "employee__last_name")
 
 
-def bookings_visible_to(user) -> QuerySet[Booking]:
+def _of_learners_visible_to(user, qs: QuerySet) -> QuerySet:
+    """Learning staff see everyone's rows; others their own and their reports' (people's rule)."""
     if permissions.is_learning_staff(user):
-        base = Booking.objects.all()
-    else:
-        base = Booking.objects.filter(employee__in=employee_records_visible_to(user))
-    return base.select_related("session__course", "employee")
+        return qs
+    return qs.filter(employee__in=employee_records_visible_to(user))
+
+
+def bookings_visible_to(user) -> QuerySet[Booking]:
+    return _of_learners_visible_to(user, Booking.objects.select_related("session__course", "employee"))
 
 
 def live_booking_for(employee: Employee | None, session: Session) -> Booking | None:
@@ -90,19 +93,11 @@ def live_booking_for(employee: Employee | None, session: Session) -> Booking | N
 
 
 def assignments_visible_to(user) -> QuerySet[Assignment]:
-    if permissions.is_learning_staff(user):
-        base = Assignment.objects.all()
-    else:
-        base = Assignment.objects.filter(employee__in=employee_records_visible_to(user))
-    return base.select_related("course", "employee")
+    return _of_learners_visible_to(user, Assignment.objects.select_related("course", "employee"))
 
 
 def completions_visible_to(user) -> QuerySet[Completion]:
-    if permissions.is_learning_staff(user):
-        base = Completion.objects.all()
-    else:
-        base = Completion.objects.filter(employee__in=employee_records_visible_to(user))
-    return base.select_related("course", "employee")
+    return _of_learners_visible_to(user, Completion.objects.select_related("course", "employee"))
 
 
 def my_learning(employee: Employee) -> dict:
