@@ -14,12 +14,11 @@ from django.db import transaction
 from django_auth_ldap.backend import LDAPBackend
 from django_auth_ldap.config import LDAPSearch
 
-from people.audit import audit_record
-from people.models import AuditEntry, Employee
+from people.models import Employee
 
 from .config import configured_sources
 from .profiles import EntryError, profile_for
-from .services import apply_directory_roles
+from .services import apply_directory_roles, employee_account_link
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +90,7 @@ class EmployeeLDAPBackend(LDAPBackend):
             if not user.is_active:
                 return None
             if employee.user_id is None:
-                linked = Employee.objects.filter(pk=employee.pk, user__isnull=True).update(user=user)
-                if linked:
-                    employee.user = user
-                    audit_record(actor=user, action="employee.account_linked", target=employee, subject=employee,
-                                 changes={"user": [None, user.get_username()]}, channel=AuditEntry.Channel.DIRECTORY,
-                                 note="First sign-in through the directory")
+                employee_account_link(employee=employee, user=user)
             for name, config in configured_sources().items():
                 if config.group_roles:
                     apply_directory_roles(source=name, roles=set(config.group_roles.values()),

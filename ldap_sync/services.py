@@ -578,6 +578,19 @@ class _Sync:
         self.log.counts["roles_removed"] += user_changes[1]
 
 
+@transaction.atomic
+def employee_account_link(*, employee: Employee, user) -> bool:
+    """Link the account a first directory sign-in created to the synced employee, and audit it. The
+    conditional UPDATE means two first sign-ins at once cannot both link; returns whether this one did."""
+    if not Employee.objects.filter(pk=employee.pk, user__isnull=True).update(user=user):
+        return False
+    employee.user = user
+    audit_record(actor=user, action="employee.account_linked", target=employee, subject=employee,
+                 changes={"user": [None, user.get_username()]}, channel=AuditEntry.Channel.DIRECTORY,
+                 note="First sign-in through the directory")
+    return True
+
+
 def apply_directory_roles(*, source: str, roles: set[str], employee_ids: list[int] | None = None) -> tuple[int, int]:
     """Make the Django groups named in `roles` match the directory's grants for employees with a
     sign-in account. Roles not mapped from the directory are left alone (granted in the admin)."""
