@@ -15,7 +15,7 @@ with people × skills.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from people.models import Employee
@@ -176,6 +176,25 @@ def campaign_progress(campaign: Campaign, people: QuerySet[Employee]) -> dict:
         validated=Count("pk", filter=Q(status=Assessment.Status.VALIDATED)),
     )
     return {"employees": people.count(), **counts}
+
+
+def campaigns_with_progress() -> list[tuple[Campaign, dict]]:
+    """Every campaign with the same figures as campaign_progress, in two queries whatever the number
+    of campaigns: the campaigns with their counts, and the active headcount for council-wide ones."""
+    # Active people in the campaign's unit or beneath it (MPTT range), counted in a subquery.
+    covered = Employee.objects.filter(
+        is_active=True, org_unit__tree_id=OuterRef("org_unit__tree_id"),
+        org_unit__lft__gte=OuterRef("org_unit__lft"), org_unit__rght__lte=OuterRef("org_unit__rght"),
+    ).order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    campaigns = Campaign.objects.select_related("org_unit").annotate(
+        covered=Subquery(covered, output_field=IntegerField()),
+        completed=Count("assessments", filter=~Q(assessments__status=Assessment.Status.DRAFT)),
+        validated=Count("assessments", filter=Q(assessments__status=Assessment.Status.VALIDATED)),
+    )
+    rows = list(campaigns)
+    everyone = Employee.objects.filter(is_active=True).count() if any(c.org_unit_id is None for c in rows) else 0
+    return [(c, {"employees": c.covered if c.org_unit_id else everyone, "completed": c.completed,
+                 "validated": c.validated}) for c in rows]
 
 
 def average_gap(employees_qs: QuerySet[Employee]) -> float:

@@ -393,7 +393,6 @@ def campaigns(request):
         else:
             messages.success(request, "Campaign created. People it covers will see it on their Skills page.")
             return redirect("skills_matrix:campaigns")
-    rows = []
-    for c in Campaign.objects.select_related("org_unit"):
-        rows.append((c, selectors.campaign_progress(c, services.campaign_people(c))))
-    return render(request, "skills_matrix/campaigns.html", {"form": form, "rows": rows, "today": timezone.localdate()})
+    return render(request, "skills_matrix/campaigns.html", {
+        "form": form, "rows": selectors.campaigns_with_progress(), "today": timezone.localdate(),
+    })

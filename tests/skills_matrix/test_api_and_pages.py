@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from intranet.dashboard import tasks_for
 from people.models import AuditEntry, Employee
-from skills_matrix import selectors
+from skills_matrix import selectors, services
 from skills_matrix.models import (
     Assessment,
     Campaign,
@@ -18,7 +18,15 @@ from skills_matrix.models import (
     Skill,
 )
 
-from .factories import assign, make_area, make_campaign, make_profile, make_skill, only_test_skills_active
+from .factories import (
+    assign,
+    make_area,
+    make_campaign,
+    make_profile,
+    make_skill,
+    only_test_skills_active,
+    submitted_assessment,
+)
 
 
 @pytest.fixture
@@ -224,3 +232,25 @@ def test_requirements_page_saves_nothing_when_one_level_is_not_a_level(people, f
     assert "Choose a level from the list" in response.content.decode()
     assert not profile.requirements.exists()
     assert AuditEntry.objects.filter(action="skills.requirement_changed").count() == before
+
+
+def test_campaigns_page_figures_and_its_query_count_does_not_grow(people, org, framework, login, django_assert_num_queries):
+    whole = make_campaign("Whole council")
+    adults = make_campaign("Adults only", org_unit=org["adults"])
+    submitted_assessment(people["alice"], whole, {framework["word"]: 2})
+    client = login(people["hr"])
+    client.get(reverse("skills_matrix:campaigns"))  # warm the session and user caches
+    # session + user (2), groups for the HR check (1), campaigns with their counts (1), the active
+    # headcount for council-wide campaigns (1), the form's list of units (1).
+    with django_assert_num_queries(6):
+        small = client.get(reverse("skills_matrix:campaigns"))
+    figures = dict(small.context["rows"])
+    assert figures[whole] == {"employees": Employee.objects.filter(is_active=True).count(), "completed": 1, "validated": 0}
+    for campaign in (whole, adults):
+        assert figures[campaign] == selectors.campaign_progress(campaign, services.campaign_people(campaign))
+    assert 0 < figures[adults]["employees"] < figures[whole]["employees"]
+    for i in range(5):
+        make_campaign(f"Team A {i}", org_unit=org["team_a"])
+    with django_assert_num_queries(6):
+        large = client.get(reverse("skills_matrix:campaigns"))
+    assert len(large.context["rows"]) == 7
