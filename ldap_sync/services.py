@@ -612,8 +612,11 @@ def apply_directory_roles(*, source: str, roles: set[str], employee_ids: list[in
                   .values_list("user_id", "group_id"))
     add, remove = desired - current, current - desired
     through.objects.bulk_create([through(user_id=u, group_id=g) for u, g in add], ignore_conflicts=True)
-    for u, g in remove:
-        through.objects.filter(user_id=u, group_id=g).delete()
+    # One DELETE per role (there are a handful), not one per person losing it.
+    for g in set(groups.values()):
+        losing = [u for u, group in remove if group == g]
+        for i in range(0, len(losing), BATCH_SIZE):
+            through.objects.filter(group_id=g, user_id__in=losing[i:i + BATCH_SIZE]).delete()
     return len(add), len(remove)
 
 

@@ -126,3 +126,17 @@ def test_beat_schedules_a_nightly_full_and_an_hourly_incremental_run(settings):
     assert full["task"] == hourly["task"] == tasks.directory_sync_task.name
     assert full["kwargs"] == {"full": True} and hourly["kwargs"] == {"full": False}
     assert full["schedule"].hour == {2} and len(hourly["schedule"].hour) == 24
+
+
+@pytest.mark.parametrize("leaving", [2, 8])
+def test_removing_directory_roles_takes_the_same_queries_for_two_people_or_eight(org, leaving, django_assert_num_queries):
+    from ldap_sync.services import apply_directory_roles
+    from tests.factories import EmployeeFactory
+
+    for i in range(leaving):
+        EmployeeFactory(directory_id=f"gone-{i}", user=UserFactory(username=f"gone{i}", roles=["HR"]))
+    # Five, however many lose the role: the HR group (it exists, so get_or_create only selects), the
+    # accounts, the directory's grants, the current memberships, one DELETE for HR (nothing to add).
+    with django_assert_num_queries(5):
+        assert apply_directory_roles(source="test-ldap", roles={"HR"}) == (0, leaving)
+    assert not get_user_model().objects.filter(username__startswith="gone", groups__name="HR").exists()
