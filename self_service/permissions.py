@@ -6,7 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from people import roles
-from people.selectors import employee_for, manages
+from people.selectors import employee_for
 
 from .models import Delegation, Request, RequestType
 
@@ -84,37 +84,6 @@ def can_verify_bank_details(user, request: Request) -> bool:
     if details is None or details.verified_by_id:
         return False
     return not request.approvals.filter(decided_by=user).exists()
-
-
-def can_view(user, request: Request) -> bool:
-    """Mirror of selectors.requests_visible_to for one request."""
-    if is_own(user, request) or request.submitted_by_id == user.pk:
-        return True
-    if request.status == Request.Status.DRAFT:
-        return False
-    if request.type.processing_team in teams_of(user):
-        return True
-    if request.current_approver_role and roles.has_role(user, request.current_approver_role):
-        return True
-    me = employee_for(user)
-    if me is None:
-        return False
-    if request.current_approver_id and (
-        request.current_approver_id == me.pk or request.current_approver_id in acting_for_ids(me)
-    ):
-        return True
-    if request.type.kind == RequestType.Kind.BANK_DETAILS:
-        return False
-    if manages(me, request.employee):
-        return True
-    return any(manages(_Emp(pk), request.employee) for pk in acting_for_ids(me))
-
-
-class _Emp:
-    """Just enough of an Employee for people.selectors.manages (which only needs the pk)."""
-
-    def __init__(self, pk):
-        self.pk = pk
 
 
 def can_use_payroll(user) -> bool:

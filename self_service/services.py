@@ -414,7 +414,7 @@ def request_process(*, actor, request: Request, comment: str = "", channel: str 
 
 @transaction.atomic
 def comment_add(*, actor, request: Request, body: str, channel: str = AuditEntry.Channel.ONLINE) -> Comment:
-    if not permissions.can_view(actor, request):
+    if not selectors.requests_visible_to(actor).filter(pk=request.pk).exists():
         raise PermissionDenied("You cannot comment on this request.")
     if not body.strip():
         raise ValidationError({"body": "Enter a comment."})

@@ -282,9 +282,7 @@ def attachment_upload(request, pk):
 
 
 def attachment_download(request, pk):
-    att = get_object_or_404(Attachment.objects.select_related("request"), pk=pk)
-    if not permissions.can_view(request.user, att.request):
-        raise Http404("No such file.")
+    att = get_object_or_404(Attachment, pk=pk, request__in=selectors.requests_visible_to(request.user))
     # The only way to an attachment: it lives in private storage, which has no public URL.
     try:
         handle = att.file.open("rb")
