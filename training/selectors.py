@@ -92,6 +92,18 @@ def live_booking_for(employee: Employee | None, session: Session) -> Booking | N
     ).first()
 
 
+def live_bookings_by_session(employee: Employee | None, sessions) -> dict[int, Booking]:
+    """The employee's live bookings on these sessions, keyed by session id: one query for the list."""
+    if employee is None:
+        return {}
+    rows = Booking.objects.filter(employee=employee, session__in=sessions, status__in=Booking.ACTIVE)
+    return {b.session_id: b for b in rows}
+
+
+def has_completed(employee: Employee | None, course: Course) -> bool:
+    return employee is not None and Completion.objects.filter(employee=employee, course=course).exists()
+
+
 def assignments_visible_to(user) -> QuerySet[Assignment]:
     return _of_learners_visible_to(user, Assignment.objects.select_related("course", "employee"))
 

@@ -78,13 +78,10 @@ def course_detail(request, code: str):
         raise Http404("This course is no longer offered.")
     me = employee_for(request.user)
     sessions = list(selectors.upcoming_sessions(course=course))
-    my_bookings = {}
-    if me is not None:
-        my_bookings = {b.session_id: b for b in Booking.objects.filter(
-            employee=me, session__in=sessions, status__in=Booking.ACTIVE)}
+    my_bookings = selectors.live_bookings_by_session(me, sessions)
     for s in sessions:
         s.my_booking = my_bookings.get(s.pk)
-    completed = me is not None and Completion.objects.filter(employee=me, course=course).exists()
+    completed = selectors.has_completed(me, course)
     return render(request, "training/course_detail.html", {
         "course": course, "sessions": sessions, "completed": completed,
         "has_quiz": course.quiz_questions.exists(),

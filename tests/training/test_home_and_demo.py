@@ -57,6 +57,17 @@ def test_course_and_session_pages(people, login, course, learning_admin):
     assert response.status_code == 302 and Session.objects.count() == 2
 
 
+def test_course_page_shows_my_place_and_my_completion_but_not_anothers(people, login, course):
+    session = make_session(course)
+    services.booking_create(actor=people["alice"].user, session=session, employee=people["alice"])
+    services.completion_record(actor=None, employee=people["alice"], course=course, source="manual")
+    url = f"/training/courses/{course.code}/"
+    page = login(people["alice"]).get(url).content.decode()
+    assert "Place confirmed" in page and "You have completed this course" in page
+    page = login(people["bob"]).get(url).content.decode()
+    assert "Place confirmed" not in page and "You have completed this course" not in page
+
+
 def test_demo_seeder_builds_a_working_catalogue(people):
     out = io.StringIO()
     demo.seed(rng=random.Random(7), staff_count=len(people), stdout=out)
