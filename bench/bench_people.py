@@ -32,7 +32,7 @@ def run() -> list[tuple[str, str]]:
     figures = []
     started = time.perf_counter()
     # People only: other apps' demo data has its own benchmarks and would blur this figure.
-    with mock.patch("intranet.demo._seeders", {}):
+    with mock.patch("core.demo._seeders", {}):
         call_command("seed_demo", staff=STAFF, stdout=io.StringIO())
     figures.append((f"seed_demo --staff {STAFF:,} (people only)", f"{time.perf_counter() - started:.1f} s"))
     figures.append(("employees in the directory", f"{Employee.objects.filter(is_active=True).count():,}"))

@@ -53,10 +53,10 @@ def run():
     from django.core.management import call_command
     from django.db import transaction
 
-    from intranet.reporting import services
-    from intranet.reporting.periods import month_period, period_for
     from people import roles
     from people.models import Employee, OrgUnit
+    from reporting import services
+    from reporting.periods import month_period, period_for
 
     figures = []
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .navigation import nav_for
+from core.navigation import nav_for
 
 
 def site(request):

@@ -24,7 +24,7 @@ api_patterns = [
     path("recruitment/", include("skills_matrix.recruitment.api.urls")),
     path("training/", include("training.api.urls")),
     path("news/", include("news.api.urls")),
-    path("reporting/", include("intranet.reporting.api_urls")),
+    path("reporting/", include("reporting.api_urls")),
 ]
 
 urlpatterns = [
@@ -43,8 +43,8 @@ urlpatterns = [
     path("applicant/", include("skills_matrix.recruitment.applicant_urls")),
     path("training/", include("training.urls")),
     path("news/", include("news.urls")),
-    path("search/", include("intranet.search_urls")),
-    path("reporting/", include("intranet.reporting.urls")),
+    path("search/", include("core.search_urls")),
+    path("reporting/", include("reporting.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,9 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.dashboard import home_blocks_for, tasks_for
 from people.selectors import employee_for
-
-from .dashboard import home_blocks_for, tasks_for
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 
 from .models import RoleGrant, SourceState, SyncRun
 from .services import held_run_confirm

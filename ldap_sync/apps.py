@@ -6,8 +6,8 @@ class LdapSyncConfig(AppConfig):
     verbose_name = "Directory sync"
 
     def ready(self):
-        from intranet.demo import register_demo_seeder
-        from intranet.navigation import NavItem, register_nav
+        from core.demo import register_demo_seeder
+        from core.navigation import NavItem, register_nav
 
         from . import demo
         from .permissions import can_manage_sync

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 
 
 @dataclass(frozen=True)

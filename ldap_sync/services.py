@@ -23,7 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from intranet.errors import DomainError, IllegalTransition
+from core.errors import DomainError, IllegalTransition
 from people.audit import audit_bulk, audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 

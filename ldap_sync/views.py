@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 
 from . import selectors, services
 from .models import SyncRun

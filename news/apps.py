@@ -6,19 +6,17 @@ class NewsConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
-        from intranet.dashboard import register_home_block
-        from intranet.demo import register_demo_seeder
-        from intranet.navigation import NavItem, register_nav
+        from core.dashboard import register_home_block
+        from core.demo import register_demo_seeder
+        from core.navigation import NavItem, register_nav
 
         from . import dashboard, demo
 
         register_home_block(dashboard.news_home_block)
         register_nav(NavItem("News", "news:list", order=60, prefix="/news/"))
         register_demo_seeder("news", demo.seed_news, order=80)
-        try:
-            from intranet import search
-        except ImportError:  # search registry not present
-            return
+        from core import search
+
         from . import search_provider
 
         search.register_search_provider("news", "News", search_provider.news_results, order=20)

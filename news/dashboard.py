@@ -1,4 +1,4 @@
-from intranet.dashboard import HomeBlock
+from core.dashboard import HomeBlock
 
 from .selectors import latest_for_home
 

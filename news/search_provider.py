@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from intranet.search import SearchResult
+from core.search import SearchResult
 
 from .selectors import search_articles
 

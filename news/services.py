@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.audit import audit_record
 from people.models import AuditEntry
 from people.selectors import employee_for

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.selectors import employee_for
 
 from . import permissions, selectors, services

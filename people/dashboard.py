@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from intranet.dashboard import Task
+from core.dashboard import Task
 
 from . import permissions
 from .selectors import employee_for, units_waiting_to_be_placed

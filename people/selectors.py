@@ -1,5 +1,6 @@
 """Reads about people, already scoped to what a user may see. Every app asks here who may see whom."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -14,6 +15,20 @@ def employee_for(user) -> Employee | None:
     if not hasattr(user, "_employee_cache"):
         user._employee_cache = Employee.objects.filter(user=user).select_related("org_unit").first()
     return user._employee_cache
+
+
+NOT_LINKED = "Your account is not linked to an employee record. Contact HR."
+
+
+def my_employee(user, *, missing=None) -> Employee:
+    """The signed-in user's own employee record, or an error a person can act on.
+
+    Pages get 403 (PermissionDenied) by default; the API passes `missing=NotFound` (or Http404) so
+    a JSON client reads 404. One helper for every "my record or refuse" check."""
+    me = employee_for(user)
+    if me is None:
+        raise (missing or PermissionDenied)(NOT_LINKED)
+    return me
 
 
 def _report_ids_sql(indirect: bool) -> str:

@@ -6,9 +6,9 @@ class SelfServiceConfig(AppConfig):
     verbose_name = "HR and payroll self-service"
 
     def ready(self):
-        from intranet.dashboard import register_task_provider
-        from intranet.demo import register_demo_seeder
-        from intranet.navigation import NavItem, register_nav
+        from core.dashboard import register_task_provider
+        from core.demo import register_demo_seeder
+        from core.navigation import NavItem, register_nav
 
         from . import dashboard, demo
 
@@ -16,7 +16,7 @@ class SelfServiceConfig(AppConfig):
         register_nav(NavItem("Self-service", "self_service:my_requests", order=20, prefix="/self-service/"))
         register_demo_seeder("self_service", demo.seed, order=30)
 
-        from intranet.search import register_help_page, register_search_provider
+        from core.search import register_help_page, register_search_provider
 
         from .search import request_results
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from intranet.dashboard import Task
+from core.dashboard import Task
 from people.selectors import employee_for
 
 from . import permissions, selectors

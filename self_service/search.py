@@ -5,7 +5,7 @@ import re
 from django.db.models import Q
 from django.urls import reverse
 
-from intranet.search import SearchResult
+from core.search import SearchResult
 
 from . import selectors
 

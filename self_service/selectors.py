@@ -206,7 +206,7 @@ def audit_search(*, query: str = "", action: str = "", channel: str = "", start=
     return qs
 
 
-# --- reporting (read by intranet.reporting) -------------------------------------------------------
+# --- reporting (read by reporting) -------------------------------------------------------
 
 def _in_units(qs, units):
     if units is None:

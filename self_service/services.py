@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from intranet.errors import DomainError
-from intranet.exports import spreadsheet_safe
+from core.errors import DomainError
+from core.exports import spreadsheet_safe
 from people import roles
 from people.audit import audit_record, diff, mask_value
 from people.models import AuditEntry, Employee, OrgUnit

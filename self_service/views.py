@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import AuditEntry
 from people.selectors import employee_for
 

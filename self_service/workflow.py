@@ -10,7 +10,7 @@ Services call `check(request, action)` before changing anything; an action not a
 current status raises IllegalTransition (a 409 in the API, a clear message on pages).
 """
 
-from intranet.errors import IllegalTransition
+from core.errors import IllegalTransition
 
 from .models import Request
 

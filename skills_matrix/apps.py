@@ -6,9 +6,9 @@ class SkillsMatrixConfig(AppConfig):
     verbose_name = "Skills"
 
     def ready(self):
-        from intranet.dashboard import register_task_provider
-        from intranet.demo import register_demo_seeder
-        from intranet.navigation import NavItem, register_nav
+        from core.dashboard import register_task_provider
+        from core.demo import register_demo_seeder
+        from core.navigation import NavItem, register_nav
 
         from . import demo, home
 

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from intranet.exports import spreadsheet_safe
+from core.exports import spreadsheet_safe
 
 from .matrix import Matrix
 

@@ -3,7 +3,7 @@ validate. Three small queries at most."""
 
 from django.urls import reverse
 
-from intranet.dashboard import Task
+from core.dashboard import Task
 from people.selectors import employee_for
 
 from . import selectors

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from intranet.errors import DomainError, IllegalTransition
+from core.errors import DomainError, IllegalTransition
 from people.audit import audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 from people.selectors import employee_for

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import Employee, OrgUnit
 from people.selectors import employee_for
 

@@ -6,13 +6,15 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
-        from intranet.dashboard import register_task_provider
-        from intranet.demo import register_demo_seeder
-        from intranet.navigation import NavItem, register_nav
+        from core.dashboard import register_task_provider
+        from core.demo import register_demo_seeder
+        from core.navigation import NavItem, register_nav
+        from core.search import register_search_provider
 
-        from . import dashboard, demo
+        from . import dashboard, demo, search
         from .api import auth  # noqa: F401 - registers the xAPI security scheme with drf-spectacular
 
         register_task_provider(dashboard.training_tasks)
         register_nav(NavItem("Learning", "training:catalogue", order=40, prefix="/training/"))
         register_demo_seeder("training", demo.seed, order=40)
+        register_search_provider("courses", "Courses", search.course_results, order=30)

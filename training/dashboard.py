@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.dashboard import Task
+from core.dashboard import Task
 from people.selectors import employee_for
 
 from .models import Assignment, Booking, HelpRequest

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from intranet.errors import DomainError, IllegalTransition
+from core.errors import DomainError, IllegalTransition
 from people.audit import audit_bulk, audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 from people.selectors import employee_for, reports_of

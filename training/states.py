@@ -1,6 +1,6 @@
 """The booking state machine, in one place. Services call `booking_transition_check` before any change."""
 
-from intranet.errors import IllegalTransition
+from core.errors import IllegalTransition
 
 from .models import Booking
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import Employee, OrgUnit
 from people.selectors import employee_for, reports_of
 

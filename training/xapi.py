@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import Employee
 
 from .models import Completion, ContentProvider, Course, XapiStatement

@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "mptt",
     "axes",
     "django_celery_beat",
-    # ours: people first, everything else may depend on it
+    # ours, bottom floor first: core (ground) < people < feature apps < reporting (top); intranet is
+    # the project package, installed only for its templates, template context and health task.
+    "core",
     "people",
     "intranet",
     "ldap_sync",
@@ -48,7 +50,7 @@ INSTALLED_APPS = [
     "skills_matrix.recruitment",
     "training",
     "news",
-    "intranet.reporting",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -169,8 +171,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The default beat schedule; apps add entries in their own `beat_schedule` and django-celery-beat
-# stores them so admins can change times in the admin without a deploy.
+# The default beat schedule, every app's entries in this one file (apps never change settings in
+# ready()); django-celery-beat stores them so admins can change times in the admin without a deploy.
 CELERY_BEAT_SCHEDULE: dict = {}
 
 REST_FRAMEWORK = {
@@ -181,14 +183,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every API view states who may use it.
-    "DEFAULT_PERMISSION_CLASSES": ["intranet.api.permissions.DenyAll"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.DenyAll"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "intranet.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": [  # DRF's defaults, with a JSON parser that refuses absurd nesting with a 400
-        "intranet.api.parsers.JSONParser",
+        "core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -293,4 +295,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Recruitment tests: purge expired applicant data, close attempts past their time, hand hired applicants over.
+CELERY_BEAT_SCHEDULE["recruitment-retention-purge"] = {"task": "recruitment.retention_purge", "schedule": 24 * 60 * 60}
+CELERY_BEAT_SCHEDULE["recruitment-close-overdue-attempts"] = {
+    "task": "recruitment.close_overdue_attempts", "schedule": 5 * 60,
+}
+CELERY_BEAT_SCHEDULE["recruitment-hand-over-hired"] = {"task": "recruitment.hand_over_hired", "schedule": 60 * 60}
+
+# Reporting: snapshot last month early on the 1st, refresh the current month nightly, then email the
+# portfolio PDFs once the snapshot is in.
+CELERY_BEAT_SCHEDULE["reporting-monthly-snapshot"] = {
+    "task": "reporting.snapshot_take", "schedule": crontab(minute=0, hour=2, day_of_month=1),
+}
+CELERY_BEAT_SCHEDULE["reporting-nightly-current-month"] = {
+    "task": "reporting.snapshot_current_month", "schedule": crontab(minute=30, hour=1),
+}
+CELERY_BEAT_SCHEDULE["reporting-monthly-portfolio-pdfs"] = {
+    "task": "reporting.monthly_reports_send", "schedule": crontab(minute=0, hour=7, day_of_month=1),
 }

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 from .forms import AnswerForm

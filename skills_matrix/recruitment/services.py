@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.audit import audit_record
 from skills_matrix.models import Level, Skill
 

@@ -1,7 +1,7 @@
 """The invitation and attempt state machines, in one place. An illegal move raises IllegalTransition,
 which pages show as a message and the API returns as 409."""
 
-from intranet.errors import IllegalTransition
+from core.errors import IllegalTransition
 
 from .models import Attempt, Invitation
 

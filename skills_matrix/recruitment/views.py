@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.errors import DomainError
-from intranet.exports import spreadsheet_safe
+from core.errors import DomainError
+from core.exports import spreadsheet_safe
 
 from . import selectors, services
 from .forms import (

@@ -20,7 +20,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from intranet.demo import DEMO_LOGINS  # noqa: E402
+from core.demo import DEMO_LOGINS  # noqa: E402
 
 setup_test_environment()
 call_command("migrate", verbosity=0, interactive=False)

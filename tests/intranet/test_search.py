@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from intranet import search
+from core import search
 from news.models import Article
 from tests.news.factories import ArticleFactory
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
-from intranet.demo import DEMO_LOGINS
+from core.demo import DEMO_LOGINS
 from people import roles
 from people.management.commands import _demo_council as council
 from people.management.commands.seed_demo import build_council
@@ -29,7 +29,7 @@ def _seed(**kwargs):
 def seeded(db, monkeypatch):
     """The people part only: most checks here are about the council, and other apps' demo data
     takes longer to build. `test_every_demo_login...` runs every app's seeder."""
-    from intranet import demo
+    from core import demo
 
     monkeypatch.setattr(demo, "_seeders", {})
     return _seed()
@@ -169,7 +169,7 @@ def test_same_seed_same_council(db):
 
 
 def test_a_failing_app_seeder_is_reported_and_rolled_back(db, monkeypatch):
-    from intranet import demo
+    from core import demo
 
     def broken(*, rng, staff_count, stdout):
         OrgUnit.objects.create(code="half-written", name="Half written", kind=OrgUnit.Kind.TEAM)

@@ -337,7 +337,7 @@ def test_a_held_run_overtaken_by_a_later_full_run_cannot_be_confirmed(directory,
     newer = directory_sync(config=directory.config())
     assert held.status == newer.status == SyncRun.Status.HELD
 
-    from intranet.errors import IllegalTransition
+    from core.errors import IllegalTransition
     with pytest.raises(IllegalTransition, match=f"overtaken by full run {newer.pk}"):
         held_run_confirm(run_id=held.pk, actor=people["admin"].user)
     assert emp("E1013").is_active

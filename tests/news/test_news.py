@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from news import services
 from news.models import Article, Comment, EditorScope
 from news.rendering import render_body

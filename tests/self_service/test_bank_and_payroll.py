@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import AuditEntry
 from self_service import crypto, services
 from self_service.models import BankAccount, BankDetailsChange, PayPeriod, PayrollImport, Payslip, Request

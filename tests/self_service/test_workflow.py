@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from intranet.errors import IllegalTransition
+from core.errors import IllegalTransition
 from people.models import AuditEntry
 from self_service import services, workflow
 from self_service.models import Approval, Channel, Delegation, Request

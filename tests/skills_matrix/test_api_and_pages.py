@@ -5,7 +5,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from intranet.dashboard import tasks_for
+from core.dashboard import tasks_for
 from people.models import AuditEntry, Employee
 from skills_matrix import selectors, services
 from skills_matrix.models import (

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from intranet.errors import DomainError, IllegalTransition
+from core.errors import DomainError, IllegalTransition
 from people.models import AuditEntry
 from skills_matrix import selectors, services
 from skills_matrix.models import Assessment, Rating, Skill

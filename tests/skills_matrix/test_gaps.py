@@ -123,7 +123,7 @@ def test_evidence_never_lowers_a_validated_level(people, framework):
 
 
 def test_evidence_rejects_bad_input(people, framework):
-    from intranet.errors import DomainError
+    from core.errors import DomainError
 
     with pytest.raises(DomainError) as exc:
         services.evidence_record(employee=people["alice"], skill=framework["word"], level=7, source="training", source_ref="x")

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import AuditEntry
 from skills_matrix.models import Level
 from tests.skills_matrix.factories import assign, make_profile, set_levels

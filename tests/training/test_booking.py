@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from intranet.errors import DomainError, IllegalTransition
+from core.errors import DomainError, IllegalTransition
 from training import services
 from training.models import Assignment, Booking, Completion
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import Employee
 from tests.factories import EmployeeFactory, UserFactory
 from training import selectors, services

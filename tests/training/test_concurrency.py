@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people import roles
 from tests.factories import EmployeeFactory, UserFactory
 from training import services

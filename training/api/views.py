@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from people.models import Employee
 from people.selectors import employee_for, employee_records_visible_to
 

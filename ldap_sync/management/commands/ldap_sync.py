@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from intranet.errors import DomainError
+from core.errors import DomainError
 from ldap_sync.config import source_config
 from ldap_sync.models import SyncRun
 from ldap_sync.services import directory_sync, held_run_confirm

@@ -5,7 +5,7 @@ Importing it registers the named demo sign-ins, so both `seed_demo` (which creat
 `demo_logins` (which prints them, in another process) see the same list.
 """
 
-from intranet.demo import register_demo_login
+from core.demo import register_demo_login
 
 COUNCIL_CODE = "council"
 COUNCIL_NAME = "Demo Borough Council"

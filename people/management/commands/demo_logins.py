@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from intranet.demo import DEMO_LOGINS
+from core.demo import DEMO_LOGINS
 
 from . import _demo_council as council  # noqa: F401 - importing registers the people demo logins
 

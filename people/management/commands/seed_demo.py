@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from intranet.demo import demo_seeders
+from core.demo import demo_seeders
 from people import roles
 from people.models import Employee, OrgUnit
 

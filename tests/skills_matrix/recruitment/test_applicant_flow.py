@@ -238,7 +238,7 @@ def test_invitation_email_carries_the_link(invite, mailoutbox, django_capture_on
 
 
 def test_a_started_test_cannot_be_reissued(invite):
-    from intranet.errors import IllegalTransition
+    from core.errors import IllegalTransition
 
     invitation, _ = invite()
     services.attempt_start(invitation=invitation)

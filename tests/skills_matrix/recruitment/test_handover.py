@@ -66,7 +66,7 @@ def test_applicants_not_hired_are_never_handed_over(invite):
 
 
 def test_only_finished_tests_can_be_marked_hired(invite):
-    from intranet.errors import DomainError
+    from core.errors import DomainError
 
     invitation, _ = invite()
     with pytest.raises(DomainError, match="finished the test"):

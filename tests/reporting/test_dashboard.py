@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intranet.reporting import services
-from intranet.reporting.models import FigureSnapshot
 from people.models import OrgUnit
+from reporting import services
+from reporting.models import FigureSnapshot
 from tests.factories import EmployeeFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_dashboard_queries_do_not_grow_with_staff(people, org, login, django_ass
 
 
 def test_csv_export_has_every_figure(people, org, login):
-    from intranet.reporting.figures import FIGURES
+    from reporting.figures import FIGURES
 
     resp = login(people["director"]).get(reverse("reporting:csv"))
     assert resp["Content-Type"].startswith("text/csv")
@@ -148,7 +148,7 @@ def test_monthly_pdf_is_emailed_to_each_portfolio_lead(people, org):
 
 
 def test_monthly_tasks_run_through_celery(people, org):
-    from intranet.reporting import tasks
+    from reporting import tasks
 
     tasks.monthly_reports_send.delay("2026-10-01")  # eager in tests
     assert len(mail.outbox) == 1
@@ -194,7 +194,7 @@ def test_demo_seeder_records_this_month(people, org):
     import io
     import random
 
-    from intranet.reporting.demo import seed_reporting
+    from reporting.demo import seed_reporting
 
     out = io.StringIO()
     seed_reporting(rng=random.Random(1), staff_count=13, stdout=out)

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from intranet.reporting.figures import compute_figures
 from news.models import ArticleRead
+from reporting.figures import compute_figures
 from tests.news.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_self_service_figures_and_gov_uk_kpis(people, org, period):
 
 
 def test_cost_per_contact_is_configurable(people, org, period):
-    from intranet.reporting.models import ChannelCost
+    from reporting.models import ChannelCost
     from self_service.models import Request, RequestType
 
     ChannelCost.objects.create(channel="online", cost_per_contact="1.00")

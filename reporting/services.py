@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from intranet.exports import spreadsheet_safe
+from core.exports import spreadsheet_safe
 from people.models import OrgUnit
 
 from .figures import FIGURES, compute_figures, format_value

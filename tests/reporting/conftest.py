@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from intranet.reporting.periods import Period
+from reporting.periods import Period
 
 
 @pytest.fixture

@@ -1,0 +1,112 @@
+"""The one path every email takes: `mail_on_commit(...)`.
+
+The message is queued when the surrounding transaction commits (nobody hears of a change that was
+rolled back) to the retrying Celery task `core.mail_send`. A mail outage is retried with back-off
+and logged; it never breaks the request that caused the email and is never dropped silently. When
+the broker itself cannot take the task, the message is sent in-process as a last resort and any
+failure is logged with its recipients and subject.
+
+Attachments are `(filename, content, mimetype)`; bytes are carried base64-encoded so the task
+payload stays JSON.
+"""
+
+import base64
+import logging
+import smtplib
+from collections.abc import Iterable
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def _payload(subject, body, to, from_email, attachments, reply_to) -> dict:
+    packed = []
+    for name, content, mimetype in attachments or ():
+        if isinstance(content, bytes):
+            packed.append([name, base64.b64encode(content).decode("ascii"), mimetype, "base64"])
+        else:
+            packed.append([name, content, mimetype, "text"])
+    return {
+        "subject": subject,
+        "body": body,
+        "to": list(to),
+        "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
+        "attachments": packed,
+        "reply_to": list(reply_to or []),
+    }
+
+
+def message_from_payload(payload: dict):
+    from django.core.mail import EmailMessage
+
+    msg = EmailMessage(
+        payload["subject"], payload["body"], payload["from_email"], payload["to"],
+        reply_to=payload.get("reply_to") or None,
+    )
+    for name, content, mimetype, encoding in payload.get("attachments", []):
+        msg.attach(name, base64.b64decode(content) if encoding == "base64" else content, mimetype)
+    return msg
+
+
+def mail_on_commit(
+    *,
+    subject: str,
+    body: str,
+    to: Iterable[str],
+    from_email: str | None = None,
+    attachments: Iterable[tuple[str, str | bytes, str]] = (),
+    reply_to: Iterable[str] | None = None,
+) -> None:
+    """Queue one email (one message to all of `to`) for after the current transaction commits.
+    Empty addresses are dropped; with none left nothing is sent."""
+    recipients = [a for a in to if a]
+    if not recipients:
+        return
+    payload = _payload(subject, body, recipients, from_email, attachments, reply_to)
+    transaction.on_commit(lambda: _enqueue(payload))
+
+
+def mail_each_on_commit(messages: Iterable[tuple[str, str, Iterable[str]]], **kwargs) -> None:
+    """One queued email per `(subject, body, to)`: so one bad address or one failure does not hold
+    back the others."""
+    for subject, body, to in messages:
+        mail_on_commit(subject=subject, body=body, to=to, **kwargs)
+
+
+def _enqueue(payload: dict) -> None:
+    try:
+        mail_send.delay(payload)
+    except Exception:  # noqa: BLE001 - the broker is down: send now rather than lose the email
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # the task itself ran, retried and gave up (logged)
+            return
+        log.exception("mail: could not queue %r to %s; sending in-process", payload["subject"], payload["to"])
+        try:
+            message_from_payload(payload).send(fail_silently=False)
+        except Exception:  # noqa: BLE001
+            log.exception("mail: sending %r to %s failed and could not be queued", payload["subject"], payload["to"])
+
+
+MAIL_MAX_RETRIES = 8  # back-off 30 s, 60 s, ... capped at 1 h: about nine hours in all
+
+
+@shared_task(bind=True, name="core.mail_send", max_retries=MAIL_MAX_RETRIES, acks_late=True)
+def mail_send(self, payload: dict) -> int:
+    """Send one queued email. SMTP and network errors are retried with back-off; the last failure
+    is logged with the recipients and subject so an operator can resend. Run eagerly (the demo,
+    the tests) there is no worker to come back later, so the retries happen at once."""
+    tries = self.request.retries
+    while True:
+        try:
+            return message_from_payload(payload).send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as exc:
+            if tries >= self.max_retries:
+                log.error("mail: giving up on %r to %s after %d tries: %s",
+                          payload["subject"], payload["to"], tries + 1, exc)
+                raise
+            log.warning("mail: %r to %s failed (%s); retrying", payload["subject"], payload["to"], exc)
+            if not self.request.is_eager:
+                raise self.retry(exc=exc, countdown=min(30 * 2**tries, 3600)) from exc
+            tries += 1

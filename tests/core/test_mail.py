@@ -1,0 +1,68 @@
+"""One mail path: mail_on_commit queues to the retrying core.mail_send task."""
+
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+
+from core.mail import mail_each_on_commit, mail_on_commit
+
+pytestmark = pytest.mark.django_db
+
+
+class FlakySMTP(EmailBackend):
+    """Refuses the first `failures` sends as an SMTP server having a bad minute would."""
+
+    failures = 0
+    attempts = 0
+
+    def send_messages(self, messages):
+        type(self).attempts += 1
+        if type(self).attempts <= type(self).failures:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def flaky_smtp(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTP"
+    FlakySMTP.attempts = 0
+    FlakySMTP.failures = 0
+    return FlakySMTP
+
+
+def test_mail_waits_for_commit_and_is_not_sent_for_a_rollback(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        mail_on_commit(subject="Hello", body="Body", to=["a@council.example"])
+    assert mail.outbox == []  # nothing until the transaction commits
+    for cb in callbacks:
+        cb()
+    assert [m.subject for m in mail.outbox] == ["Hello"]
+
+
+def test_smtp_failure_is_retried_until_the_server_accepts(flaky_smtp, django_capture_on_commit_callbacks):
+    flaky_smtp.failures = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_on_commit(subject="Your place is confirmed", body="See you there", to=["a@council.example"],
+                       attachments=[("invite.ics", "BEGIN:VCALENDAR", "text/calendar"),
+                                    ("report.pdf", b"%PDF-1.4\x00\xff", "application/pdf")])
+    assert flaky_smtp.attempts == 3
+    [msg] = mail.outbox
+    assert msg.to == ["a@council.example"]
+    assert [(name, content) for name, content, _ in msg.attachments] == [
+        ("invite.ics", "BEGIN:VCALENDAR"), ("report.pdf", b"%PDF-1.4\x00\xff")]
+
+
+def test_mail_that_never_goes_is_logged_not_raised(flaky_smtp, django_capture_on_commit_callbacks, caplog):
+    flaky_smtp.failures = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_on_commit(subject="Reminder", body="x", to=["a@council.example"])  # must not raise
+    assert mail.outbox == []
+    assert "Reminder" in caplog.text and "a@council.example" in caplog.text
+
+
+def test_each_message_is_its_own_email_and_empty_addresses_are_dropped(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_each_on_commit([("One", "1", ["a@council.example", ""]), ("Two", "2", [""])])
+    assert [(m.subject, m.to) for m in mail.outbox] == [("One", ["a@council.example"])]
