@@ -1,6 +1,7 @@
-"""The booking state machine, in one place. Services call `booking_transition_check` before any change."""
+"""The booking state machine, in one place: a `core.states.TransitionTable` built from the graph of
+which statuses may follow which. Services call `booking_transition_check` before any change."""
 
-from core.errors import IllegalTransition
+from core.states import TransitionTable
 
 from .models import Booking
 
@@ -18,10 +19,12 @@ BOOKING_TRANSITIONS: dict[str, set[str]] = {
     S.REJECTED: set(),
 }
 
+# Each action is named after the status it leads to: BOOKING.check(booking.status, S.CANCELLED).
+BOOKING = TransitionTable.from_graph(
+    BOOKING_TRANSITIONS, noun="booking", describe=lambda status: S(status).label.lower()
+)
+
 
 def booking_transition_check(booking: Booking, to: str) -> None:
-    if to not in BOOKING_TRANSITIONS[booking.status]:
-        raise IllegalTransition(
-            f"This booking is “{booking.get_status_display().lower()}” and cannot become "
-            f"“{S(to).label.lower()}”."
-        )
+    """Raise IllegalTransition (with a sentence a person can act on) unless `booking` may become `to`."""
+    BOOKING.check(booking.status, to)
