@@ -227,6 +227,21 @@ def framework_tree(*, include_retired: bool = False) -> list[dict]:
     return areas
 
 
+def skills_taking_evidence() -> QuerySet[Skill]:
+    """Active skills (not areas), in framework order: what a course may develop, a help request or a
+    champion may name, and evidence may be recorded against. Retired skills and areas are left out."""
+    return Skill.objects.filter(is_active=True, kind=Skill.Kind.SKILL).order_by("tree_id", "lft")
+
+
+def skills_by_code(codes: Iterable[str]) -> dict[str, Skill]:
+    """{code: Skill} for the codes that name a skill or area, retired ones included (one query)."""
+    return {s.code: s for s in Skill.objects.filter(code__in=list(codes))}
+
+
+def skill_by_code(code: str) -> Skill | None:
+    return Skill.objects.filter(code=code).first()
+
+
 def skill_rows_for(employee: Employee) -> list[tuple[Skill, Gap]]:
     """One person's required skills with their gap (met ones too), in framework order: what "My
     skills" and the manager's drill-down both show (seven queries)."""

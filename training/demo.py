@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Employee, OrgUnit
-from skills_matrix.models import Skill
+from skills_matrix import selectors as skills_selectors
 
 from .models import (
     Assignment,
@@ -59,7 +59,7 @@ QUIZ = [
 def seed(*, rng, staff_count: int, stdout) -> None:
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     today = timezone.localdate()
-    skills = list(Skill.objects.filter(kind=Skill.Kind.SKILL, is_active=True).order_by("tree_id", "lft"))
+    skills = list(skills_selectors.skills_taking_evidence())
     staff = list(Employee.objects.filter(is_active=True).order_by("pk").values_list("pk", "org_unit_id", "line_manager_id"))
     staff_ids = [s[0] for s in staff]
 

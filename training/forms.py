@@ -3,20 +3,20 @@ from django.db import models
 from django.utils import timezone
 
 from people.models import Employee, OrgUnit
-from skills_matrix.models import Skill
+from skills_matrix import selectors as skills_selectors
 
 from .models import Course, HelpLog
 
 
 def _skills():
-    return Skill.objects.filter(is_active=True, kind=Skill.Kind.SKILL).order_by("tree_id", "lft")
+    return skills_selectors.skills_taking_evidence()
 
 
 class CatalogueSearchForm(forms.Form):
     q = forms.CharField(label="Search courses", required=False, max_length=100)
     kind = forms.ChoiceField(label="Type of course", required=False,
                              choices=[("", "Any type"), *Course.Kind.choices])
-    skill = forms.ModelChoiceField(label="Skill it develops", required=False, queryset=Skill.objects.none(),
+    skill = forms.ModelChoiceField(label="Skill it develops", required=False, queryset=_skills().none(),
                                    empty_label="Any skill")
 
     def __init__(self, *args, **kwargs):
@@ -55,7 +55,7 @@ class CourseForm(forms.ModelForm):
         pairs = []
         raw = self.cleaned_data.get("skill_levels") or ""
         lines = [line.split() for line in raw.splitlines() if line.strip()]
-        skills = {s.code: s for s in Skill.objects.filter(code__in=[p[0] for p in lines])}
+        skills = skills_selectors.skills_by_code(p[0] for p in lines)
         for n, parts in enumerate(lines, 1):
             if len(parts) != 2 or parts[0] not in skills or parts[1] not in {"1", "2", "3", "4"}:
                 raise forms.ValidationError(
@@ -144,7 +144,7 @@ class AssignForm(forms.Form):
 class HelpRequestForm(forms.Form):
     topic = forms.CharField(label="What do you need help with?", max_length=200,
                             help_text="For example, setting up two-step sign-in on my phone.")
-    skill = forms.ModelChoiceField(label="Skill (optional)", required=False, queryset=Skill.objects.none(),
+    skill = forms.ModelChoiceField(label="Skill (optional)", required=False, queryset=_skills().none(),
                                    empty_label="Not sure")
     details = forms.CharField(label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -155,7 +155,7 @@ class HelpRequestForm(forms.Form):
 
 class HelpLogForm(forms.Form):
     topic = forms.CharField(label="Topic", max_length=200)
-    skill = forms.ModelChoiceField(label="Skill (optional)", required=False, queryset=Skill.objects.none(),
+    skill = forms.ModelChoiceField(label="Skill (optional)", required=False, queryset=_skills().none(),
                                    empty_label="None")
     minutes = forms.IntegerField(label="Minutes spent", min_value=1, max_value=600)
     channel = forms.ChoiceField(label="How you helped", choices=HelpLog.Channel.choices, widget=forms.RadioSelect)
@@ -169,7 +169,7 @@ class HelpLogForm(forms.Form):
 
 class ChampionProfileForm(forms.Form):
     skills = forms.ModelMultipleChoiceField(label="Skills you can help with", required=False,
-                                            queryset=Skill.objects.none(), widget=forms.CheckboxSelectMultiple)
+                                            queryset=_skills().none(), widget=forms.CheckboxSelectMultiple)
     availability = forms.CharField(label="When you are available", max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -1,7 +1,7 @@
 """Training: the course catalogue, dated sessions and their bookings, assignments, completions
 (from attendance, the in-intranet quiz or xAPI statements), and digital champions.
 
-Workflows live in `services.py`; the booking state machine is `BOOKING_TRANSITIONS` in
+Workflows live in `services/` (one module per workflow); the booking state machine is `BOOKING` in
 `training/states.py`. Models only hold data and invariants.
 """
 

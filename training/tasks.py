@@ -1,8 +1,13 @@
-"""Celery tasks: thin wrappers that call services (the services are what the tests exercise)."""
+"""Celery tasks: thin wrappers that call services (the services are what the tests exercise).
+
+This module imports the services and never the other way round: queuing a task on request is done
+here (`auto_assignment_request_run`), so the services need not know the tasks exist."""
 
 from celery import shared_task
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
-from . import services
+from . import permissions, services
 
 
 @shared_task(name="training.tasks.session_reminders")
@@ -24,3 +29,11 @@ def assignment_reminders_and_escalations() -> dict:
 def auto_assignment() -> dict:
     """Nightly: turn skills gaps into course assignments under the active rules."""
     return services.auto_assignment_run()
+
+
+def auto_assignment_request_run(*, actor) -> None:
+    """Queue a run of every active rule now (it can take a while over the whole council), once the
+    caller's transaction commits."""
+    if not permissions.can_manage_catalogue(actor):
+        raise PermissionDenied("Only HR and learning administrators run automatic assignment.")
+    transaction.on_commit(lambda: auto_assignment.delay())

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from people.models import Employee, OrgUnit
-from people.selectors import employee_for, reports_of
+from people.selectors import employee_for, my_employee, reports_of
 
-from . import certificates, permissions, selectors, services
+from . import certificates, permissions, selectors, services, tasks
 from .calendar import session_ics
 from .forms import (
     AssignForm,
@@ -27,13 +27,6 @@ from .forms import (
 from .models import Assignment, Booking, Completion, Course, HelpRequest, Session
 
 PAGE_SIZE = 25
-
-
-def _me_or_403(request) -> Employee:
-    me = employee_for(request.user)
-    if me is None:
-        raise PermissionDenied("Your account is not linked to an employee record. Contact HR.")
-    return me
 
 
 def _form_domain_error(form, exc: DomainError):
@@ -160,7 +153,7 @@ def session_invite(request, pk: int):
 
 @require_POST
 def session_book(request, pk: int):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     session = get_object_or_404(Session, pk=pk)
     _act(request, lambda: services.booking_create(actor=request.user, session=session, employee=me),
          lambda booking: {
@@ -209,13 +202,13 @@ def booking_decide(request, pk: int):
 
 
 def my_learning(request):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     data = selectors.my_learning(me)
     return render(request, "training/my_learning.html", {**data, "me": me})
 
 
 def team(request):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     rows = selectors.team_learning(me)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     overdue = selectors.team_overdue_assignments(me)[:50] if page.paginator.count else []
@@ -224,16 +217,13 @@ def team(request):
 
 @require_http_methods(["GET", "POST"])
 def assign(request):
-    me = employee_for(request.user)
     if permissions.is_learning_staff(request.user):
         people_qs = Employee.objects.none()
         teams_qs = OrgUnit.objects.filter(is_active=True).order_by("tree_id", "lft")
-    elif me is not None:
-        people_qs = reports_of(me).order_by("last_name", "first_name")
+    else:
+        people_qs = reports_of(my_employee(request.user)).order_by("last_name", "first_name")
         # A manager may pick any team their reports sit in; only their reports in it are assigned.
         teams_qs = OrgUnit.objects.filter(pk__in=people_qs.values("org_unit")).order_by("name")
-    else:
-        raise PermissionDenied("Your account is not linked to an employee record.")
     if not permissions.is_learning_staff(request.user) and not people_qs.exists():
         raise PermissionDenied("Only line managers, HR and learning staff assign training.")
     form = AssignForm(request.POST or None, people_qs=people_qs, teams_qs=teams_qs,
@@ -267,7 +257,7 @@ def assignment_withdraw(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def quiz(request, code: str):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     course = get_object_or_404(Course, code=code, is_active=True)
     questions = list(course.quiz_questions.all())
     if not questions:
@@ -317,7 +307,7 @@ def champions_unit(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 def ask_champion(request):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     form = HelpRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -331,7 +321,7 @@ def ask_champion(request):
 
 
 def help_requests(request):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     profile = selectors.champion_profile(me)
     if profile is None:
         raise PermissionDenied("This page is for digital champions.")
@@ -351,7 +341,7 @@ def help_request_take(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def help_log(request, pk: int | None = None):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     if selectors.champion_profile(me) is None:
         raise PermissionDenied("Only digital champions log help.")
     # Another area's request (who asked, about what) is not this champion's to read: a 404 like any unseen id.
@@ -371,7 +361,7 @@ def help_log(request, pk: int | None = None):
 
 @require_http_methods(["GET", "POST"])
 def champion_profile_edit(request):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     profile = selectors.champion_profile(me)
     if profile is None:
         raise PermissionDenied("This page is for digital champions.")
@@ -443,7 +433,7 @@ def auto_assignment(request):
     form = AutoAssignmentRuleForm(request.POST if request.POST.get("action") == "add" else None)
     if request.method == "POST":
         if request.POST.get("action") == "run":
-            services.auto_assignment_request_run(actor=request.user)
+            tasks.auto_assignment_request_run(actor=request.user)
             messages.success(request, "Automatic assignment is running. New assignments appear in a few minutes.")
             return redirect("training:auto_assignment")
         if form.is_valid():

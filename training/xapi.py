@@ -21,6 +21,7 @@ from core.errors import DomainError
 from people.models import Employee
 
 from .models import Completion, ContentProvider, Course, XapiStatement
+from .services import completion_record
 
 VERBS = {
     "http://adlnet.gov/expapi/verbs/completed": "completed",
@@ -121,8 +122,6 @@ def statement_record(*, provider: ContentProvider, payload: dict) -> tuple[XapiS
     """Store a statement and, for a completion or a pass, record the completion. Returns
     (statement, created). Idempotent on the statement id: a replay returns the stored statement; the
     unique constraint settles a race between two deliveries of the same statement."""
-    from .services import completion_record
-
     data = parse_statement(payload, provider)
     existing = XapiStatement.objects.filter(statement_id=data["statement_id"]).first()
     if existing is not None:

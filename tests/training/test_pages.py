@@ -413,3 +413,28 @@ def test_course_form_links_xapi_activity_to_a_provider(people, client, learning_
     assert Course.objects.get(code="gdpr").content_provider == provider
     client.post("/training/courses/new/", {**base, "code": "other"})
     assert Course.objects.get(code="other").activity_iri is None
+
+
+def test_an_account_with_no_employee_record_is_refused_with_the_one_message(db, client, course):
+    """Pages refuse with 403, the booking API with a 400 on `employee`, the help service with
+    PermissionDenied: each through people.selectors.my_employee, saying the same thing."""
+    from django.core.exceptions import PermissionDenied
+    from rest_framework.test import APIClient
+
+    from people.selectors import NOT_LINKED
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="unlinked")
+    client.force_login(user)
+    for url in ["/training/my/", "/training/team/", "/training/assign/", "/training/champions/ask/"]:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert NOT_LINKED in response.content.decode(), url
+    session = make_session(course)
+    api = APIClient()
+    api.force_authenticate(user)
+    response = api.post("/api/training/bookings/", {"session": session.pk}, format="json")
+    assert response.status_code == 400
+    assert NOT_LINKED in str(response.json()) and "employee" in str(response.json())
+    with pytest.raises(PermissionDenied, match="not linked to an employee record"):
+        services.help_request_create(actor=user, topic="Printing")

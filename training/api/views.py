@@ -8,7 +8,8 @@ from rest_framework.views import APIView
 
 from core.errors import DomainError
 from people.models import Employee
-from people.selectors import employee_for, employee_records_visible_to
+from people.selectors import employee_records_visible_to, my_employee
+from skills_matrix import selectors as skills_selectors
 
 from .. import selectors, services, xapi
 from ..models import Booking, Course
@@ -27,6 +28,11 @@ from .serializers import (
 TAGS = ["training"]
 
 
+def _not_linked(message: str) -> DomainError:
+    # A 400 on the `employee` field, as for a person the caller may not book for.
+    return DomainError(message, field="employee")
+
+
 @extend_schema(tags=TAGS, parameters=[
     OpenApiParameter("q", str, description="Words in the title, summary or audience"),
     OpenApiParameter("kind", str, enum=Course.Kind.values),
@@ -43,9 +49,7 @@ class CourseListApi(generics.ListAPIView):
         p = self.request.query_params
         skill = None
         if p.get("skill"):
-            from skills_matrix.models import Skill
-
-            skill = Skill.objects.filter(code=p["skill"]).first()
+            skill = skills_selectors.skill_by_code(p["skill"])
             if skill is None:
                 raise serializers.ValidationError({"skill": ["No skill has this code."]})
         return selectors.catalogue(query=p.get("q", ""), kind=p.get("kind", ""), skill=skill)
@@ -104,13 +108,12 @@ class BookingListApi(generics.ListCreateAPIView):
     def post(self, request):
         data = BookingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        employee = employee_for(request.user)
         if "employee" in data.validated_data:
             employee = employee_records_visible_to(request.user).filter(pk=data.validated_data["employee"]).first()
             if employee is None:
                 raise DomainError("No such person among those you may book for.", field="employee")
-        if employee is None:
-            raise DomainError("Your account is not linked to an employee record.", field="employee")
+        else:
+            employee = my_employee(request.user, missing=_not_linked)
         booking = services.booking_create(actor=request.user, session=data.validated_data["session"],
                                           employee=employee)
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,75 @@
+"""Writes for training, one module per workflow. Each function is one atomic change with its audit
+entry; emails go out after commit, so a rolled-back change tells nobody anything.
+
+    catalogue        courses, e-learning content providers
+    sessions         scheduling, changing and cancelling sessions; session reminders
+    bookings         booking, approval, cancelling, the waiting list, the register
+    completions      completions, the quiz, the skills evidence they raise
+    assignments      assignments by managers and learning staff; reminders and escalations
+    auto_assignment  skills gaps -> assignments, and the rules that run it
+    champions        digital champions, help requests, help logs
+
+Lock order (to keep concurrent bookings deadlock-free): the Session row first, then the learner's
+Employee row, then Booking rows. Every path that changes places on a session follows it.
+
+Nothing here imports `training.tasks`: the tasks call these services, and queuing a task is the
+tasks module's job (`tasks.auto_assignment_request_run`).
+"""
+
+from .assignments import (
+    assignment_create,
+    assignment_reminders_send,
+    assignment_withdraw,
+    assignments_overdue_escalate,
+)
+from .auto_assignment import (
+    assignments_from_gaps,
+    auto_assignment_rule_save,
+    auto_assignment_run,
+    courses_for_gap,
+)
+from .bookings import (
+    booking_cancel,
+    booking_create,
+    booking_decide,
+    booking_mark_attendance,
+)
+from .catalogue import content_provider_issue_key, course_save
+from .champions import (
+    champion_save,
+    champion_unit_for,
+    help_log_record,
+    help_request_create,
+    help_request_take,
+)
+from .completions import QuizResult, completion_record, quiz_submit
+from .sessions import session_cancel, session_create, session_reminders_send, session_update
+
+__all__ = [
+    "QuizResult",
+    "assignment_create",
+    "assignment_reminders_send",
+    "assignment_withdraw",
+    "assignments_from_gaps",
+    "assignments_overdue_escalate",
+    "auto_assignment_rule_save",
+    "auto_assignment_run",
+    "booking_cancel",
+    "booking_create",
+    "booking_decide",
+    "booking_mark_attendance",
+    "champion_save",
+    "champion_unit_for",
+    "completion_record",
+    "content_provider_issue_key",
+    "course_save",
+    "courses_for_gap",
+    "help_log_record",
+    "help_request_create",
+    "help_request_take",
+    "quiz_submit",
+    "session_cancel",
+    "session_create",
+    "session_reminders_send",
+    "session_update",
+]

@@ -1,0 +1,164 @@
+"""Automatic assignment: skills gaps (skills_matrix.selectors.gaps_for) become course assignments
+under the active rules. Queued by `training.tasks` (nightly, or on request)."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core.errors import DomainError
+from people.audit import audit_bulk, audit_record
+from people.models import AuditEntry, Employee, OrgUnit
+from people.selectors import units_within
+from skills_matrix.selectors import gaps_for
+
+from .. import permissions
+from ..models import Assignment, AutoAssignmentRule, Completion, Course, CourseSkill
+
+
+def courses_for_gap(links_by_skill: dict[int, list[tuple[int, int]]], skill_id: int, current: int,
+                    required: int) -> list[int]:
+    """The courses that close a gap from `current` to `required` in `skill_id`.
+
+    `links_by_skill[skill] = [(level, course_id), ...]` sorted by level. The steps in between (levels
+    above the current one, up to the required one) all count; when no course lies in that range,
+    the lowest course above the required level does, since it closes the gap too.
+    """
+    links = links_by_skill.get(skill_id, [])
+    steps = [course_id for level, course_id in links if current < level <= required]
+    if steps:
+        return steps
+    above = [course_id for level, course_id in links if level > required]
+    return above[:1]
+
+
+@transaction.atomic
+def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str, int]:
+    """Automatic assignment: for each person's skills gaps (skills_matrix.selectors.gaps_for), assign
+    the active courses that close them, once. A course they completed, or have open, is skipped;
+    automatic assignments whose gap has since closed are withdrawn, so it stops once closed.
+
+    Set-based (a handful of queries whatever the head-count) so it runs over the whole council.
+    Audited once per person changed (the courses assigned or withdrawn), not once per row.
+    """
+    if isinstance(employees, QuerySet):
+        staff = employees.values("pk")
+    else:
+        staff = [getattr(e, "pk", e) for e in employees]
+    gaps = gaps_for(employees)
+    links_by_skill: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for skill_id, level, course_id in (
+        CourseSkill.objects.filter(course__is_active=True).order_by("skill_id", "level", "course__code")
+        .values_list("skill_id", "level", "course_id")
+    ):
+        links_by_skill[skill_id].append((level, course_id))
+
+    wanted: dict[tuple[int, int], int] = {}  # (employee, course) -> the gap's skill
+    for employee_id, employee_gaps in gaps.items():
+        for gap in employee_gaps:
+            for course_id in courses_for_gap(links_by_skill, gap.skill_id, int(gap.current or 0), int(gap.required)):
+                wanted.setdefault((employee_id, course_id), gap.skill_id)
+
+    open_rows = Assignment.objects.filter(employee_id__in=staff, status=Assignment.Status.OPEN)
+    open_pairs = {(e, c): (pk, src) for pk, e, c, src in open_rows.values_list("pk", "employee_id", "course_id", "source")}
+    done_pairs = set(
+        Completion.objects.filter(employee_id__in=staff).values_list("employee_id", "course_id").distinct()
+    )
+    new = [(e, c, skill) for (e, c), skill in wanted.items() if (e, c) not in open_pairs and (e, c) not in done_pairs]
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    assigned = _insert_gap_assignments(new, due_on=due_on, actor_user=actor_user)
+    closed = [(pair, pk) for pair, (pk, src) in open_pairs.items() if src == Assignment.Source.GAP and pair not in wanted]
+    Assignment.objects.filter(pk__in=[pk for _pair, pk in closed]).update(status=Assignment.Status.WITHDRAWN)
+
+    codes = dict(Course.objects.filter(pk__in={c for _e, c, _s in new} | {p[1] for p, _pk in closed})
+                 .values_list("pk", "code"))
+    per_person: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"assigned": [], "withdrawn": []})
+    for e, c, _skill in new:
+        per_person[e]["assigned"].append(codes[c])
+    for (e, c), _pk in closed:
+        per_person[e]["withdrawn"].append(codes[c])
+    _audit_gap_run(per_person, actor_user=actor_user)
+    return {"assigned": assigned, "withdrawn": len(closed)}
+
+
+def _insert_gap_assignments(rows: list[tuple[int, int, int]], *, due_on: dt.date, actor_user) -> int:
+    """Insert (employee, course, skill) assignments. On PostgreSQL one INSERT ... SELECT FROM unnest()
+    per 50,000 rows: building hundreds of thousands of model instances for bulk_create costs far more
+    than the insert itself over the whole council. ON CONFLICT DO NOTHING leaves alone any open
+    assignment a concurrent run or a manager created meanwhile (the one-open-per-course constraint)."""
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        made = Assignment.objects.bulk_create(
+            [Assignment(employee_id=e, course_id=c, gap_skill_id=s, source=Assignment.Source.GAP, due_on=due_on,
+                        assigned_by=actor_user) for e, c, s in rows],
+            batch_size=1000, ignore_conflicts=True,
+        )
+        return len(made)
+    table = Assignment._meta.db_table
+    now = timezone.now()
+    inserted = 0
+    sql = (
+        f"INSERT INTO {table} (employee_id, course_id, gap_skill_id, source, due_on, status, assigned_by_id, created_at) "  # noqa: S608 - table name from model meta
+        "SELECT e, c, s, %s, %s, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS t(e, c, s) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 50_000):
+            chunk = rows[i:i + 50_000]
+            cursor.execute(sql, [
+                Assignment.Source.GAP, due_on, Assignment.Status.OPEN, getattr(actor_user, "pk", None), now,
+                [r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk],
+            ])
+            inserted += cursor.rowcount
+    return inserted
+
+
+def _audit_gap_run(per_person: dict[int, dict[str, list[str]]], *, actor_user) -> None:
+    ct = ContentType.objects.get_for_model(Employee)
+    audit_bulk([
+        AuditEntry(actor=actor_user, action="training.assigned_from_gaps", content_type=ct, object_id=str(e),
+                   target_repr=f"Employee {e}", subject_id=e,
+                   changes={k: [None, sorted(v)] for k, v in change.items() if v},
+                   channel=AuditEntry.Channel.ONLINE if actor_user else AuditEntry.Channel.SYSTEM)
+        for e, change in per_person.items()
+    ])
+
+
+@transaction.atomic
+def auto_assignment_rule_save(*, actor, name: str, unit: OrgUnit | None, due_in_days: int,
+                              is_active: bool = True, rule=None):
+    """HR and learning staff create or change an automatic assignment rule."""
+    if not permissions.can_manage_catalogue(actor):
+        raise PermissionDenied("Only HR and learning administrators manage automatic assignment.")
+    if not 1 <= due_in_days <= 730:
+        raise DomainError("Give between 1 and 730 days.", field="due_in_days")
+    rule = rule or AutoAssignmentRule()
+    created = rule.pk is None
+    rule.name, rule.unit, rule.due_in_days, rule.is_active = name, unit, due_in_days, is_active
+    rule.save()
+    audit_record(actor=actor, action="auto_assignment_rule.created" if created else "auto_assignment_rule.updated",
+                 target=rule, changes={"unit": [None, str(unit) if unit else "All staff"],
+                                       "due_in_days": [None, due_in_days], "is_active": [None, is_active]})
+    return rule
+
+
+
+def auto_assignment_run(*, actor=None) -> dict[str, int]:
+    """Run every active automatic assignment rule."""
+    totals = {"assigned": 0, "withdrawn": 0}
+    for rule in AutoAssignmentRule.objects.filter(is_active=True).select_related("unit"):
+        staff = Employee.objects.filter(is_active=True)
+        if rule.unit_id:
+            staff = staff.filter(org_unit__in=units_within([rule.unit]))
+        result = assignments_from_gaps(
+            employees=staff, due_on=timezone.localdate() + dt.timedelta(days=rule.due_in_days), actor=actor
+        )
+        for k in totals:
+            totals[k] += result[k]
+    return totals
+
