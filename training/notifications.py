@@ -1,10 +1,13 @@
-"""Emails to learners, managers and champions. Called by services through `transaction.on_commit`
-so nobody hears about a change that was rolled back."""
+"""Emails to learners, managers and champions. Called by services once their change commits
+(`services._after_commit.notify_after_commit`), so nobody hears about a change that was rolled back.
+Each email goes through `core.mail`: queued to the retrying mail task, so a mail outage is retried
+and logged and never breaks the request that caused it."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mass_mail
 from django.urls import reverse
 from django.utils import timezone
+
+from core.mail import mail_each_on_commit, mail_on_commit
 
 from .calendar import CANCEL, REQUEST, booking_ics
 from .models import Assignment, Booking, HelpRequest
@@ -20,12 +23,8 @@ def _when(session) -> str:
 
 
 def _send(to: str, subject: str, body: str, *, ics: bytes | None = None, method: str = REQUEST) -> None:
-    if not to:
-        return
-    msg = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    if ics is not None:
-        msg.attach("invite.ics", ics, f"text/calendar; method={method}")
-    msg.send(fail_silently=False)
+    attachments = [("invite.ics", ics, f"text/calendar; method={method}")] if ics is not None else []
+    mail_on_commit(subject=subject, body=body, to=[to], attachments=attachments)
 
 
 def booking_confirmed(booking_id: int, *, promoted: bool = False) -> None:
@@ -101,14 +100,10 @@ def session_reminder(booking_id: int) -> None:
 
 def assignments_due(assignment_ids: list[int]) -> None:
     rows = Assignment.objects.filter(pk__in=assignment_ids).select_related("course", "employee")
-    send_mass_mail(
-        [
-            (f"Training due: {a.course.title}",
-             f"Please complete {a.course.title} by {a.due_on:%d %B %Y}.", settings.DEFAULT_FROM_EMAIL,
-             [a.employee.email])
-            for a in rows if a.employee.email
-        ],
-        fail_silently=False,
+    mail_each_on_commit(
+        (f"Training due: {a.course.title}", f"Please complete {a.course.title} by {a.due_on:%d %B %Y}.",
+         [a.employee.email])
+        for a in rows if a.employee.email
     )
 
 
@@ -122,20 +117,16 @@ def assignments_overdue(assignment_ids: list[int]) -> None:
     messages = []
     for email, items in by_manager.items():
         lines = "\n".join(f"- {a.employee.display_name}: {a.course.title}, due {a.due_on:%d %B %Y}" for a in items)
-        messages.append(("Overdue training in your team", f"These courses are overdue:\n{lines}",
-                         settings.DEFAULT_FROM_EMAIL, [email]))
-    send_mass_mail(messages, fail_silently=False)
+        messages.append(("Overdue training in your team", f"These courses are overdue:\n{lines}", [email]))
+    mail_each_on_commit(messages)
 
 
 def help_requested(request_id: int, champion_emails: list[str]) -> None:
     r = HelpRequest.objects.select_related("requester", "routed_unit").get(pk=request_id)
-    send_mass_mail(
-        [
-            (f"Help wanted: {r.topic}",
-             f"{r.requester.display_name} has asked a digital champion in {r.routed_unit.name} for help with "
-             f"“{r.topic}”.\n\n{r.details}\n\nSee the request: {_link('training:help_requests')}",
-             settings.DEFAULT_FROM_EMAIL, [email])
-            for email in champion_emails if email
-        ],
-        fail_silently=False,
+    mail_each_on_commit(
+        (f"Help wanted: {r.topic}",
+         f"{r.requester.display_name} has asked a digital champion in {r.routed_unit.name} for help with "
+         f"“{r.topic}”.\n\n{r.details}\n\nSee the request: {_link('training:help_requests')}",
+         [email])
+        for email in champion_emails if email
     )
