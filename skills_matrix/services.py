@@ -94,9 +94,9 @@ def evidence_record(*, employee: Employee, skill: Skill, level: int, source: str
 
 
 @transaction.atomic
-def evidence_decide(*, user, evidence: Evidence, accept: bool, reason: str = "") -> Evidence:
+def evidence_decide(*, actor, evidence: Evidence, accept: bool, reason: str = "") -> Evidence:
     """A manager accepts evidence (it then counts towards the current level) or declines it with a reason."""
-    if not permissions.can_validate(user, evidence.employee):
+    if not permissions.can_validate(actor, evidence.employee):
         raise PermissionDenied("Only the employee's manager can validate this evidence.")
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.status != Evidence.Status.PENDING:
@@ -105,13 +105,13 @@ def evidence_decide(*, user, evidence: Evidence, accept: bool, reason: str = "")
         raise DomainError("Give a reason for not accepting the evidence.", field="reason")
     evidence.status = Evidence.Status.ACCEPTED if accept else Evidence.Status.REJECTED
     evidence.decided_at = timezone.now()
-    evidence.decided_by = employee_for(user)
+    evidence.decided_by = employee_for(actor)
     evidence.reason = reason.strip()
     evidence.save(update_fields=["status", "decided_at", "decided_by", "reason"])
     if accept:
         _current_skills_raise_or_set(evidence.employee_id, {evidence.skill_id: evidence.level}, only_raise=True)
     audit_record(
-        actor=user, action=f"skills.evidence_{evidence.status}", target=evidence, subject=evidence.employee,
+        actor=actor, action=f"skills.evidence_{evidence.status}", target=evidence, subject=evidence.employee,
         changes={"status": [Evidence.Status.PENDING, evidence.status]}, note=evidence.reason,
     )
     return evidence
@@ -137,9 +137,9 @@ def current_version() -> FrameworkVersion | None:
 
 
 @transaction.atomic
-def assessment_start(*, user, employee: Employee, campaign: Campaign) -> Assessment:
+def assessment_start(*, actor, employee: Employee, campaign: Campaign) -> Assessment:
     """The employee's own assessment in a campaign (created on first use)."""
-    if employee.user_id != user.pk:
+    if employee.user_id != actor.pk:
         raise PermissionDenied("You can only fill in your own self-assessment.")
     if not campaign_covers(campaign, employee):
         raise DomainError("This campaign does not cover your part of the council.")
@@ -155,17 +155,17 @@ def assessment_start(*, user, employee: Employee, campaign: Campaign) -> Assessm
     except IntegrityError:
         # A double click (or a second tab) started it a moment ago: carry on with that one.
         return Assessment.objects.get(employee=employee, campaign=campaign)
-    audit_record(actor=user, action="skills.assessment_started", target=assessment, subject=employee)
+    audit_record(actor=actor, action="skills.assessment_started", target=assessment, subject=employee)
     return assessment
 
 
 @transaction.atomic
-def assessment_save_levels(*, user, assessment: Assessment, levels: dict) -> Assessment:
+def assessment_save_levels(*, actor, assessment: Assessment, levels: dict) -> Assessment:
     """Save self-assessed levels for some skills ({skill_id: level or None to clear}): one page of the
     form. Saving as you go; the assessment stays in progress. Copies each skill's name and the
     descriptor of the chosen level, so later framework edits do not change what was assessed."""
     assessment = Assessment.objects.select_for_update().select_related("campaign", "employee").get(pk=assessment.pk)
-    if assessment.employee.user_id != user.pk:
+    if assessment.employee.user_id != actor.pk:
         raise PermissionDenied("You can only fill in your own self-assessment.")
     _require_open(assessment.campaign)
     if assessment.status != Assessment.Status.DRAFT:
@@ -194,15 +194,15 @@ def assessment_save_levels(*, user, assessment: Assessment, levels: dict) -> Ass
     Rating.objects.bulk_create(to_create)
     Rating.objects.bulk_update(to_update, ["self_level", "skill_name", "descriptor"])
     if changes:
-        audit_record(actor=user, action="skills.assessment_saved", target=assessment, subject=assessment.employee, changes=changes)
+        audit_record(actor=actor, action="skills.assessment_saved", target=assessment, subject=assessment.employee, changes=changes)
     return assessment
 
 
 @transaction.atomic
-def assessment_submit(*, user, assessment: Assessment) -> Assessment:
+def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     """Send the self-assessment to the manager. Every active skill must have a level."""
     assessment = Assessment.objects.select_for_update().select_related("campaign", "employee").get(pk=assessment.pk)
-    if assessment.employee.user_id != user.pk:
+    if assessment.employee.user_id != actor.pk:
         raise PermissionDenied("You can only submit your own self-assessment.")
     _require_open(assessment.campaign)
     if assessment.status != Assessment.Status.DRAFT:
@@ -217,19 +217,19 @@ def assessment_submit(*, user, assessment: Assessment) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at"])
     audit_record(
-        actor=user, action="skills.assessment_submitted", target=assessment, subject=assessment.employee,
+        actor=actor, action="skills.assessment_submitted", target=assessment, subject=assessment.employee,
         changes={"status": [Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]},
     )
     return assessment
 
 
 @transaction.atomic
-def assessment_validate(*, user, assessment: Assessment, adjustments: dict | None = None) -> Assessment:
+def assessment_validate(*, actor, assessment: Assessment, adjustments: dict | None = None) -> Assessment:
     """The manager validates a submitted self-assessment: agrees with each level, or adjusts some
     ({skill_id: (level, reason)}; a reason is required for each adjustment). The validated levels
     become the employee's current levels."""
     assessment = Assessment.objects.select_for_update().select_related("employee").get(pk=assessment.pk)
-    if not permissions.can_validate(user, assessment.employee):
+    if not permissions.can_validate(actor, assessment.employee):
         raise PermissionDenied("Only the employee's manager can validate this self-assessment.")
     if assessment.status != Assessment.Status.SUBMITTED:
         raise IllegalTransition("Only a submitted self-assessment can be validated.")
@@ -256,11 +256,11 @@ def assessment_validate(*, user, assessment: Assessment, adjustments: dict | Non
     Rating.objects.bulk_update(ratings, ["validated_level", "adjust_reason"])
     assessment.status = Assessment.Status.VALIDATED
     assessment.validated_at = timezone.now()
-    assessment.validated_by = employee_for(user)
+    assessment.validated_by = employee_for(actor)
     assessment.save(update_fields=["status", "validated_at", "validated_by"])
     _current_skills_raise_or_set(assessment.employee_id, validated, only_raise=False)
     audit_record(
-        actor=user, action="skills.assessment_validated", target=assessment, subject=assessment.employee,
+        actor=actor, action="skills.assessment_validated", target=assessment, subject=assessment.employee,
         changes={"status": [Assessment.Status.SUBMITTED, Assessment.Status.VALIDATED], **changes},
     )
     return assessment
@@ -290,22 +290,22 @@ def current_skills_rebuild(*, employee: Employee) -> CurrentSkills:
 # Framework editing (HR). Every edit bumps the framework version; assessments keep their copies.
 
 
-def _require_hr(user):
-    if not permissions.can_manage_framework(user):
+def _require_hr(actor):
+    if not permissions.can_manage_framework(actor):
         raise PermissionDenied("Only HR can change the skills framework.")
 
 
-def _bump_version(user, note: str) -> FrameworkVersion:
+def _bump_version(actor, note: str) -> FrameworkVersion:
     number = (FrameworkVersion.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
-    return FrameworkVersion.objects.create(number=number, note=note[:300], created_by=user if user.is_authenticated else None)
+    return FrameworkVersion.objects.create(number=number, note=note[:300], created_by=actor if actor.is_authenticated else None)
 
 
 @transaction.atomic
-def skill_save(*, user, skill: Skill | None = None, parent: Skill | None, code: str = "", name: str, description: str = "",
+def skill_save(*, actor, skill: Skill | None = None, parent: Skill | None, code: str = "", name: str, description: str = "",
                descriptors: dict[int, str] | None = None, is_active: bool = True, sort_order: int = 0) -> Skill:
     """Create a skill (or area, when parent is None) or change one, with its level descriptors.
     Skills are retired (is_active=False), never deleted, so past assessments keep their meaning."""
-    _require_hr(user)
+    _require_hr(actor)
     if not name.strip():
         raise DomainError("Enter a name.", field="name")
     if parent is not None and parent.kind != Skill.Kind.AREA:
@@ -337,8 +337,8 @@ def skill_save(*, user, skill: Skill | None = None, parent: Skill | None, code: 
             SkillDescriptor.objects.create(skill=skill, level=level, text=text)
             changes[f"descriptor_{level}"] = [None, text]
     if changes or creating:
-        version = _bump_version(user, f"{'Added' if creating else 'Changed'} {skill.name}")
-        audit_record(actor=user, action="skills.framework_changed", target=skill, changes=changes, note=str(version))
+        version = _bump_version(actor, f"{'Added' if creating else 'Changed'} {skill.name}")
+        audit_record(actor=actor, action="skills.framework_changed", target=skill, changes=changes, note=str(version))
     return skill
 
 
@@ -347,9 +347,9 @@ def skill_save(*, user, skill: Skill | None = None, parent: Skill | None, code: 
 
 
 @transaction.atomic
-def requirement_set(*, user, profile: RoleProfile, skill: Skill, level: int | None) -> RoleRequirement | None:
+def requirement_set(*, actor, profile: RoleProfile, skill: Skill, level: int | None) -> RoleRequirement | None:
     """Set (or with None remove) the level a role profile needs in a skill. Gaps follow at once."""
-    _require_hr(user)
+    _require_hr(actor)
     if skill.kind != Skill.Kind.SKILL:
         raise DomainError("Requirements are set on skills, not areas.", field="skill")
     existing = RoleRequirement.objects.filter(profile=profile, skill=skill).first()
@@ -362,16 +362,16 @@ def requirement_set(*, user, profile: RoleProfile, skill: Skill, level: int | No
         level = _check_level(level)
         result, _ = RoleRequirement.objects.update_or_create(profile=profile, skill=skill, defaults={"level": level})
     if before != level:
-        audit_record(actor=user, action="skills.requirement_changed", target=profile, changes={skill.code: [before, level]})
+        audit_record(actor=actor, action="skills.requirement_changed", target=profile, changes={skill.code: [before, level]})
     return result
 
 
 @transaction.atomic
-def requirements_save(*, user, profile: RoleProfile, levels: dict[Skill, int | str | None]) -> int:
+def requirements_save(*, actor, profile: RoleProfile, levels: dict[Skill, int | str | None]) -> int:
     """Set a role profile's requirements from the whole form at once: `levels` maps each skill to the
     level wanted ("" or None removes it). All or nothing: one level that is not a level leaves every
     skill as it was. Returns how many requirements changed."""
-    _require_hr(user)
+    _require_hr(actor)
     current = dict(profile.requirements.values_list("skill_id", "level"))
     changed = 0
     for skill, raw in levels.items():
@@ -382,15 +382,15 @@ def requirements_save(*, user, profile: RoleProfile, levels: dict[Skill, int | s
         else:
             raise DomainError(f"Choose a level from the list for {skill.name}.", field=f"skill_{skill.pk}")
         if wanted != current.get(skill.pk):
-            requirement_set(user=user, profile=profile, skill=skill, level=wanted)
+            requirement_set(actor=actor, profile=profile, skill=skill, level=wanted)
             changed += 1
     return changed
 
 
 @transaction.atomic
-def role_profile_assign(*, user, employee: Employee, profile: RoleProfile | None) -> EmployeeRoleProfile | None:
+def role_profile_assign(*, actor, employee: Employee, profile: RoleProfile | None) -> EmployeeRoleProfile | None:
     """Give an employee a role profile; None returns them to the default profile."""
-    _require_hr(user)
+    _require_hr(actor)
     existing = EmployeeRoleProfile.objects.filter(employee=employee).select_related("profile").first()
     before = existing.profile.name if existing else None
     if profile is None:
@@ -401,11 +401,11 @@ def role_profile_assign(*, user, employee: Employee, profile: RoleProfile | None
         if not profile.is_active:
             raise DomainError("That role profile is no longer in use.", field="profile")
         result, _ = EmployeeRoleProfile.objects.update_or_create(
-            employee=employee, defaults={"profile": profile, "assigned_by": user}
+            employee=employee, defaults={"profile": profile, "assigned_by": actor}
         )
     after = profile.name if profile else None
     if before != after:
-        audit_record(actor=user, action="skills.role_profile_assigned", target=employee, subject=employee,
+        audit_record(actor=actor, action="skills.role_profile_assigned", target=employee, subject=employee,
                      changes={"role_profile": [before, after]})
     return result
 
@@ -415,17 +415,17 @@ def role_profile_assign(*, user, employee: Employee, profile: RoleProfile | None
 
 
 @transaction.atomic
-def campaign_create(*, user, name: str, opens_on, closes_on, org_unit: OrgUnit | None = None, reminder_every_days: int = 7) -> Campaign:
-    _require_hr(user)
+def campaign_create(*, actor, name: str, opens_on, closes_on, org_unit: OrgUnit | None = None, reminder_every_days: int = 7) -> Campaign:
+    _require_hr(actor)
     if not name.strip():
         raise DomainError("Enter a name for the campaign.", field="name")
     if closes_on < opens_on:
         raise DomainError("The closing date must be on or after the opening date.", field="closes_on")
     campaign = Campaign.objects.create(
         name=name.strip(), opens_on=opens_on, closes_on=closes_on, org_unit=org_unit,
-        reminder_every_days=reminder_every_days, created_by=user,
+        reminder_every_days=reminder_every_days, created_by=actor,
     )
-    audit_record(actor=user, action="skills.campaign_created", target=campaign)
+    audit_record(actor=actor, action="skills.campaign_created", target=campaign)
     return campaign
 
 

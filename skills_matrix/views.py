@@ -50,7 +50,7 @@ def assessment_begin(request, campaign_id: int):
     me = _me_or_403(request)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     try:
-        assessment = services.assessment_start(user=request.user, employee=me, campaign=campaign)
+        assessment = services.assessment_start(actor=request.user, employee=me, campaign=campaign)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("skills_matrix:my_skills")
@@ -82,7 +82,7 @@ def assessment_area(request, pk: int, step: int):
                 levels[skill.pk] = raw
         try:
             if levels:
-                services.assessment_save_levels(user=request.user, assessment=assessment, levels=levels)
+                services.assessment_save_levels(actor=request.user, assessment=assessment, levels=levels)
         except DomainError as exc:
             if request.htmx:
                 return HttpResponse(str(exc))
@@ -117,7 +117,7 @@ def assessment_review(request, pk: int):
     assessment = _own_assessment(request, pk)
     if request.method == "POST":
         try:
-            services.assessment_submit(user=request.user, assessment=assessment)
+            services.assessment_submit(actor=request.user, assessment=assessment)
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("skills_matrix:assessment_review", pk=pk)
@@ -170,7 +170,7 @@ def assessment_validate(request, pk: int):
             if raw != "" and raw != str(r.self_level):
                 adjustments[r.skill_id] = (raw, request.POST.get(f"reason_{r.skill_id}", ""))
         try:
-            services.assessment_validate(user=request.user, assessment=assessment, adjustments=adjustments)
+            services.assessment_validate(actor=request.user, assessment=assessment, adjustments=adjustments)
         except DomainError as exc:
             errors[exc.field or "__all__"] = str(exc)
         else:
@@ -194,7 +194,7 @@ def assessment_validate(request, pk: int):
 def evidence_decide(request, pk: int):
     evidence = get_object_or_404(Evidence.objects.select_related("employee"), pk=pk)
     try:
-        services.evidence_decide(user=request.user, evidence=evidence, accept=request.POST.get("decision") == "accept",
+        services.evidence_decide(actor=request.user, evidence=evidence, accept=request.POST.get("decision") == "accept",
                                  reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -298,7 +298,7 @@ def person(request, pk: int):
         form = AssignProfileForm(request.POST or None, initial={"profile": assigned})
         if request.method == "POST" and form.is_valid():
             try:
-                services.role_profile_assign(user=request.user, employee=employee, profile=form.cleaned_data["profile"])
+                services.role_profile_assign(actor=request.user, employee=employee, profile=form.cleaned_data["profile"])
             except DomainError as exc:
                 form.add_error("profile", str(exc))
             else:
@@ -341,7 +341,7 @@ def skill_edit(request, pk: int | None = None):
         d = form.cleaned_data
         try:
             saved = services.skill_save(
-                user=request.user, skill=skill, parent=d["parent"], code=d["code"], name=d["name"],
+                actor=request.user, skill=skill, parent=d["parent"], code=d["code"], name=d["name"],
                 description=d["description"], is_active=d["is_active"],
                 descriptors={lv: d[f"descriptor_{lv}"] for lv in range(5)},
             )
@@ -370,7 +370,7 @@ def profile_edit(request, pk: int):
     if request.method == "POST":
         levels = {skill: request.POST.get(f"skill_{skill.pk}", "") for entry in tree for skill in entry["skills"]}
         try:
-            changed = services.requirements_save(user=request.user, profile=profile, levels=levels)
+            changed = services.requirements_save(actor=request.user, profile=profile, levels=levels)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -387,7 +387,7 @@ def campaigns(request):
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_create(user=request.user, **form.cleaned_data)
+            services.campaign_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:

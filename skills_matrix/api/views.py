@@ -49,7 +49,7 @@ class RequirementSetApi(APIView):
         profile = get_object_or_404(RoleProfile, pk=pk)
         data = s.RequirementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.requirement_set(user=request.user, profile=profile, skill=data.validated_data["skill"],
+        services.requirement_set(actor=request.user, profile=profile, skill=data.validated_data["skill"],
                                  level=data.validated_data["level"])
         return Response(s.RoleProfileSerializer(RoleProfile.objects.prefetch_related("requirements__skill").get(pk=pk)).data)
 
@@ -98,7 +98,7 @@ class AssessmentLevelsApi(APIView):
             levels = {int(k): v for k, v in data.validated_data["levels"].items()}
         except ValueError:
             raise ValidationError({"levels": ["Use skill ids as keys."]}) from None
-        services.assessment_save_levels(user=request.user, assessment=assessment, levels=levels)
+        services.assessment_save_levels(actor=request.user, assessment=assessment, levels=levels)
         return Response(s.AssessmentSerializer(_assessments_qs().get(pk=pk)).data)
 
 
@@ -107,7 +107,7 @@ class AssessmentSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request, pk: int):
-        services.assessment_submit(user=request.user, assessment=get_object_or_404(Assessment, pk=pk))
+        services.assessment_submit(actor=request.user, assessment=get_object_or_404(Assessment, pk=pk))
         return Response(s.AssessmentSerializer(_assessments_qs().get(pk=pk)).data)
 
 
@@ -121,7 +121,7 @@ class AssessmentValidateApi(APIView):
         data = s.ValidateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustments = {a["skill"]: (a["level"], a["reason"]) for a in data.validated_data["adjustments"]}
-        services.assessment_validate(user=request.user, assessment=get_object_or_404(Assessment, pk=pk),
+        services.assessment_validate(actor=request.user, assessment=get_object_or_404(Assessment, pk=pk),
                                      adjustments=adjustments)
         return Response(s.AssessmentSerializer(_assessments_qs().get(pk=pk)).data)
 

@@ -28,9 +28,9 @@ def campaign(org):
 
 
 def _fill_and_submit(user, employee, campaign, levels):
-    a = services.assessment_start(user=user, employee=employee, campaign=campaign)
-    services.assessment_save_levels(user=user, assessment=a, levels={s.pk: lv for s, lv in levels.items()})
-    return services.assessment_submit(user=user, assessment=a)
+    a = services.assessment_start(actor=user, employee=employee, campaign=campaign)
+    services.assessment_save_levels(actor=user, assessment=a, levels={s.pk: lv for s, lv in levels.items()})
+    return services.assessment_submit(actor=user, assessment=a)
 
 
 def test_self_assessment_then_validation_sets_current_levels(people, framework, campaign):
@@ -39,7 +39,7 @@ def test_self_assessment_then_validation_sets_current_levels(people, framework, 
     a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 3, framework["excel"]: 3})
     assert a.status == Assessment.Status.SUBMITTED
     services.assessment_validate(
-        user=manager.user, assessment=a, adjustments={framework["excel"].pk: (2, "Needs help with formulas")}
+        actor=manager.user, assessment=a, adjustments={framework["excel"].pk: (2, "Needs help with formulas")}
     )
     a.refresh_from_db()
     assert a.status == Assessment.Status.VALIDATED and a.validated_by == manager
@@ -54,7 +54,7 @@ def test_adjusting_a_level_needs_a_reason(people, framework, campaign):
     alice = people["alice"]
     a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 3, framework["excel"]: 3})
     with pytest.raises(DomainError) as exc:
-        services.assessment_validate(user=people["manager"].user, assessment=a, adjustments={framework["word"].pk: (1, "")})
+        services.assessment_validate(actor=people["manager"].user, assessment=a, adjustments={framework["word"].pk: (1, "")})
     assert exc.value.field == f"reason_{framework['word'].pk}"
     a.refresh_from_db()
     assert a.status == Assessment.Status.SUBMITTED  # nothing half-written
@@ -63,10 +63,10 @@ def test_adjusting_a_level_needs_a_reason(people, framework, campaign):
 def test_latest_validated_assessment_wins_and_history_is_kept(people, framework, campaign):
     alice, manager = people["alice"], people["manager"]
     first = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 1, framework["excel"]: 1})
-    services.assessment_validate(user=manager.user, assessment=first)
+    services.assessment_validate(actor=manager.user, assessment=first)
     later = make_campaign("2028 skills analysis")
     second = _fill_and_submit(alice.user, alice, later, {framework["word"]: 3, framework["excel"]: 2})
-    services.assessment_validate(user=manager.user, assessment=second)
+    services.assessment_validate(actor=manager.user, assessment=second)
     assert selectors.current_levels([alice])[alice.pk] == {framework["word"].pk: 3, framework["excel"].pk: 2}
     assert selectors.assessments_of(alice).count() == 2
     history = selectors.skill_history(alice)[framework["word"].pk]
@@ -79,34 +79,34 @@ def test_latest_validated_assessment_wins_and_history_is_kept(people, framework,
 def test_framework_edit_after_an_assessment_keeps_what_was_assessed(people, framework, campaign, hr):
     alice = people["alice"]
     a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 2, framework["excel"]: 2})
-    services.assessment_validate(user=people["manager"].user, assessment=a)
-    services.skill_save(user=hr.user, skill=framework["word"], parent=framework["area"], name="Word processing",
+    services.assessment_validate(actor=people["manager"].user, assessment=a)
+    services.skill_save(actor=hr.user, skill=framework["word"], parent=framework["area"], name="Word processing",
                         descriptors={2: "Completely new wording"})
     rating = Rating.objects.get(assessment=a, skill=framework["word"])
     assert rating.skill_name == "Word" and rating.descriptor == "Word at level 2"
     # Retiring a skill keeps it in past assessments and the current levels, but not in new ones.
-    services.skill_save(user=hr.user, skill=framework["excel"], parent=framework["area"], name="Excel", is_active=False)
+    services.skill_save(actor=hr.user, skill=framework["excel"], parent=framework["area"], name="Excel", is_active=False)
     assert Rating.objects.filter(assessment=a, skill=framework["excel"]).exists()
     later = make_campaign("Next round")
-    b = services.assessment_start(user=alice.user, employee=alice, campaign=later)
+    b = services.assessment_start(actor=alice.user, employee=alice, campaign=later)
     with pytest.raises(DomainError):
-        services.assessment_save_levels(user=alice.user, assessment=b, levels={framework["excel"].pk: 2})
-    services.assessment_save_levels(user=alice.user, assessment=b, levels={framework["word"].pk: 3})
-    services.assessment_submit(user=alice.user, assessment=b)  # the retired skill is not asked for
+        services.assessment_save_levels(actor=alice.user, assessment=b, levels={framework["excel"].pk: 2})
+    services.assessment_save_levels(actor=alice.user, assessment=b, levels={framework["word"].pk: 3})
+    services.assessment_submit(actor=alice.user, assessment=b)  # the retired skill is not asked for
     assert a.framework_version.number < b.framework_version.number
 
 
 def test_closed_campaign_rejects_submission_with_a_clear_message(people, framework, campaign):
     alice = people["alice"]
-    a = services.assessment_start(user=alice.user, employee=alice, campaign=campaign)
-    services.assessment_save_levels(user=alice.user, assessment=a, levels={framework["word"].pk: 2, framework["excel"].pk: 2})
+    a = services.assessment_start(actor=alice.user, employee=alice, campaign=campaign)
+    services.assessment_save_levels(actor=alice.user, assessment=a, levels={framework["word"].pk: 2, framework["excel"].pk: 2})
     campaign.closes_on = datetime.date.today() - datetime.timedelta(days=1)
     campaign.opens_on = campaign.closes_on - datetime.timedelta(days=30)
     campaign.save()
     with pytest.raises(DomainError, match="closed on .* can no longer be changed or submitted"):
-        services.assessment_submit(user=alice.user, assessment=a)
+        services.assessment_submit(actor=alice.user, assessment=a)
     with pytest.raises(DomainError, match="closed on"):
-        services.assessment_start(user=people["bob"].user, employee=people["bob"], campaign=campaign)
+        services.assessment_start(actor=people["bob"].user, employee=people["bob"], campaign=campaign)
 
 
 def test_closed_campaign_page_shows_the_message(people, framework, login):
@@ -119,23 +119,23 @@ def test_closed_campaign_page_shows_the_message(people, framework, login):
 
 def test_submit_needs_every_skill_answered(people, framework, campaign):
     alice = people["alice"]
-    a = services.assessment_start(user=alice.user, employee=alice, campaign=campaign)
-    services.assessment_save_levels(user=alice.user, assessment=a, levels={framework["word"].pk: 2})
+    a = services.assessment_start(actor=alice.user, employee=alice, campaign=campaign)
+    services.assessment_save_levels(actor=alice.user, assessment=a, levels={framework["word"].pk: 2})
     with pytest.raises(DomainError, match="1 still to answer"):
-        services.assessment_submit(user=alice.user, assessment=a)
+        services.assessment_submit(actor=alice.user, assessment=a)
 
 
 def test_only_the_employee_fills_in_and_only_managers_validate(people, framework, campaign):
     alice = people["alice"]
     with pytest.raises(PermissionDenied):
-        services.assessment_start(user=people["bob"].user, employee=alice, campaign=campaign)
+        services.assessment_start(actor=people["bob"].user, employee=alice, campaign=campaign)
     a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 2, framework["excel"]: 2})
     for who in ("alice", "bob", "carol", "other_manager", "dave"):
         with pytest.raises(PermissionDenied):
-            services.assessment_validate(user=people[who].user, assessment=a)
-    services.assessment_validate(user=people["head"].user, assessment=a)  # anyone above in the chain
+            services.assessment_validate(actor=people[who].user, assessment=a)
+    services.assessment_validate(actor=people["head"].user, assessment=a)  # anyone above in the chain
     with pytest.raises(IllegalTransition):
-        services.assessment_validate(user=people["manager"].user, assessment=a)
+        services.assessment_validate(actor=people["manager"].user, assessment=a)
 
 
 def test_campaign_for_a_unit_covers_only_that_unit(people, framework, org):
@@ -143,7 +143,7 @@ def test_campaign_for_a_unit_covers_only_that_unit(people, framework, org):
     assert list(selectors.open_campaigns_for(people["dave"])) == [campaign]
     assert list(selectors.open_campaigns_for(people["alice"])) == []
     with pytest.raises(DomainError):
-        services.assessment_start(user=people["alice"].user, employee=people["alice"], campaign=campaign)
+        services.assessment_start(actor=people["alice"].user, employee=people["alice"], campaign=campaign)
 
 
 def test_reminders_go_to_people_who_have_not_submitted(people, framework, campaign, mailoutbox, django_capture_on_commit_callbacks):
@@ -224,7 +224,7 @@ def test_skills_framework_is_seeded_with_descriptors(db):
 
 def test_answers_save_as_you_go_with_javascript(people, framework, campaign, login):
     alice = people["alice"]
-    a = services.assessment_start(user=alice.user, employee=alice, campaign=campaign)
+    a = services.assessment_start(actor=alice.user, employee=alice, campaign=campaign)
     client = login(alice)
     response = client.post(reverse("skills_matrix:assessment_area", args=[a.pk, 1]),
                            {f"skill_{framework['excel'].pk}": "3", "action": "autosave"}, HTTP_HX_REQUEST="true")

@@ -58,15 +58,15 @@ def test_changed_requirements_change_the_gaps_at_once(people, framework, profile
     assign(people["alice"], profile)
     set_levels(people["alice"], {framework["word"]: 2, framework["excel"]: 3})
     assert selectors.gaps_for([people["alice"]])[people["alice"].pk] == []
-    services.requirement_set(user=hr.user, profile=profile, skill=framework["teams"], level=2)
-    services.requirement_set(user=hr.user, profile=profile, skill=framework["excel"], level=4)
+    services.requirement_set(actor=hr.user, profile=profile, skill=framework["teams"], level=2)
+    services.requirement_set(actor=hr.user, profile=profile, skill=framework["excel"], level=4)
     gaps = {g.skill_id: g.shortfall for g in selectors.gaps_for([people["alice"]])[people["alice"].pk]}
     assert gaps == {framework["teams"].pk: 2, framework["excel"].pk: 1}
 
 
 def test_retired_skill_drops_out_of_gaps_but_keeps_history(people, framework, profile, hr):
     assign(people["alice"], profile)
-    services.skill_save(user=hr.user, skill=framework["excel"], parent=framework["area"], name="Excel",
+    services.skill_save(actor=hr.user, skill=framework["excel"], parent=framework["area"], name="Excel",
                         is_active=False)
     gaps = {g.skill_id for g in selectors.gaps_for([people["alice"]])[people["alice"].pk]}
     assert gaps == {framework["word"].pk}
@@ -109,7 +109,7 @@ def test_evidence_waits_for_the_manager_then_raises_the_level(people, framework,
     assert again.pk == ev.pk
     gaps = {g.skill_id for g in selectors.gaps_for([alice])[alice.pk]}
     assert framework["excel"].pk in gaps
-    services.evidence_decide(user=manager.user, evidence=ev, accept=True)
+    services.evidence_decide(actor=manager.user, evidence=ev, accept=True)
     gaps = {g.skill_id for g in selectors.gaps_for([alice])[alice.pk]}
     assert framework["excel"].pk not in gaps
 
@@ -118,7 +118,7 @@ def test_evidence_never_lowers_a_validated_level(people, framework):
     alice = people["alice"]
     set_levels(alice, {framework["word"]: 4})
     ev = services.evidence_record(employee=alice, skill=framework["word"], level=1, source="baseline_test", source_ref="t1")
-    services.evidence_decide(user=people["manager"].user, evidence=ev, accept=True)
+    services.evidence_decide(actor=people["manager"].user, evidence=ev, accept=True)
     assert selectors.current_levels([alice])[alice.pk][framework["word"].pk] == 4
 
 
@@ -140,7 +140,7 @@ def test_only_the_manager_decides_evidence(people, framework):
     ev = services.evidence_record(employee=people["alice"], skill=framework["word"], level=2, source="training", source_ref="x")
     for who in ("alice", "bob", "other_manager"):
         with pytest.raises(PermissionDenied):
-            services.evidence_decide(user=people[who].user, evidence=ev, accept=True)
+            services.evidence_decide(actor=people[who].user, evidence=ev, accept=True)
 
 
 def test_reporting_coverage_and_average_gap(people, framework, profile):
@@ -175,5 +175,5 @@ def test_gaps_for_query_count_does_not_grow(people, framework, profile, django_a
 def test_two_validations_at_once_do_not_lose_levels(people, framework):
     set_levels(people["alice"], {framework["word"]: 1})
     ev = services.evidence_record(employee=people["alice"], skill=framework["excel"], level=2, source="training", source_ref="c1")
-    services.evidence_decide(user=people["manager"].user, evidence=ev, accept=True)
+    services.evidence_decide(actor=people["manager"].user, evidence=ev, accept=True)
     assert selectors.current_levels([people["alice"]])[people["alice"].pk] == {framework["word"].pk: 1, framework["excel"].pk: 2}

@@ -168,7 +168,7 @@ def test_completion_evidence_accepted_by_manager_closes_the_gap_end_to_end(peopl
     services.completion_record(actor=None, employee=people["bob"], course=gap_catalogue["sheets-2"],
                                source=Completion.Source.MANUAL)
     evidence = Evidence.objects.get(employee=people["bob"], skill=skills["sheets"])
-    skills_services.evidence_decide(user=people["manager"].user, evidence=evidence, accept=True)
+    skills_services.evidence_decide(actor=people["manager"].user, evidence=evidence, accept=True)
 
     services.assignments_from_gaps(employees=[people["bob"]], due_on=DUE)
     assert open_courses(people["bob"]) == {"email-2"}
