@@ -4,7 +4,14 @@ from django.db.models import Q, QuerySet
 
 from people import roles
 from people.models import Employee
-from people.selectors import can_view_record, employee_for, led_units, manages, reports_of, units_within
+from people.selectors import (
+    employee_for,
+    employee_records_visible_to,
+    led_units,
+    manages,
+    reports_of,
+    units_within,
+)
 
 
 def can_manage_framework(user) -> bool:
@@ -33,9 +40,20 @@ def can_see_matrix(user) -> bool:
     return matrix_people(user).exists()
 
 
+def skills_people_visible_to(user) -> QuerySet[Employee]:
+    """Everyone whose skills records (assessments, evidence, the person page) a user may open:
+    themselves and their chain of reports (as for any employee record), the people in the gap
+    matrix they may see (units they lead), and for HR and admins everyone. Pages and the API fetch
+    through this (via `selectors.assessments_visible_to` / `evidence_visible_to`), so anyone else's
+    record is a 404."""
+    return Employee.objects.filter(
+        Q(pk__in=employee_records_visible_to(user).values("pk")) | Q(pk__in=matrix_people(user).values("pk"))
+    )
+
+
 def can_view_assessment(user, employee: Employee) -> bool:
     """An employee sees their own assessments; their managers and HR see them too."""
-    return can_view_record(user, employee) or matrix_people(user).filter(pk=employee.pk).exists()
+    return skills_people_visible_to(user).filter(pk=employee.pk).exists()
 
 
 def can_validate(user, employee: Employee) -> bool:

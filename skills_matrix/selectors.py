@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from people.models import Employee
 
+from . import permissions
 from .models import (
     Assessment,
     Campaign,
@@ -280,6 +281,24 @@ def campaign_covers(campaign: Campaign, employee: Employee) -> bool:
 def assessments_of(employee: Employee) -> QuerySet[Assessment]:
     """An employee's assessments, newest first (their history)."""
     return Assessment.objects.filter(employee=employee).select_related("campaign", "framework_version", "validated_by")
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """Assessments a user may open: their own, their reports' and (HR) anyone's; see
+    `permissions.skills_people_visible_to`. Fetch through this so another person's is a 404."""
+    return Assessment.objects.filter(employee__in=permissions.skills_people_visible_to(user).values("pk"))
+
+
+def own_assessments(user) -> QuerySet[Assessment]:
+    """The user's own assessments: the only ones they may fill in or submit."""
+    if not getattr(user, "is_authenticated", False):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(employee__user=user)
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    """Evidence a user may open (and, if they manage the person, decide), scoped as assessments are."""
+    return Evidence.objects.filter(employee__in=permissions.skills_people_visible_to(user).values("pk"))
 
 
 def assessments_to_validate(user) -> QuerySet[Assessment]:

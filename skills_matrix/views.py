@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from people.models import Employee, OrgUnit
-from people.selectors import employee_for
+from people.models import OrgUnit
+from people.selectors import my_employee
 
 from . import exports, permissions, selectors, services
 from .forms import AssignProfileForm, CampaignForm, MatrixFilterForm, SkillForm
@@ -19,19 +19,12 @@ from .models import Assessment, Campaign, EmployeeRoleProfile, Evidence, Level, 
 MATRIX_PAGE_SIZE = 50
 
 
-def _me_or_403(request) -> Employee:
-    me = employee_for(request.user)
-    if me is None:
-        raise PermissionDenied("Your sign-in is not linked to an employee record.")
-    return me
-
-
 # ---------------------------------------------------------------------------------------------
 # My skills and the self-assessment
 
 
 def my_skills(request):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     campaigns = list(selectors.open_campaigns_for(me))
     mine = {a.campaign_id: a for a in Assessment.objects.filter(employee=me, campaign__in=campaigns)}
     return render(request, "skills_matrix/my_skills.html", {
@@ -47,7 +40,7 @@ def my_skills(request):
 
 @require_POST
 def assessment_begin(request, campaign_id: int):
-    me = _me_or_403(request)
+    me = my_employee(request.user)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     try:
         assessment = services.assessment_start(actor=request.user, employee=me, campaign=campaign)
@@ -58,10 +51,8 @@ def assessment_begin(request, campaign_id: int):
 
 
 def _own_assessment(request, pk) -> Assessment:
-    assessment = get_object_or_404(Assessment.objects.select_related("campaign", "employee"), pk=pk)
-    if assessment.employee.user_id != request.user.pk:
-        raise PermissionDenied("You can only fill in your own self-assessment.")
-    return assessment
+    """Only your own self-assessment can be filled in: anyone else's is a 404."""
+    return get_object_or_404(selectors.own_assessments(request.user).select_related("campaign", "employee"), pk=pk)
 
 
 def assessment_area(request, pk: int, step: int):
@@ -140,9 +131,9 @@ def _assessment_context(assessment: Assessment) -> dict:
 
 def assessment_detail(request, pk: int):
     """A past or current assessment, read only: the employee, their managers and HR."""
-    assessment = get_object_or_404(Assessment.objects.select_related("campaign", "employee", "validated_by"), pk=pk)
-    if not permissions.can_view_assessment(request.user, assessment.employee):
-        raise PermissionDenied("You cannot see this person's assessment.")
+    assessment = get_object_or_404(
+        selectors.assessments_visible_to(request.user).select_related("campaign", "employee", "validated_by"), pk=pk
+    )
     ratings = assessment.ratings.select_related("skill").order_by("skill__tree_id", "skill__lft")
     return render(request, "skills_matrix/assessment_detail.html", {"assessment": assessment, "ratings": ratings})
 
@@ -158,7 +149,8 @@ def validation_queue(request):
 
 
 def assessment_validate(request, pk: int):
-    assessment = get_object_or_404(Assessment.objects.select_related("campaign", "employee"), pk=pk)
+    assessment = get_object_or_404(selectors.assessments_visible_to(request.user).select_related("campaign", "employee"),
+                                   pk=pk)
     if not permissions.can_validate(request.user, assessment.employee):
         raise PermissionDenied("Only the employee's manager can validate this self-assessment.")
     ratings = list(assessment.ratings.select_related("skill", "skill__parent").order_by("skill__tree_id", "skill__lft"))
@@ -192,7 +184,7 @@ def assessment_validate(request, pk: int):
 
 @require_POST
 def evidence_decide(request, pk: int):
-    evidence = get_object_or_404(Evidence.objects.select_related("employee"), pk=pk)
+    evidence = get_object_or_404(selectors.evidence_visible_to(request.user).select_related("employee"), pk=pk)
     try:
         services.evidence_decide(actor=request.user, evidence=evidence, accept=request.POST.get("decision") == "accept",
                                  reason=request.POST.get("reason", ""))
@@ -288,9 +280,7 @@ def matrix_pdf(request):
 
 def person(request, pk: int):
     """Drill down: one person's levels against their profile, pending self-assessment and history."""
-    employee = get_object_or_404(Employee.objects.select_related("org_unit"), pk=pk)
-    if not permissions.can_view_assessment(request.user, employee):
-        raise PermissionDenied("You cannot see this person's skills.")
+    employee = get_object_or_404(permissions.skills_people_visible_to(request.user).select_related("org_unit"), pk=pk)
     history = selectors.skill_history(employee)
     form = None
     if permissions.can_manage_framework(request.user):

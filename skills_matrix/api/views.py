@@ -54,8 +54,10 @@ class RequirementSetApi(APIView):
         return Response(s.RoleProfileSerializer(RoleProfile.objects.prefetch_related("requirements__skill").get(pk=pk)).data)
 
 
-def _assessments_qs():
-    return Assessment.objects.select_related("campaign", "framework_version").prefetch_related("ratings")
+def _assessments_qs(base=None):
+    return (Assessment.objects if base is None else base).select_related("campaign", "framework_version").prefetch_related(
+        "ratings"
+    )
 
 
 @extend_schema(tags=["skills"])
@@ -78,10 +80,7 @@ class AssessmentDetailApi(generics.RetrieveAPIView):
     serializer_class = s.AssessmentSerializer
 
     def get_object(self):
-        assessment = get_object_or_404(_assessments_qs().select_related("employee"), pk=self.kwargs["pk"])
-        if not permissions.can_view_assessment(self.request.user, assessment.employee):
-            raise PermissionDenied("You cannot see this person's assessment.")
-        return assessment
+        return get_object_or_404(_assessments_qs(selectors.assessments_visible_to(self.request.user)), pk=self.kwargs["pk"])
 
 
 @extend_schema(tags=["skills"], request=s.LevelsInputSerializer, responses=s.AssessmentSerializer)
@@ -91,7 +90,7 @@ class AssessmentLevelsApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request, pk: int):
-        assessment = get_object_or_404(Assessment, pk=pk)
+        assessment = get_object_or_404(selectors.own_assessments(request.user), pk=pk)
         data = s.LevelsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -107,7 +106,8 @@ class AssessmentSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request, pk: int):
-        services.assessment_submit(actor=request.user, assessment=get_object_or_404(Assessment, pk=pk))
+        services.assessment_submit(actor=request.user,
+                                   assessment=get_object_or_404(selectors.own_assessments(request.user), pk=pk))
         return Response(s.AssessmentSerializer(_assessments_qs().get(pk=pk)).data)
 
 
@@ -121,7 +121,8 @@ class AssessmentValidateApi(APIView):
         data = s.ValidateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustments = {a["skill"]: (a["level"], a["reason"]) for a in data.validated_data["adjustments"]}
-        services.assessment_validate(actor=request.user, assessment=get_object_or_404(Assessment, pk=pk),
+        services.assessment_validate(actor=request.user,
+                                     assessment=get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk),
                                      adjustments=adjustments)
         return Response(s.AssessmentSerializer(_assessments_qs().get(pk=pk)).data)
 

@@ -73,9 +73,10 @@ def test_api_self_assessment_round_trip(people, framework, api_as):
     assert response.status_code == 400 and "1 still to answer" in response.json()["detail"]
     me.post(f"/api/skills/assessments/{a.pk}/levels/", {"levels": {str(framework["excel"].pk): 3}}, format="json")
     assert me.post(f"/api/skills/assessments/{a.pk}/submit/").json()["status"] == "submitted"
-    # Someone else cannot change or validate it.
-    assert api_as(people["bob"]).post(f"/api/skills/assessments/{a.pk}/validate/", {}, format="json").status_code == 403
-    assert api_as(people["bob"]).get(f"/api/skills/assessments/{a.pk}/").status_code == 403
+    # Someone else cannot change, validate or even find it: fetched through a scoped selector, it is a 404.
+    assert api_as(people["bob"]).post(f"/api/skills/assessments/{a.pk}/validate/", {}, format="json").status_code == 404
+    assert api_as(people["bob"]).get(f"/api/skills/assessments/{a.pk}/").status_code == 404
+    assert api_as(people["bob"]).post(f"/api/skills/assessments/{a.pk}/submit/").status_code == 404
     response = api_as(manager).post(
         f"/api/skills/assessments/{a.pk}/validate/",
         {"adjustments": [{"skill": framework["excel"].pk, "level": 2, "reason": "Seen at work"}]}, format="json",
@@ -217,9 +218,9 @@ def test_manager_accepts_or_declines_evidence_on_the_page(people, framework, log
     assert Evidence.objects.get(pk=accepted.pk).status == Evidence.Status.ACCEPTED
     assert Evidence.objects.get(pk=declined.pk).status == Evidence.Status.REJECTED
     assert selectors.current_levels([alice])[alice.pk] == {framework["word"].pk: 3}
-    # Someone who does not manage Alice cannot decide her evidence.
+    # Someone who does not manage Alice cannot decide her evidence, nor find it (404).
     third = services.evidence_record(employee=alice, skill=framework["excel"], level=2, source="training", source_ref="c2")
-    assert login(people["dave"]).post(reverse("skills_matrix:evidence_decide", args=[third.pk]), {"decision": "accept"}).status_code == 403
+    assert login(people["dave"]).post(reverse("skills_matrix:evidence_decide", args=[third.pk]), {"decision": "accept"}).status_code == 404
 
 
 def test_requirements_page_saves_nothing_when_one_level_is_not_a_level(people, framework, login):

@@ -203,14 +203,15 @@ def test_employee_sees_only_their_own_assessment(people, framework, campaign, lo
     alice = people["alice"]
     a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 2, framework["excel"]: 2})
     url = reverse("skills_matrix:assessment_detail", args=[a.pk])
-    expected = {"alice": 200, "manager": 200, "head": 200, "hr": 200, "bob": 403, "carol": 403, "other_manager": 403, "dave": 403}
+    # Scoped first: anyone who may not see it does not find it (404), not a fetch then a refusal.
+    expected = {"alice": 200, "manager": 200, "head": 200, "hr": 200, "bob": 404, "carol": 404, "other_manager": 404, "dave": 404}
     for who, status in expected.items():
         assert login(people[who]).get(url).status_code == status, who
     person_url = reverse("skills_matrix:person", args=[alice.pk])
-    assert login(people["bob"]).get(person_url).status_code == 403
+    assert login(people["bob"]).get(person_url).status_code == 404
     assert login(people["alice"]).get(person_url).status_code == 200
     # Another person's draft pages are not theirs to open.
-    assert login(people["bob"]).get(reverse("skills_matrix:assessment_area", args=[a.pk, 1])).status_code == 403
+    assert login(people["bob"]).get(reverse("skills_matrix:assessment_area", args=[a.pk, 1])).status_code == 404
 
 
 def test_skills_framework_is_seeded_with_descriptors(db):
@@ -244,3 +245,37 @@ def test_validate_page_refuses_a_non_numeric_level_with_a_message_not_a_500(peop
     assert response.status_code == 200
     a.refresh_from_db()
     assert a.status == Assessment.Status.SUBMITTED
+
+
+def test_assessments_and_evidence_are_fetched_scoped_so_another_persons_record_is_a_404(
+    people, framework, campaign, login, api_as
+):
+    """Each role x own/other's record: scoped selectors decide what exists for you (404 otherwise);
+    only then may a permission refuse (403), e.g. Alice validating her own assessment."""
+    alice = people["alice"]
+    a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 2, framework["excel"]: 2})
+    ev = services.evidence_record(employee=alice, skill=framework["word"], level=3, source="training", source_ref="c9")
+    sees = {"alice": True, "manager": True, "head": True, "director": True, "hr": True,
+            "bob": False, "carol": False, "dave": False, "other_manager": False}
+    validate_page = {"alice": 403, "manager": 200, "head": 200, "director": 200, "hr": 200}
+    for who, visible in sees.items():
+        user = people[who].user
+        assert selectors.assessments_visible_to(user).filter(pk=a.pk).exists() is visible, who
+        assert selectors.evidence_visible_to(user).filter(pk=ev.pk).exists() is visible, who
+        assert selectors.own_assessments(user).filter(pk=a.pk).exists() is (who == "alice"), who
+        client = login(people[who])
+        assert client.get(reverse("skills_matrix:assessment_detail", args=[a.pk])).status_code == (
+            200 if visible else 404), who
+        assert client.get(reverse("skills_matrix:assessment_validate", args=[a.pk])).status_code == (
+            validate_page.get(who, 404)), who
+        assert client.get(reverse("skills_matrix:assessment_review", args=[a.pk])).status_code == (
+            200 if who == "alice" else 404), who
+        assert api_as(people[who]).get(f"/api/skills/assessments/{a.pk}/").status_code == (
+            200 if visible else 404), who
+        api_levels = api_as(people[who]).post(f"/api/skills/assessments/{a.pk}/levels/",
+                                              {"levels": {str(framework["word"].pk): 1}}, format="json")
+        # Alice finds her own (already submitted: an illegal transition, 409); nobody else finds it.
+        assert api_levels.status_code == (409 if who == "alice" else 404), who
+    # Seen but not yours to decide is a refusal; not seen is not found.
+    assert login(alice).post(reverse("skills_matrix:evidence_decide", args=[ev.pk]), {"decision": "accept"}).status_code == 403
+    assert login(people["bob"]).post(reverse("skills_matrix:evidence_decide", args=[ev.pk]), {"decision": "accept"}).status_code == 404
