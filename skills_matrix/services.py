@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.errors import DomainError, IllegalTransition
+from core.errors import DomainError
+from core.mail import mail_each_on_commit
 from people.audit import audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 from people.selectors import employee_for
@@ -32,6 +33,7 @@ from .models import (
     SkillDescriptor,
 )
 from .selectors import campaign_covers
+from .states import ASSESSMENT, EVIDENCE
 
 EVIDENCE_SOURCES = ("training", "baseline_test", "recruitment", "manager", "other")
 
@@ -99,11 +101,10 @@ def evidence_decide(*, actor, evidence: Evidence, accept: bool, reason: str = ""
     if not permissions.can_validate(actor, evidence.employee):
         raise PermissionDenied("Only the employee's manager can validate this evidence.")
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if evidence.status != Evidence.Status.PENDING:
-        raise IllegalTransition("This evidence has already been decided.")
+    to = EVIDENCE.check(evidence.status, "accept" if accept else "reject")
     if not accept and not reason.strip():
         raise DomainError("Give a reason for not accepting the evidence.", field="reason")
-    evidence.status = Evidence.Status.ACCEPTED if accept else Evidence.Status.REJECTED
+    evidence.status = to
     evidence.decided_at = timezone.now()
     evidence.decided_by = employee_for(actor)
     evidence.reason = reason.strip()
@@ -168,8 +169,7 @@ def assessment_save_levels(*, actor, assessment: Assessment, levels: dict) -> As
     if assessment.employee.user_id != actor.pk:
         raise PermissionDenied("You can only fill in your own self-assessment.")
     _require_open(assessment.campaign)
-    if assessment.status != Assessment.Status.DRAFT:
-        raise IllegalTransition("This self-assessment has been submitted and can no longer be changed.")
+    ASSESSMENT.check(assessment.status, "save")
     skill_ids = [int(k) for k in levels]
     skills = {
         s.pk: s for s in Skill.objects.filter(pk__in=skill_ids, kind=Skill.Kind.SKILL, is_active=True).prefetch_related("descriptors")
@@ -205,15 +205,14 @@ def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     if assessment.employee.user_id != actor.pk:
         raise PermissionDenied("You can only submit your own self-assessment.")
     _require_open(assessment.campaign)
-    if assessment.status != Assessment.Status.DRAFT:
-        raise IllegalTransition("This self-assessment has already been submitted.")
+    to = ASSESSMENT.check(assessment.status, "submit")
     answered = set(
         Rating.objects.filter(assessment=assessment, self_level__isnull=False).values_list("skill_id", flat=True)
     )
     missing = Skill.objects.filter(kind=Skill.Kind.SKILL, is_active=True).exclude(pk__in=answered).count()
     if missing:
         raise DomainError(f"Choose a level for every skill before submitting: {missing} still to answer.")
-    assessment.status = Assessment.Status.SUBMITTED
+    assessment.status = to
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at"])
     audit_record(
@@ -231,8 +230,7 @@ def assessment_validate(*, actor, assessment: Assessment, adjustments: dict | No
     assessment = Assessment.objects.select_for_update().select_related("employee").get(pk=assessment.pk)
     if not permissions.can_validate(actor, assessment.employee):
         raise PermissionDenied("Only the employee's manager can validate this self-assessment.")
-    if assessment.status != Assessment.Status.SUBMITTED:
-        raise IllegalTransition("Only a submitted self-assessment can be validated.")
+    to = ASSESSMENT.check(assessment.status, "validate")
     adjustments = {int(k): v for k, v in (adjustments or {}).items()}
     ratings = list(Rating.objects.filter(assessment=assessment))
     known = {r.skill_id for r in ratings}
@@ -254,7 +252,7 @@ def assessment_validate(*, actor, assessment: Assessment, adjustments: dict | No
         if level is not None:
             validated[rating.skill_id] = level
     Rating.objects.bulk_update(ratings, ["validated_level", "adjust_reason"])
-    assessment.status = Assessment.Status.VALIDATED
+    assessment.status = to
     assessment.validated_at = timezone.now()
     assessment.validated_by = employee_for(actor)
     assessment.save(update_fields=["status", "validated_at", "validated_by"])
@@ -441,10 +439,8 @@ def campaign_people(campaign: Campaign):
 @transaction.atomic
 def campaign_send_reminders(*, campaign_id: int, today=None) -> int:
     """Email everyone covered by an open campaign who has not submitted yet, at most once every
-    `reminder_every_days`. Returns how many were reminded."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
-
+    `reminder_every_days`. Returns how many were reminded. One queued email per person (core.mail),
+    so one bad address does not hold back the rest and a mail outage is retried, not swallowed."""
     today = today or timezone.localdate()
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     if not campaign.is_open(today):
@@ -458,8 +454,7 @@ def campaign_send_reminders(*, campaign_id: int, today=None) -> int:
         f"Please complete your skills self-assessment for {campaign.name} by {campaign.closes_on:%-d %B %Y}.\n"
         "Sign in to the staff intranet and choose Skills."
     )
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in emails]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    mail_each_on_commit((subject, body, [e]) for e in emails)
     campaign.last_reminded_on = today
     campaign.save(update_fields=["last_reminded_on"])
     audit_record(actor=None, action="skills.campaign_reminded", target=campaign, channel=AuditEntry.Channel.SYSTEM,

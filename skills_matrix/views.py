@@ -15,6 +15,7 @@ from . import exports, permissions, selectors, services
 from .forms import AssignProfileForm, CampaignForm, MatrixFilterForm, SkillForm
 from .matrix import gap_matrix
 from .models import Assessment, Campaign, EmployeeRoleProfile, Evidence, Level, Rating, RoleProfile, Skill
+from .states import ASSESSMENT
 
 MATRIX_PAGE_SIZE = 50
 
@@ -100,7 +101,7 @@ def assessment_area(request, pk: int, step: int):
     return render(request, "skills_matrix/assessment_area.html", {
         "assessment": assessment, "area": area["area"], "items": items, "step": step, "steps": len(tree),
         "errors": errors, "closed": assessment.campaign.closes_on < timezone.localdate(),
-        "editable": assessment.status == Assessment.Status.DRAFT,
+        "editable": ASSESSMENT.can(assessment.status, "save"),
     })
 
 

@@ -1,0 +1,58 @@
+"""The assessment and evidence state machines are core.states tables; campaign reminders take the
+one mail path, so an SMTP hiccup is retried rather than swallowed."""
+
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+
+from core.errors import IllegalTransition
+from core.states import TransitionTable
+from skills_matrix import services
+from skills_matrix.models import Assessment, Evidence
+from skills_matrix.states import ASSESSMENT, EVIDENCE
+
+from .factories import make_campaign
+
+A, E = Assessment.Status, Evidence.Status
+
+
+def test_assessment_table_owns_the_moves_and_their_sentences():
+    assert isinstance(ASSESSMENT, TransitionTable) and isinstance(EVIDENCE, TransitionTable)
+    assert ASSESSMENT.graph == {A.DRAFT: {A.DRAFT, A.SUBMITTED}, A.SUBMITTED: {A.VALIDATED}, A.VALIDATED: set()}
+    assert ASSESSMENT.actions_from(A.DRAFT) == ["save", "submit"]
+    with pytest.raises(IllegalTransition, match="already been submitted"):
+        ASSESSMENT.check(A.SUBMITTED, "submit")
+    with pytest.raises(IllegalTransition, match="can no longer be changed"):
+        ASSESSMENT.check(A.VALIDATED, "save")
+    with pytest.raises(IllegalTransition, match="Only a submitted self-assessment"):
+        ASSESSMENT.check(A.DRAFT, "validate")
+    assert EVIDENCE.check(E.PENDING, "reject") == E.REJECTED
+    with pytest.raises(IllegalTransition, match="already been decided"):
+        EVIDENCE.check(E.ACCEPTED, "accept")
+
+
+class FlakySMTP(EmailBackend):
+    attempts = 0
+
+    def send_messages(self, messages):
+        type(self).attempts += 1
+        if type(self).attempts == 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_campaign_reminder_is_retried_not_dropped_when_the_mail_server_hiccups(
+    people, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTP"
+    FlakySMTP.attempts = 0
+    campaign = make_campaign()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.campaign_send_reminders(campaign_id=campaign.pk)
+    # The first send failed and was retried; every person covered still gets their own email
+    # (it used to be dropped by fail_silently).
+    assert sent > 0 and len(mail.outbox) == sent
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    assert people["bob"].email in {m.to[0] for m in mail.outbox}
