@@ -26,7 +26,6 @@ from people.models import AuditEntry, Employee, OrgUnit
 from people.selectors import employee_for
 
 from . import crypto, notify, permissions, selectors, workflow
-from .forms import RequestDataForm
 from .models import (
     WEEKDAY_FIELDS,
     Approval,
@@ -45,6 +44,7 @@ from .models import (
     RequestType,
     WorkingPattern,
 )
+from .validation import request_data_clean
 from .workdays import MONDAY_TO_FRIDAY, is_working_day, working_days_between, working_days_in
 
 S = Request.Status
@@ -67,16 +67,6 @@ def _locked(request: Request) -> Request:
         .select_related("type", "employee", "employee__line_manager", "current_approver")
         .get(pk=request.pk)
     )
-
-
-def _validated_data(request_type: RequestType, data: dict) -> dict:
-    form = RequestDataForm(request_type, data=data)
-    if not form.is_valid():
-        raise ValidationError({k: list(v) for k, v in form.errors.items()})
-    unknown = sorted(set(data) - set(form.fields))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This is not a field of this request type."))
-    return form.json_data()
 
 
 def _summary(request_type: RequestType, data: dict) -> str:
@@ -185,7 +175,7 @@ def request_create(*, actor, request_type: RequestType, employee: Employee, data
         raise DomainError("Bank details changes have their own form, which asks for your password.")
     channel = _check_may_create_for(actor, employee, channel)
     request = Request(type=request_type, employee=employee, submitted_by=actor, channel=channel)
-    _apply_data(request, _validated_data(request_type, data))
+    _apply_data(request, request_data_clean(request_type, data))
     request.save()
     _audit(actor=actor, action="request.created", request=request, channel=channel,
            changes={"status": [None, S.DRAFT], **diff({}, request.data, masked=BANK_FIELDS)})
@@ -202,7 +192,7 @@ def request_update(*, actor, request: Request, data: dict, channel: str | None =
     if request.type.kind == RequestType.Kind.BANK_DETAILS:
         raise DomainError("To change bank details again, withdraw this request and make a new one.")
     before = dict(request.data)
-    _apply_data(request, _validated_data(request.type, data))
+    _apply_data(request, request_data_clean(request.type, data))
     changes = diff(before, request.data, masked=BANK_FIELDS)
     if changes:
         request.save(update_fields=DATA_FIELDS)
