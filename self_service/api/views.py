@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from people.models import AuditEntry, Employee
 from people.selectors import employee_for
 
-from .. import payslip_pdf, selectors, services
+from .. import actions, payslip_pdf, selectors, services
 from .serializers import (
     BankDetailsSerializer,
     BulkApproveResultSerializer,
@@ -97,17 +97,6 @@ class RequestDetailApi(generics.RetrieveAPIView):
         return Response(RequestOutputSerializer(req).data)
 
 
-TRANSITIONS = {
-    "submit": lambda u, r, c: services.request_submit(actor=u, request=r, channel=API),
-    "approve": lambda u, r, c: services.request_approve(actor=u, request=r, comment=c, channel=API),
-    "reject": lambda u, r, c: services.request_reject(actor=u, request=r, comment=c, channel=API),
-    "return": lambda u, r, c: services.request_return(actor=u, request=r, comment=c, channel=API),
-    "withdraw": lambda u, r, c: services.request_withdraw(actor=u, request=r, channel=API),
-    "process": lambda u, r, c: services.request_process(actor=u, request=r, comment=c, channel=API),
-    "verify": lambda u, r, c: services.bank_details_verify(actor=u, request=r, channel=API),
-}
-
-
 @extend_schema(tags=TAGS)
 class RequestTransitionApi(APIView):
     """POST /requests/{id}/{action}/ with action submit, approve, reject, return, withdraw, process or
@@ -117,19 +106,20 @@ class RequestTransitionApi(APIView):
 
     @extend_schema(
         operation_id="self_service_request_transition", request=DecisionSerializer,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(TRANSITIONS),
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(actions.TRANSITIONS),
                                      description="An unknown action is a 404")],
         responses={
             200: RequestOutputSerializer, 403: OpenApiResponse(description="Not yours to decide"),
             404: OpenApiResponse(description="Not found or not visible to you"),
             409: OpenApiResponse(description="Not allowed from the request's current status")})
     def post(self, request, pk, action):
-        if action not in TRANSITIONS:
+        if action not in actions.TRANSITIONS:
             return Response({"detail": f"Unknown action “{action}”."}, status=status.HTTP_404_NOT_FOUND)
         req = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
         s = DecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        req = TRANSITIONS[action](request.user, req, s.validated_data["comment"])
+        req = services.request_action_run(action=action, actor=request.user, request=req,
+                                          comment=s.validated_data["comment"], channel=API)
         req.refresh_from_db()
         return Response(RequestOutputSerializer(req).data)
 
@@ -191,8 +181,9 @@ class BankDetailsApi(APIView):
     def post(self, request):
         s = BankDetailsSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        req = services.bank_details_request_submit(actor=request.user, employee=_me_or_404(request.user),
-                                                   channel="online", **s.validated_data)
+        me = _me_or_404(request.user)
+        req = services.bank_details_request_submit(actor=request.user, employee=me, channel="online",
+                                                   **s.validated_data)
         return Response(RequestOutputSerializer(req).data, status=status.HTTP_201_CREATED)
 
 
