@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from people.models import AuditEntry
-from people.selectors import employee_for
+from people.selectors import my_employee
 
 from . import actions, payslip_pdf, permissions, selectors, services
 from .forms import (
@@ -48,13 +48,6 @@ PAGE_SIZE = 25
 S = Request.Status
 
 
-def _me(request):
-    me = employee_for(request.user)
-    if me is None:
-        raise PermissionDenied("Your account is not linked to an employee record. Contact HR.")
-    return me
-
-
 def _page(request, qs):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -77,7 +70,7 @@ def _visible(request, pk) -> Request:
 # --- employee pages --------------------------------------------------------------------------------
 
 def my_requests(request):
-    me = _me(request)
+    me = my_employee(request.user)
     page, params = _page(request, selectors.my_requests(request.user))
     year = timezone.localdate().year
     return render(request, "self_service/my_requests.html", {
@@ -104,7 +97,7 @@ def new_request(request, code):
     rtype = get_object_or_404(RequestType, code=code, is_active=True)
     if rtype.kind == RequestType.Kind.BANK_DETAILS:
         return redirect("self_service:bank_details_new")
-    me = _me(request)
+    me = my_employee(request.user)
     on_behalf = permissions.can_submit_on_behalf(request.user)
     form = RequestDataForm(rtype, request.POST or None)
     behalf_form = OnBehalfForm(request.POST or None, prefix="behalf") if on_behalf else None
@@ -155,7 +148,7 @@ def edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def bank_details_new(request):
-    me = _me(request)
+    me = my_employee(request.user)
     form = BankDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,7 +313,7 @@ def processing(request):
 
 @require_http_methods(["GET", "POST"])
 def delegations(request):
-    me = _me(request)
+    me = my_employee(request.user)
     form = DelegationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -340,7 +333,7 @@ def delegations(request):
 
 @require_POST
 def delegation_end(request, pk):
-    me = _me(request)
+    me = my_employee(request.user)
     d = get_object_or_404(Delegation, pk=pk, manager=me)
     services.delegation_end(actor=request.user, delegation=d)
     messages.success(request, "The acting manager arrangement has ended.")
@@ -412,7 +405,7 @@ def payroll_export_download(request, pk):
 
 
 def my_history(request):
-    _me(request)
+    my_employee(request.user)
     page, params = _page(request, selectors.my_history(request.user))
     return render(request, "self_service/history.html", {"page": page, "params": params, "search": None})
 

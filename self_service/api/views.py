@@ -1,7 +1,7 @@
 """The self-service API: the same selectors (scoping) and services (rules) as the pages. Another
 person's request id is a 404; a transition not allowed from the current status is a 409."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from people.models import AuditEntry, Employee
-from people.selectors import employee_for
+from people.selectors import my_employee
 
 from .. import actions, payslip_pdf, selectors, services
 from .serializers import (
@@ -31,15 +31,6 @@ from .serializers import (
 
 API = AuditEntry.Channel.API
 TAGS = ["self-service"]
-
-
-def _me_or_404(user):
-    me = employee_for(user)
-    if me is None:
-        from django.http import Http404
-
-        raise Http404("Your account is not linked to an employee record.")
-    return me
 
 
 @extend_schema(tags=TAGS)
@@ -70,7 +61,7 @@ class RequestListCreateApi(generics.ListCreateAPIView):
         s = RequestCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         v = s.validated_data
-        employee = _me_or_404(request.user)
+        employee = my_employee(request.user, missing=Http404)
         if v.get("employee") and v["employee"] != employee.pk:
             employee = get_object_or_404(Employee, pk=v["employee"], is_active=True)
         req = services.request_create(actor=request.user, request_type=v["type"], employee=employee, data=v["data"],
@@ -181,7 +172,7 @@ class BankDetailsApi(APIView):
     def post(self, request):
         s = BankDetailsSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        me = _me_or_404(request.user)
+        me = my_employee(request.user, missing=Http404)
         req = services.bank_details_request_submit(actor=request.user, employee=me, channel="online",
                                                    **s.validated_data)
         return Response(RequestOutputSerializer(req).data, status=status.HTTP_201_CREATED)
@@ -212,7 +203,7 @@ class LeaveBalanceApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        me = _me_or_404(request.user)
+        me = my_employee(request.user, missing=Http404)
         raw = request.query_params.get("year") or str(timezone.localdate().year)
         if not (raw.isascii() and raw.isdigit()) or not 1900 <= int(raw) <= 2999:
             raise ValidationError({"year": [f"Give the year as four digits, e.g. {timezone.localdate().year}."]})
