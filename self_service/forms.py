@@ -1,7 +1,6 @@
-"""Forms. A request type's fields are built at run time from its JSON definition, so HR can add or
-change fields without a deploy; the same form validates page posts and API bodies."""
+"""Forms. A request type's fields are built at run time from its JSON definition (`validation.py`),
+so HR can add or change fields without a deploy; page posts and API bodies meet the same rules."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -10,56 +9,21 @@ from django.conf import settings
 from people.models import Employee
 
 from .models import Channel, Delegation, PayPeriod, RequestType
-
-FIELD_TYPES = {"text", "textarea", "date", "decimal", "integer", "choice", "email", "phone", "boolean"}
-
-
-def _form_field(spec: dict) -> forms.Field:
-    kind = spec.get("type", "text")
-    common = {"label": spec.get("label", spec["name"]), "required": spec.get("required", True),
-              "help_text": spec.get("help", "")}
-    if kind == "textarea":
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, **common)
-    if kind == "date":
-        common["help_text"] = common["help_text"] or "For example, 27 3 2026. Use the format YYYY-MM-DD."
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if kind == "decimal":
-        return forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **common)
-    if kind == "integer":
-        return forms.IntegerField(min_value=0, **common)
-    if kind == "choice":
-        choices = [(c, c) for c in spec.get("choices", [])]
-        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
-    if kind == "email":
-        return forms.EmailField(**common)
-    if kind == "boolean":
-        common["required"] = False
-        return forms.BooleanField(**common)
-    if kind == "phone":
-        return forms.RegexField(r"^\+?[0-9 ()-]{6,20}$", max_length=20, error_messages={
-            "invalid": "Enter a phone number using digits, spaces and an optional leading +."}, **common)
-    return forms.CharField(max_length=300, **common)
+from .validation import json_safe, request_fields
 
 
 class RequestDataForm(forms.Form):
-    """The fields of one request type."""
+    """The fields of one request type, as `validation.request_fields` defines them; the service
+    checks the same data again with `validation.request_data_clean`."""
 
     def __init__(self, request_type: RequestType, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.request_type = request_type
-        for spec in request_type.fields:
-            self.fields[spec["name"]] = _form_field(spec)
+        self.fields.update(request_fields(request_type))
 
     def json_data(self) -> dict:
         """cleaned_data as JSON-safe values (dates ISO, decimals as strings)."""
-        out = {}
-        for key, value in self.cleaned_data.items():
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            elif isinstance(value, Decimal):
-                value = str(value)
-            out[key] = value
-        return out
+        return json_safe(self.cleaned_data)
 
 
 class OnBehalfForm(forms.Form):

@@ -1,19 +1,15 @@
-"""Email notifications. Sent after the transaction commits, so nobody is told about a change that was
-rolled back. The demo uses the console backend; tests read Django's locmem outbox."""
+"""Email notifications, through `core.mail`: queued when the transaction commits (nobody is told
+about a change that was rolled back) to a task that retries a mail outage, so a failure neither
+breaks the request nor is lost silently. The demo uses the console backend; tests read Django's
+locmem outbox."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
+
+from core.mail import mail_each_on_commit, mail_on_commit
 
 
 def _send(to: list[str], subject: str, body: str) -> None:
-    to = [a for a in to if a]
-    if not to:
-        return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
-    )
+    mail_on_commit(subject=subject, body=body, to=to)
 
 
 def _link(request) -> str:
@@ -40,9 +36,10 @@ def waiting_for_role(request, role: str) -> None:
         get_user_model().objects.filter(groups__name=role, is_active=True).exclude(pk=request.employee.user_id)
         .exclude(email="").values_list("email", flat=True)
     )
-    for email in emails:
-        _send([email], f"A {request.type.name.lower()} is waiting in the {role} queue",
-              f"{request.reference} is waiting for a decision by {role}.\n\nOpen it on the intranet: {_link(request)}")
+    subject = f"A {request.type.name.lower()} is waiting in the {role} queue"
+    body = f"{request.reference} is waiting for a decision by {role}.\n\nOpen it on the intranet: {_link(request)}"
+    # one email each, so one bad address does not hold back the others
+    mail_each_on_commit([(subject, body, [email]) for email in emails])
 
 
 def decided(request, decision_label: str) -> None:

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from people.models import AuditEntry
-from people.selectors import employee_for
+from people.selectors import my_employee
 
-from . import payslip_pdf, permissions, selectors, services, workflow
+from . import actions, payslip_pdf, permissions, selectors, services
 from .forms import (
     AttachmentForm,
     AuditSearchForm,
@@ -48,13 +48,6 @@ PAGE_SIZE = 25
 S = Request.Status
 
 
-def _me(request):
-    me = employee_for(request.user)
-    if me is None:
-        raise PermissionDenied("Your account is not linked to an employee record. Contact HR.")
-    return me
-
-
 def _page(request, qs):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -77,7 +70,7 @@ def _visible(request, pk) -> Request:
 # --- employee pages --------------------------------------------------------------------------------
 
 def my_requests(request):
-    me = _me(request)
+    me = my_employee(request.user)
     page, params = _page(request, selectors.my_requests(request.user))
     year = timezone.localdate().year
     return render(request, "self_service/my_requests.html", {
@@ -104,7 +97,7 @@ def new_request(request, code):
     rtype = get_object_or_404(RequestType, code=code, is_active=True)
     if rtype.kind == RequestType.Kind.BANK_DETAILS:
         return redirect("self_service:bank_details_new")
-    me = _me(request)
+    me = my_employee(request.user)
     on_behalf = permissions.can_submit_on_behalf(request.user)
     form = RequestDataForm(rtype, request.POST or None)
     behalf_form = OnBehalfForm(request.POST or None, prefix="behalf") if on_behalf else None
@@ -137,8 +130,9 @@ def new_request(request, code):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     req = _visible(request, pk)
-    if not permissions.can_edit(request.user, req) or req.type.kind == RequestType.Kind.BANK_DETAILS:
-        raise PermissionDenied("You can change a request only while it is a draft or returned to you.")
+    refused = actions.EDIT.reason(request.user, req)
+    if refused:
+        raise PermissionDenied(refused)
     form = RequestDataForm(req.type, request.POST or None, initial=req.data)
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,7 +140,7 @@ def edit(request, pk):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Your changes have been saved.")
+            messages.success(request, actions.EDIT.done)
             return redirect("self_service:detail", pk=req.pk)
     return render(request, "self_service/request_form.html",
                   {"form": form, "behalf_form": None, "rtype": req.type, "editing": req, "balance": None})
@@ -154,7 +148,7 @@ def edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def bank_details_new(request):
-    me = _me(request)
+    me = my_employee(request.user)
     form = BankDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,62 +183,38 @@ def detail(request, pk):
         selectors.requests_visible_to(request.user).select_related("submitted_by", "processed_by", "pay_period"),
         pk=pk,
     )
-    user = request.user
     timeline = AuditEntry.objects.filter(
         content_type__app_label="self_service", content_type__model="request", object_id=str(req.pk)
     ).select_related("actor").order_by("created_at", "id")
     bank = getattr(req, "bank_details", None) if req.type.kind == RequestType.Kind.BANK_DETAILS else None
-    actions = {
-        "submit": permissions.can_edit(user, req) and workflow.can(req, "submit"),
-        "withdraw": permissions.can_withdraw(user, req) and workflow.can(req, "withdraw"),
-        "decide": permissions.can_approve(user, req),
-        "process": permissions.can_process(user, req) and not req.type.affects_payroll,
-        "verify": bank is not None and permissions.can_verify_bank_details(user, req),
-        "edit": permissions.can_edit(user, req) and req.type.kind != RequestType.Kind.BANK_DETAILS,
-        "attach": req.type.attachments_allowed and (permissions.can_edit(user, req) or (
-            req.status == S.SUBMITTED and (permissions.is_own(user, req) or req.submitted_by_id == user.pk))),
-        "rate": permissions.is_own(user, req) and req.status in (S.PROCESSED, S.REJECTED) and req.rating is None,
-    }
+    may = actions.available(request.user, req)  # the buttons: each action's own rule, nothing restated here
+    may["decide"] = may["approve"] or may["reject"] or may["return"]
     return render(request, "self_service/detail.html", {
         "req": req, "timeline": timeline, "comments": req.comments.select_related("author"),
         "attachments": req.attachments.all(), "approvals": req.approvals.select_related("decided_by", "acting_for"),
-        "actions": actions, "bank": bank, "decision_form": DecisionForm(), "comment_form": CommentForm(),
+        "actions": may, "bank": bank, "decision_form": DecisionForm(), "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(), "rating_form": RatingForm(),
         "fields": [(f.get("label", f["name"]), _display(f, req.data.get(f["name"]))) for f in req.type.fields]
         if bank is None else [],
     })
 
 
-ACTIONS = {
-    "submit": lambda user, req, comment: services.request_submit(actor=user, request=req),
-    "approve": lambda user, req, comment: services.request_approve(actor=user, request=req, comment=comment),
-    "reject": lambda user, req, comment: services.request_reject(actor=user, request=req, comment=comment),
-    "return": lambda user, req, comment: services.request_return(actor=user, request=req, comment=comment),
-    "withdraw": lambda user, req, comment: services.request_withdraw(actor=user, request=req),
-    "process": lambda user, req, comment: services.request_process(actor=user, request=req, comment=comment),
-    "verify": lambda user, req, comment: services.bank_details_verify(actor=user, request=req),
-}
-DONE = {"submit": "Request sent for approval.", "approve": "Request approved.", "reject": "Request rejected.",
-        "return": "Request returned to the employee for changes.", "withdraw": "Request withdrawn.",
-        "process": "Request marked as processed.", "verify": "Bank details verified. They will go in the next export."}
-
-
 @require_POST
 def transition(request, pk, action):
-    if action not in ACTIONS:
+    if action not in actions.TRANSITIONS:
         raise Http404("No such action.")
     req = _visible(request, pk)
     form = DecisionForm(request.POST)
     comment = form.data.get("comment", "")[:4000]
     try:
-        ACTIONS[action](request.user, req, comment)
+        services.request_action_run(action=action, actor=request.user, request=req, comment=comment)
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, DONE[action])
+        messages.success(request, actions.TRANSITIONS[action].done)
         # A role approver (HR deciding for someone with no manager) may no longer see the request
         # once it is decided: send them back to their queue rather than to a 404.
         if not selectors.requests_visible_to(request.user).filter(pk=req.pk).exists():
@@ -258,7 +228,7 @@ def comment(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_add(actor=request.user, request=req, body=form.cleaned_data["body"])
-        messages.success(request, "Comment added.")
+        messages.success(request, actions.COMMENT.done)
     else:
         messages.error(request, "Enter a comment.")
     return redirect("self_service:detail", pk=req.pk)
@@ -277,7 +247,7 @@ def attachment_upload(request, pk):
             for msg in exc.messages:
                 messages.error(request, msg)
         else:
-            messages.success(request, "File uploaded.")
+            messages.success(request, actions.ATTACH.done)
     return redirect("self_service:detail", pk=req.pk)
 
 
@@ -301,7 +271,7 @@ def rate(request, pk):
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Thank you for your feedback.")
+            messages.success(request, actions.RATE.done)
     else:
         messages.error(request, "Select how satisfied you were.")
     return redirect("self_service:detail", pk=req.pk)
@@ -343,7 +313,7 @@ def processing(request):
 
 @require_http_methods(["GET", "POST"])
 def delegations(request):
-    me = _me(request)
+    me = my_employee(request.user)
     form = DelegationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -363,7 +333,7 @@ def delegations(request):
 
 @require_POST
 def delegation_end(request, pk):
-    me = _me(request)
+    me = my_employee(request.user)
     d = get_object_or_404(Delegation, pk=pk, manager=me)
     services.delegation_end(actor=request.user, delegation=d)
     messages.success(request, "The acting manager arrangement has ended.")
@@ -419,7 +389,7 @@ def payroll_export(request):
     candidates = list(selectors.export_candidates(period)) if period else []
     return render(request, "self_service/payroll_export.html", {
         "form": form, "period": period, "candidates": candidates,
-        "held": [r for r in candidates if r.type.kind == RequestType.Kind.BANK_DETAILS and not r.bank_details.verified_by_id],
+        "held": services.export_held(period, candidates=candidates) if period else [],
         "exports": PayrollExport.objects.select_related("period", "created_by")[:12],
     })
 
@@ -435,7 +405,7 @@ def payroll_export_download(request, pk):
 
 
 def my_history(request):
-    _me(request)
+    my_employee(request.user)
     page, params = _page(request, selectors.my_history(request.user))
     return render(request, "self_service/history.html", {"page": page, "params": params, "search": None})
 

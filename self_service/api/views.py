@@ -1,7 +1,7 @@
 """The self-service API: the same selectors (scoping) and services (rules) as the pages. Another
 person's request id is a 404; a transition not allowed from the current status is a 409."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from people.models import AuditEntry, Employee
-from people.selectors import employee_for
+from people.selectors import my_employee
 
-from .. import payslip_pdf, selectors, services
+from .. import actions, payslip_pdf, selectors, services
 from .serializers import (
     BankDetailsSerializer,
     BulkApproveResultSerializer,
@@ -31,15 +31,6 @@ from .serializers import (
 
 API = AuditEntry.Channel.API
 TAGS = ["self-service"]
-
-
-def _me_or_404(user):
-    me = employee_for(user)
-    if me is None:
-        from django.http import Http404
-
-        raise Http404("Your account is not linked to an employee record.")
-    return me
 
 
 @extend_schema(tags=TAGS)
@@ -70,7 +61,7 @@ class RequestListCreateApi(generics.ListCreateAPIView):
         s = RequestCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         v = s.validated_data
-        employee = _me_or_404(request.user)
+        employee = my_employee(request.user, missing=Http404)
         if v.get("employee") and v["employee"] != employee.pk:
             employee = get_object_or_404(Employee, pk=v["employee"], is_active=True)
         req = services.request_create(actor=request.user, request_type=v["type"], employee=employee, data=v["data"],
@@ -97,17 +88,6 @@ class RequestDetailApi(generics.RetrieveAPIView):
         return Response(RequestOutputSerializer(req).data)
 
 
-TRANSITIONS = {
-    "submit": lambda u, r, c: services.request_submit(actor=u, request=r, channel=API),
-    "approve": lambda u, r, c: services.request_approve(actor=u, request=r, comment=c, channel=API),
-    "reject": lambda u, r, c: services.request_reject(actor=u, request=r, comment=c, channel=API),
-    "return": lambda u, r, c: services.request_return(actor=u, request=r, comment=c, channel=API),
-    "withdraw": lambda u, r, c: services.request_withdraw(actor=u, request=r, channel=API),
-    "process": lambda u, r, c: services.request_process(actor=u, request=r, comment=c, channel=API),
-    "verify": lambda u, r, c: services.bank_details_verify(actor=u, request=r, channel=API),
-}
-
-
 @extend_schema(tags=TAGS)
 class RequestTransitionApi(APIView):
     """POST /requests/{id}/{action}/ with action submit, approve, reject, return, withdraw, process or
@@ -117,19 +97,20 @@ class RequestTransitionApi(APIView):
 
     @extend_schema(
         operation_id="self_service_request_transition", request=DecisionSerializer,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(TRANSITIONS),
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(actions.TRANSITIONS),
                                      description="An unknown action is a 404")],
         responses={
             200: RequestOutputSerializer, 403: OpenApiResponse(description="Not yours to decide"),
             404: OpenApiResponse(description="Not found or not visible to you"),
             409: OpenApiResponse(description="Not allowed from the request's current status")})
     def post(self, request, pk, action):
-        if action not in TRANSITIONS:
+        if action not in actions.TRANSITIONS:
             return Response({"detail": f"Unknown action “{action}”."}, status=status.HTTP_404_NOT_FOUND)
         req = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
         s = DecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        req = TRANSITIONS[action](request.user, req, s.validated_data["comment"])
+        req = services.request_action_run(action=action, actor=request.user, request=req,
+                                          comment=s.validated_data["comment"], channel=API)
         req.refresh_from_db()
         return Response(RequestOutputSerializer(req).data)
 
@@ -191,8 +172,9 @@ class BankDetailsApi(APIView):
     def post(self, request):
         s = BankDetailsSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        req = services.bank_details_request_submit(actor=request.user, employee=_me_or_404(request.user),
-                                                   channel="online", **s.validated_data)
+        me = my_employee(request.user, missing=Http404)
+        req = services.bank_details_request_submit(actor=request.user, employee=me, channel="online",
+                                                   **s.validated_data)
         return Response(RequestOutputSerializer(req).data, status=status.HTTP_201_CREATED)
 
 
@@ -221,7 +203,7 @@ class LeaveBalanceApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        me = _me_or_404(request.user)
+        me = my_employee(request.user, missing=Http404)
         raw = request.query_params.get("year") or str(timezone.localdate().year)
         if not (raw.isascii() and raw.isdigit()) or not 1900 <= int(raw) <= 2999:
             raise ValidationError({"year": [f"Give the year as four digits, e.g. {timezone.localdate().year}."]})

@@ -222,3 +222,19 @@ def test_a_name_from_the_directory_cannot_run_as_a_formula_in_the_payroll_export
     export = services.payroll_export(actor=people["payroll"].user, period=period)
     rows = list(csv.DictReader(io.StringIO(services.export_csv(export))))
     assert rows[0]["last_name"] == "'" + alice.last_name
+
+
+def test_the_export_page_marks_what_is_held_back_as_the_export_holds_it(people, password, period, login,
+                                                                         overtime_for):
+    held = services.request_approve(actor=people["payroll"].user, request=_bank(people, password))
+    ready = services.request_approve(actor=people["manager"].user, request=overtime_for(people["alice"]))
+    assert services.export_held(period) == [held]
+    body = login(people["payroll2"]).get(reverse("self_service:payroll_export"), {"period": period.pk}).content.decode()
+    rows = {r.reference: row for row in body.split('<tr class="govuk-table__row">')[1:]
+            for r in (held, ready) if r.reference in row}
+    assert "Held: needs second check" in rows[held.reference]
+    assert "Held" not in rows[ready.reference]
+    services.bank_details_verify(actor=people["payroll2"].user, request=held)
+    assert services.export_held(period) == []
+    assert "Held: needs second check" not in login(people["payroll"]).get(
+        reverse("self_service:payroll_export"), {"period": period.pk}).content.decode()

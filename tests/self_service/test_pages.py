@@ -350,3 +350,27 @@ def test_hr_marks_an_hr_request_processed_on_its_page(people, login, rtype):
     assert "how satisfied" in bob.get(reverse("self_service:detail", args=[r.pk])).content.decode()
     bob.post(reverse("self_service:rate", args=[r.pk]), {"rating": 5})
     assert Request.objects.get(pk=r.pk).rating == 5
+
+
+def test_an_account_with_no_employee_record_is_told_so(db, client):
+    """Pages that need my own record refuse with 403 and say why; the API answers 404 (as before
+    people.selectors.my_employee was the one helper for it)."""
+    from people import roles
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="contractor", roles=[roles.EMPLOYEE])
+    client.force_login(user)
+    for name in ("my_requests", "bank_details_new", "delegations", "my_history"):
+        resp = client.get(reverse(f"self_service:{name}"))
+        assert resp.status_code == 403 and "not linked to an employee record" in resp.content.decode(), name
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.get(reverse("self_service_api:leave-balance")).status_code == 404
+    resp = api.post(reverse("self_service_api:bank-details"), {"account_name": "X", "sort_code": "309430",
+                                                              "account_number": "00733445", "password": "x"},
+                    format="json")
+    assert resp.status_code == 404
+    resp = api.post(reverse("self_service_api:requests"), {"type": "overtime", "data": {}}, format="json")
+    assert resp.status_code == 404

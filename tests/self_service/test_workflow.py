@@ -213,3 +213,25 @@ def test_employee_without_a_manager_goes_to_hr(people, overtime_for):
     r = overtime_for(people["other_manager"])
     assert r.current_approver is None and r.current_approver_role == "HR"
     assert services.request_approve(actor=people["hr"].user, request=r).status == S.APPROVED
+
+
+def test_request_data_rules_are_the_same_for_the_page_form_and_the_service(rtype):
+    """One set of field rules (validation.py): the form a page posts and the service an API body
+    reaches agree on what is wrong, and the service also refuses keys the type does not have."""
+    from self_service.forms import RequestDataForm
+    from self_service.validation import request_data_clean
+
+    overtime = rtype("overtime")
+    bad = {"date": "yesterday", "hours": "-1", "reason": ""}
+    form = RequestDataForm(overtime, data=bad)
+    assert not form.is_valid()
+    with pytest.raises(ValidationError) as exc:
+        request_data_clean(overtime, bad)
+    assert exc.value.message_dict == {k: list(v) for k, v in form.errors.items()}
+    good = {"date": "2027-02-01", "hours": "2.5", "reason": "Gritting"}
+    form = RequestDataForm(overtime, data=good)
+    assert form.is_valid() and form.json_data() == request_data_clean(overtime, good) == {
+        "date": "2027-02-01", "hours": "2.5", "reason": "Gritting"}
+    with pytest.raises(ValidationError) as exc:
+        request_data_clean(overtime, {**good, "bonus": "1000"})
+    assert exc.value.message_dict == {"bonus": ["This is not a field of this request type."]}

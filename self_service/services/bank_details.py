@@ -1,0 +1,98 @@
+"""Bank details changes: asked for by the employee with their password, approved by payroll and
+verified by a second payroll officer before the payroll export carries them."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import DomainError
+from people.audit import audit_record, diff, mask_value
+from people.models import AuditEntry, Employee
+from people.selectors import employee_for
+
+from .. import actions, crypto, notify
+from ..models import BankDetailsChange, Channel, Request, RequestType
+from .records import BANK_FIELDS, S, request_audit, request_locked
+from .requests import request_submit
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"[\s-]", "", value or "")
+
+
+BANK_PASSWORD_ATTEMPTS = 5
+BANK_PASSWORD_WINDOW = dt.timedelta(minutes=15)
+
+
+def bank_details_request_submit(*, actor, employee: Employee, account_name: str, sort_code: str,
+                                account_number: str, password: str, channel: str = Channel.ONLINE) -> Request:
+    """A bank details change: only by the employee, after re-entering their password. The details
+    are encrypted at rest; the audit and pages only ever see the last four digits; the email already
+    on the record is told; payroll approves and a second payroll officer verifies before export.
+
+    Not atomic itself: a wrong password is audited (and counted towards a short lock-out) even though
+    the request is refused; the change itself is written in one transaction."""
+    me = employee_for(actor)
+    if me is None or me.pk != employee.pk:
+        raise PermissionDenied("Only the employee can change their own bank details.")
+    failures = AuditEntry.objects.filter(actor=actor, action="bank_details.password_failed",
+                                         created_at__gte=timezone.now() - BANK_PASSWORD_WINDOW).count()
+    if failures >= BANK_PASSWORD_ATTEMPTS:
+        raise ValidationError({"password": "You have entered a wrong password too many times. Try again in 15 "
+                                           "minutes, or contact Payroll."})
+    if not password or not actor.check_password(password):
+        audit_record(actor=actor, action="bank_details.password_failed", target=employee, subject=employee,
+                     channel=channel)
+        raise ValidationError({"password": "The password is not correct."})
+    return _bank_details_request_create(actor=actor, employee=employee, account_name=account_name,
+                                        sort_code=sort_code, account_number=account_number, channel=channel)
+
+
+@transaction.atomic
+def _bank_details_request_create(*, actor, employee: Employee, account_name: str, sort_code: str,
+                                 account_number: str, channel: str) -> Request:
+    errors = {}
+    sort_code, account_number = _digits(sort_code), _digits(account_number)
+    if not re.fullmatch(r"\d{6}", sort_code):
+        errors["sort_code"] = "Enter a valid sort code like 309430. It must be 6 digits."
+    if not re.fullmatch(r"\d{8}", account_number):
+        errors["account_number"] = "Enter a valid account number like 00733445. It must be 8 digits."
+    if not (account_name or "").strip():
+        errors["account_name"] = "Enter the name on the account."
+    elif not account_name.strip()[0].isalnum():
+        # It goes into the payroll export CSV: a leading = + - @ would run as a spreadsheet formula.
+        errors["account_name"] = "The name on the account must start with a letter or a number."
+    if errors:
+        raise ValidationError(errors)
+    rtype = RequestType.objects.filter(kind=RequestType.Kind.BANK_DETAILS, is_active=True).first()
+    if rtype is None:
+        raise DomainError("Bank details changes are not available. Contact Payroll.")
+    data = {"account_name": account_name.strip(), "sort_code": mask_value(sort_code),
+            "account_number": mask_value(account_number)}
+    request = Request.objects.create(type=rtype, employee=employee, submitted_by=actor, channel=channel, data=data,
+                                     summary=f"New account {mask_value(account_number)}")
+    BankDetailsChange.objects.create(
+        request=request, account_name=account_name.strip(), sort_code_encrypted=crypto.encrypt(sort_code),
+        account_number_encrypted=crypto.encrypt(account_number), account_last4=account_number[-4:],
+    )
+    given = {"account_name": data["account_name"], "sort_code": sort_code, "account_number": account_number}
+    request_audit(actor=actor, action="request.created", request=request, channel=channel,
+                  changes={"status": [None, S.DRAFT], **diff({}, given, masked=BANK_FIELDS)})
+    request = request_submit(actor=actor, request=request)
+    notify.bank_details_change_requested(request, employee.email)
+    return request
+
+
+@transaction.atomic
+def bank_details_verify(*, actor, request: Request, channel: str = AuditEntry.Channel.ONLINE) -> Request:
+    request = request_locked(request)
+    actions.VERIFY.check(actor, request)
+    details = BankDetailsChange.objects.select_for_update().get(request=request)
+    details.verified_by, details.verified_at = actor, timezone.now()
+    details.save(update_fields=["verified_by", "verified_at"])
+    request_audit(actor=actor, action="bank_details.verified", request=request, channel=channel,
+                  changes={"verified_by": [None, actor.get_username()]})
+    return request
