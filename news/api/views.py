@@ -5,7 +5,7 @@ from .. import selectors
 from .serializers import ArticleOutput
 
 
-class ArticleList(generics.ListAPIView):
+class ArticleListApi(generics.ListAPIView):
     """News the caller may read, pinned first."""
 
     permission_classes = [IsAuthenticated]

@@ -287,6 +287,15 @@ def test_api_lists_only_visible_articles(people, org, api_as):
     assert titles == ["All api"]
 
 
+def test_the_articles_endpoint_is_served_by_article_list_api():
+    """API views are named <Thing>Api, so they are not confused with the page views."""
+    from django.urls import resolve
+
+    from news.api.views import ArticleListApi
+
+    assert resolve("/api/news/articles/").func.view_class is ArticleListApi
+
+
 def test_demo_seeder_runs(people, org):
     import io
     import random
