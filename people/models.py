@@ -102,14 +102,29 @@ class Employee(models.Model):
     def __str__(self):
         return self.display_name
 
+    # The two formulas below are the only ones: code that writes employees in bulk without save()
+    # (the directory sync) calls them on column values, so a name or search row cannot drift.
+    @staticmethod
+    def name_from(first_name: str, last_name: str, preferred_name: str = "") -> str:
+        """How a person is named everywhere: their preferred first name if they gave one."""
+        return f"{preferred_name or first_name} {last_name}".strip()
+
+    @staticmethod
+    def search_text_from(
+        *, first_name: str, last_name: str, preferred_name: str = "", job_title: str = "", email: str = ""
+    ) -> str:
+        """The denormalised `search_text` for these column values."""
+        return " ".join(p for p in [first_name, preferred_name, last_name, job_title, email] if p).lower()
+
     @property
     def display_name(self) -> str:
-        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+        return self.name_from(self.first_name, self.last_name, self.preferred_name)
 
     def build_search_text(self) -> str:
-        return " ".join(
-            p for p in [self.first_name, self.preferred_name, self.last_name, self.job_title, self.email] if p
-        ).lower()
+        return self.search_text_from(
+            first_name=self.first_name, last_name=self.last_name, preferred_name=self.preferred_name,
+            job_title=self.job_title, email=self.email,
+        )
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
