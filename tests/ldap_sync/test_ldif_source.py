@@ -69,3 +69,24 @@ def test_a_missing_ldif_file_changes_nothing(tmp_path, org):
     with pytest.raises(DirectoryUnavailable, match="Cannot open LDIF file"):
         directory_sync(config=SourceConfig(name="export", kind="ldif", path=str(tmp_path / "missing.ldif")))
     assert SyncRun.objects.get().status == SyncRun.Status.FAILED
+
+
+def test_the_sync_names_and_indexes_people_with_peoples_own_functions(tmp_path, org, monkeypatch):
+    """The sync writes employees in bulk, without save(), so it must use people's formulas for the
+    display name and the search text rather than copies that could drift from them."""
+    path = tmp_path / "staff.ldif"
+    path.write_text(LDIF)
+    config = SourceConfig(name="export", kind="ldif", path=str(path), base_dn="ou=staff,dc=council,dc=test")
+    directory_sync(config=config)
+    rex = Employee.objects.get(employee_number="B2")
+    assert rex.search_text == rex.build_search_text() == "rex report"
+
+    monkeypatch.setattr(Employee, "name_from",
+                        staticmethod(lambda first, last, preferred="": f"{last.upper()}, {preferred or first}"))
+    monkeypatch.setattr(Employee, "search_text_from", staticmethod(lambda **v: f"indexed {v['last_name']}"))
+    Employee.objects.filter(employee_number="B2").update(job_title="Old title", preferred_name="Rexy")
+    Employee.objects.filter(employee_number="B1").delete()  # a new starter again
+    run = directory_sync(config=config)
+
+    assert {c["name"] for c in run.changes if c["action"] in ("create", "updated")} == {"BOSS, Bea", "REPORT, Rexy"}
+    assert set(Employee.objects.values_list("search_text", flat=True)) == {"indexed Boss", "indexed Report"}

@@ -192,7 +192,7 @@ def test_bad_entries_are_skipped_with_a_reason_and_the_run_continues(directory, 
 
 
 def test_unreachable_server_mid_run_applies_nothing(directory, slapd_server, org, monkeypatch):
-    monkeypatch.setattr(services, "BATCH_SIZE", 5)  # so some batches are written before the failure
+    monkeypatch.setattr(services.entries, "BATCH_SIZE", 5)  # so some batches are written before the failure
     real = LDAPSource._paged_search
 
     def dies_after_first_page(self, *args, **kwargs):

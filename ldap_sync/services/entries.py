@@ -1,0 +1,155 @@
+"""Reading the directory and mapping its entries onto employee rows: the batches, which existing
+row an entry is (by stable id, or adopted by employee number), the values the directory owns, and
+the high-water mark for the next incremental run."""
+
+from collections.abc import Callable, Iterator
+
+from django.db import connection
+from django.db.models import Q
+
+from people.models import Employee
+
+from ..config import SourceConfig
+from ..profiles import DirectoryEntry, EntryError
+from ..sources import Source
+from .run_state import RunLog
+from .units import OrgUnits
+
+BATCH_SIZE = 1000
+
+# Employee columns the directory owns. Everything else (preferred name, work style, location, grade)
+# is the employee's or HR's and a sync never touches it.
+SYNCED_FIELDS = (
+    "employee_number", "first_name", "last_name", "email", "job_title", "org_unit_id",
+    "work_phone", "mobile_phone", "directory_dn",
+)
+ROW_FIELDS = ("pk", "directory_id", *SYNCED_FIELDS, "is_active", "left_on", "photo", "photo_hash",
+              "line_manager_id", "user_id", "preferred_name")
+
+
+def read_in_batches(*, source: Source, config: SourceConfig, since: str, log: RunLog,
+                    apply: Callable[[list[DirectoryEntry]], None]) -> None:
+    """Parse every entry changed after `since` and hand them to `apply` BATCH_SIZE at a time. An
+    entry that cannot be parsed is skipped with its reason."""
+    batch: list[DirectoryEntry] = []
+    for dn, attrs in source.entries(since=since):
+        log.counts["read"] += 1
+        try:
+            entry = source.profile.parse(dn, attrs, config)
+        except EntryError as exc:
+            log.error(str(exc), dn=dn)
+            continue
+        batch.append(entry)
+        if len(batch) >= BATCH_SIZE:
+            apply(batch)
+            batch = []
+    if batch:
+        apply(batch)
+
+
+def existing_rows(ids: list[str], numbers: list[str]) -> Iterator[dict]:
+    """Existing employees for a batch, by stable id or employee number. On PostgreSQL the lists go
+    as two array parameters (= ANY) rather than 2,000 IN placeholders, which the driver would
+    otherwise parse on every batch."""
+    if connection.vendor != "postgresql":
+        yield from Employee.objects.filter(Q(directory_id__in=ids) | Q(employee_number__in=numbers)).values(*ROW_FIELDS)
+        return
+    columns = [Employee._meta.get_field(f.removesuffix("_id") if f.endswith("_id") and f != "directory_id" else f)
+               .column if f != "pk" else Employee._meta.pk.column for f in ROW_FIELDS]
+    sql = (f"SELECT {', '.join(columns)} FROM {Employee._meta.db_table} "  # noqa: S608 - names from the model
+           "WHERE directory_id = ANY(%s) OR employee_number = ANY(%s)")
+    with connection.cursor() as cur:
+        cur.execute(sql, [ids, numbers])
+        for values in cur.fetchall():
+            yield dict(zip(ROW_FIELDS, values, strict=True))
+
+
+def desired_values(entry: DirectoryEntry, units: OrgUnits) -> dict:
+    """The synced columns as the directory has them now."""
+    return {
+        "employee_number": entry.employee_number, "first_name": entry.first_name, "last_name": entry.last_name,
+        "email": entry.email, "job_title": entry.job_title, "org_unit_id": units.resolve(entry.department),
+        "work_phone": entry.work_phone, "mobile_phone": entry.mobile_phone, "directory_dn": entry.dn,
+    }
+
+
+class EntryMatcher:
+    """Which existing row each entry is, refusing an entry whose stable id or employee number this
+    run has already seen or that belongs to someone else. Remembers every stable id read (the
+    leavers step needs them)."""
+
+    def __init__(self, log: RunLog):
+        self.log = log
+        self.seen_ids: set[str] = set()
+        self.seen_numbers: dict[str, str] = {}
+
+    def rows_for(self, entries: list[DirectoryEntry]) -> tuple[dict, dict]:
+        """Existing rows for a batch: (by stable id, by employee number), in one query."""
+        ids = [e.directory_id for e in entries]
+        numbers = [e.employee_number for e in entries if e.employee_number]
+        by_id, by_number = {}, {}
+        for row in existing_rows(ids, numbers):
+            if row["directory_id"]:
+                by_id[row["directory_id"]] = row
+            if row["employee_number"]:
+                by_number[row["employee_number"]] = row
+        return by_id, by_number
+
+    def match(self, e: DirectoryEntry, by_id: dict, by_number: dict) -> tuple[bool, dict | None]:
+        """(accepted, the existing row or None for a new starter). A refused entry is logged."""
+        if e.directory_id in self.seen_ids:
+            self.log.error("the same stable id appears twice in the directory", dn=e.dn, directory_id=e.directory_id)
+            return False, None
+        row = by_id.get(e.directory_id)
+        if row is None and e.employee_number:
+            # Adopt by employee number: a record HR created before the directory was connected,
+            # or a returner whose new account has a new stable id.
+            candidate = by_number.get(e.employee_number)
+            if candidate is not None and (
+                candidate["directory_id"] is None
+                or (not candidate["is_active"] and candidate["directory_id"] not in self.seen_ids)
+            ):
+                row = candidate
+        if e.employee_number:
+            other = self.seen_numbers.get(e.employee_number)
+            owner = by_number.get(e.employee_number)
+            if other and other != e.directory_id:
+                self.log.error(f"duplicate employee number {e.employee_number} (already used in this run)",
+                               dn=e.dn, directory_id=e.directory_id)
+                return False, None
+            if owner is not None and owner is not row and owner["directory_id"] not in (None, e.directory_id):
+                self.log.error(f"duplicate employee number {e.employee_number} (belongs to "
+                               f"{Employee.name_from(owner['first_name'], owner['last_name'])})",
+                               dn=e.dn, directory_id=e.directory_id)
+                return False, None
+            self.seen_numbers[e.employee_number] = e.directory_id
+        self.seen_ids.add(e.directory_id)
+        return True, row
+
+
+class HighWater:
+    """The mark the next incremental run reads after: the highest change marker applied."""
+
+    def __init__(self, *, since: str, profile_name: str):
+        self.value = since
+        self.numeric = profile_name == "ad"  # uSNChanged is a number; modifyTimestamp sorts as text
+
+    def track(self, marker: str) -> None:
+        if not marker:
+            return
+        if self.numeric:
+            if not self.value or int(marker) > int(self.value):
+                self.value = marker
+        elif marker > self.value:
+            self.value = marker
+
+    def cap(self, start_marker: str) -> None:
+        """Next run reads entries changed strictly after the high-water mark. Capping it at the
+        marker taken before this run read anything means an entry changed while the run was reading
+        (possibly in the same second as the last one read) is always read again next time."""
+        if not start_marker or not self.value:
+            return
+        if self.numeric:
+            self.value = str(min(int(self.value), int(start_marker)))
+        else:
+            self.value = min(self.value, start_marker)

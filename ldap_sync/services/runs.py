@@ -1,0 +1,144 @@
+"""A run from start to finish: the per-source lock, the SyncRun record, the one transaction, and
+the order of the steps (entries in batches, then managers, leavers and roles)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from people.audit import audit_record
+from people.models import AuditEntry
+
+from ..config import SourceConfig
+from ..models import SourceState, SyncRun
+from ..signals import directory_sync_applied_on_commit
+from ..sources import DirectoryUnavailable, Source, source_for
+from .entries import EntryMatcher, HighWater, read_in_batches
+from .leavers import leavers_deactivate_or_hold, missing_collect
+from .managers import ManagerLinks
+from .people_changes import EmployeeChanges
+from .roles import role_grants_sync
+from .run_state import DirectoryAudit, RunContext, RunLog, acting_user
+from .units import OrgUnits
+
+LOCK_TTL = timedelta(hours=3)
+
+
+class _Steps:
+    """One run's steps and the collaborators they share. Built inside the run's transaction."""
+
+    def __init__(self, *, config: SourceConfig, source: Source, run: SyncRun, full: bool, since: str,
+                 dry_run: bool, actor):
+        self.source, self.full = source, full
+        self.log = RunLog()
+        self.ctx = RunContext(
+            config=config, run=run, dry_run=dry_run, log=self.log,
+            audit=DirectoryAudit(actor=actor, note=f"Directory sync run {run.pk} ({config.name})"),
+            today=timezone.localdate(), now=timezone.now(),
+        )
+        self.matcher = EntryMatcher(self.log)
+        self.managers = ManagerLinks(self.ctx)
+        self.high_water = HighWater(since=since, profile_name=source.profile.name)
+        self.changes = EmployeeChanges(self.ctx, matcher=self.matcher, units=OrgUnits(self.log),
+                                       managers=self.managers, high_water=self.high_water)
+        self.since = since
+        self.held = False
+
+    def execute(self) -> None:
+        config = self.ctx.config
+        start_marker = self.source.start_marker()
+        read_in_batches(source=self.source, config=config, since=self.since, log=self.log,
+                        apply=self.changes.apply_batch)
+        if self.full and self.log.counts["read"] == 0:
+            # An empty answer is far more likely a wrong filter or base DN than a council with no staff.
+            raise DirectoryUnavailable("The directory returned no entries, so nothing was changed.")
+        self.high_water.cap(start_marker)
+        self.managers.apply()
+        if self.full:
+            missing_collect(self.ctx, self.matcher.seen_ids)
+        self.held = leavers_deactivate_or_hold(self.ctx)
+        if self.full and config.group_roles:
+            role_grants_sync(self.ctx, self.source)
+
+
+def _claim(state: SourceState, run: SyncRun) -> bool:
+    now = timezone.now()
+    return bool(
+        SourceState.objects.filter(pk=state.pk)
+        .filter(Q(locked_by__isnull=True) | Q(lock_expires_at__lt=now))
+        .update(locked_by=run, lock_expires_at=now + LOCK_TTL)
+    )
+
+
+def _release(state: SourceState, run: SyncRun, **fields) -> None:
+    SourceState.objects.filter(pk=state.pk, locked_by=run).update(locked_by=None, lock_expires_at=None, **fields)
+
+
+def directory_sync(*, config: SourceConfig, full: bool = True, dry_run: bool = False, actor=None,
+                   source: Source | None = None) -> SyncRun:
+    """Run one sync of `config`. Returns the SyncRun; raises DirectoryUnavailable (after recording
+    the failed run) when the directory cannot be read, so callers can retry. Everything the run
+    changes is applied in one transaction, or nothing is. An applied run then sends
+    `directory_sync_applied` after commit."""
+    state, _ = SourceState.objects.get_or_create(name=config.name)
+    incremental = not full and bool(state.high_water)
+    run = SyncRun.objects.create(
+        source=config.name, kind=SyncRun.Kind.INCREMENTAL if incremental else SyncRun.Kind.FULL,
+        dry_run=dry_run, triggered_by=acting_user(actor),
+    )
+    if not _claim(state, run):
+        run.status, run.finished_at = SyncRun.Status.SKIPPED, timezone.now()
+        run.message = "Another run of this source was in progress, so this one did nothing."
+        run.save(update_fields=["status", "finished_at", "message"])
+        return run
+    source = source or source_for(config)
+    steps = None
+    try:
+        with transaction.atomic():
+            steps = _Steps(config=config, source=source, run=run, full=not incremental,
+                           since=state.high_water if incremental else "", dry_run=dry_run, actor=actor)
+            steps.execute()
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                audit_record(actor=actor, action="directory_sync.applied", target=run,
+                             changes={k: [None, v] for k, v in steps.log.counts.items() if v},
+                             channel=AuditEntry.Channel.DIRECTORY, note=steps.held and "held" or "")
+    except Exception as exc:
+        run.status, run.finished_at = SyncRun.Status.FAILED, timezone.now()
+        run.message = (str(exc) if isinstance(exc, DirectoryUnavailable)
+                       else f"The run stopped with an error and changed nothing: {type(exc).__name__}: {exc}")
+        run.counts = steps.log.counts if steps else {}
+        run.errors = steps.log.errors if steps else []
+        run.held_deactivations = []
+        run.save(update_fields=["status", "finished_at", "message", "counts", "errors", "held_deactivations"])
+        _release(state, run)
+        raise
+    finally:
+        source.close()
+    _finish(run, steps, state, incremental=incremental, dry_run=dry_run)
+    return run
+
+
+def _finish(run: SyncRun, steps: _Steps, state: SourceState, *, incremental: bool, dry_run: bool) -> None:
+    """Record what a run that got to the end did, free the lock and, for an applied run, move the
+    high-water mark on and tell the listeners."""
+    log = steps.log
+    run.counts, run.errors, run.changes = log.counts, log.errors, log.changes
+    run.finished_at = timezone.now()
+    if dry_run:
+        run.status = SyncRun.Status.DRY_RUN
+        run.held_deactivations = []
+        if steps.held:
+            run.message = "Would be held: " + run.message
+        _release(state, run)
+    else:
+        run.status = SyncRun.Status.HELD if steps.held else SyncRun.Status.APPLIED
+        fields = {"high_water": steps.high_water.value}
+        if not incremental:
+            fields["last_full_at"] = run.started_at
+        _release(state, run, **fields)
+    run.save()
+    if run.status == SyncRun.Status.APPLIED:
+        directory_sync_applied_on_commit(sender=SyncRun, run_id=run.pk, source=run.source, status=run.status)
