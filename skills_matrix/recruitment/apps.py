@@ -9,13 +9,18 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "Recruitment tests"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from core.demo import register_demo_seeder
         from core.navigation import NavItem, register_nav
+        from ldap_sync.signals import directory_sync_applied
         from people import roles
+        from people.models import Employee
 
         from . import demo, signals
 
-        signals.connect_directory_sync_hook()
+        post_save.connect(signals.employee_created, sender=Employee, dispatch_uid="recruitment_hand_over_new_employee")
+        directory_sync_applied.connect(signals.hand_over_after_directory_sync, dispatch_uid="recruitment_hand_over_after_sync")
 
         register_nav(
             NavItem(

@@ -73,16 +73,52 @@ def test_only_finished_tests_can_be_marked_hired(invite):
         services.applicant_mark_hired(actor=None, applicant=invitation.applicant)
 
 
-def test_a_finished_directory_sync_triggers_the_hand_over(invite, bank, django_capture_on_commit_callbacks):
-    from django.apps import apps
+STARTER_LDIF = """version: 1
 
+dn: uid=synced,ou=staff,dc=council,dc=test
+objectClass: inetOrgPerson
+uid: synced
+cn: Syn Ced
+givenName: Syn
+sn: Ced
+employeeNumber: S1
+entryUUID: 5d0c8c2e-2222-4000-8000-000000000001
+mail: synced@example.com
+modifyTimestamp: 20261101090000Z
+"""
+
+
+def _sync_starter(tmp_path, **kwargs):
+    from ldap_sync.config import SourceConfig
+    from ldap_sync.services import directory_sync
+
+    path = tmp_path / "staff.ldif"
+    path.write_text(STARTER_LDIF)
+    config = SourceConfig(name="export", kind="ldif", path=str(path), base_dn="ou=staff,dc=council,dc=test")
+    return directory_sync(config=config, **kwargs)
+
+
+def test_a_directory_sync_that_applies_triggers_the_hand_over(invite, bank, org, tmp_path,
+                                                             django_capture_on_commit_callbacks):
+    """The sync writes employees in bulk, without per-row signals: recruitment hears of the new
+    starter through ldap_sync's declared `directory_sync_applied`, sent after the sync commits."""
     invitation = finished(invite, right={1, 2, 3, 4}, email="synced@example.com")
     services.applicant_mark_hired(actor=None, applicant=invitation.applicant)
-    # The directory sync writes employees in bulk, without per-row signals.
-    from people.models import Employee
-    Employee.objects.bulk_create([Employee(first_name="Syn", last_name="Ced", email="synced@example.com")])
-    assert not Evidence.objects.exists()
-    SyncRun = apps.get_model("ldap_sync", "SyncRun")
-    with django_capture_on_commit_callbacks(execute=True):
-        SyncRun.objects.create(source="test", kind="full", status="applied")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _sync_starter(tmp_path)
+    assert not Evidence.objects.exists()  # nothing before the sync's commit
+    for callback in callbacks:
+        callback()
     assert Evidence.objects.filter(employee__email="synced@example.com").count() == 2
+
+
+def test_a_dry_run_does_not_trigger_the_hand_over(invite, bank, org, tmp_path, django_capture_on_commit_callbacks):
+    invitation = finished(invite, right={1, 2, 3, 4}, email="synced@example.com")
+    services.applicant_mark_hired(actor=None, applicant=invitation.applicant)
+    from people.models import Employee
+
+    # Someone who matches is already there, so only the signal decides whether a hand-over runs.
+    Employee.objects.bulk_create([Employee(first_name="Syn", last_name="Ced", email="synced@example.com")])
+    with django_capture_on_commit_callbacks(execute=True):
+        _sync_starter(tmp_path, dry_run=True)
+    assert not Evidence.objects.exists()
