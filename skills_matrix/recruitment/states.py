@@ -1,21 +1,23 @@
-"""The invitation and attempt state machines, in one place. An illegal move raises IllegalTransition,
-which pages show as a message and the API returns as 409."""
+"""The invitation and attempt state machines, in one place (core.states.TransitionTable). An illegal
+move raises IllegalTransition, which pages show as a message and the API returns as 409.
 
-from core.errors import IllegalTransition
+Each action is named after the state it leads to (`INVITATION.check(state, "revoked")`)."""
+
+from core.states import TransitionTable
 
 from .models import Attempt, Invitation
 
 INV = Invitation.State
 ATT = Attempt.State
 
-INVITATION_TRANSITIONS: dict[str, set[str]] = {
+INVITATION_GRAPH: dict[str, set[str]] = {
     INV.ISSUED: {INV.STARTED, INV.REVOKED, INV.ISSUED},  # ISSUED -> ISSUED is a re-issue (new link)
     INV.STARTED: {INV.COMPLETED, INV.REVOKED},
     INV.REVOKED: {INV.ISSUED},
     INV.COMPLETED: set(),
 }
 
-ATTEMPT_TRANSITIONS: dict[str, set[str]] = {
+ATTEMPT_GRAPH: dict[str, set[str]] = {
     ATT.IN_PROGRESS: {ATT.SUBMITTED, ATT.TIMED_OUT, ATT.STOPPED},
     ATT.SUBMITTED: set(),
     ATT.TIMED_OUT: set(),
@@ -31,19 +33,33 @@ _INVITATION_MESSAGES = {
 }
 
 
+def _illegal(graph: dict[str, set[str]], sentence) -> dict[tuple[str, str], str]:
+    """A message for every move the graph does not allow."""
+    return {(s, to): sentence(s, to) for s in graph for to in graph if to not in graph[s]}
+
+
+INVITATION = TransitionTable.from_graph(
+    INVITATION_GRAPH,
+    noun="invitation",
+    describe=lambda s: INV(s).label.lower(),
+    messages={
+        **_illegal(INVITATION_GRAPH, lambda s, to: f"An invitation that is {INV(s).label.lower()} cannot become "
+                                                   f"{INV(to).label.lower()}."),
+        **_INVITATION_MESSAGES,
+    },
+)
+
+ATTEMPT = TransitionTable.from_graph(
+    ATTEMPT_GRAPH,
+    noun="test",
+    describe=lambda s: ATT(s).label.lower(),
+    messages=_illegal(ATTEMPT_GRAPH, lambda s, to: "This test has already finished; no more answers can be given."),
+)
+
+
 def invitation_move(invitation: Invitation, to: str) -> None:
-    if to not in INVITATION_TRANSITIONS[invitation.state]:
-        raise IllegalTransition(
-            _INVITATION_MESSAGES.get(
-                (invitation.state, to),
-                f"An invitation that is {invitation.get_state_display().lower()} cannot become "
-                f"{INV(to).label.lower()}.",
-            )
-        )
-    invitation.state = to
+    invitation.state = INVITATION.check(invitation.state, to)
 
 
 def attempt_move(attempt: Attempt, to: str) -> None:
-    if to not in ATTEMPT_TRANSITIONS[attempt.state]:
-        raise IllegalTransition("This test has already finished; no more answers can be given.")
-    attempt.state = to
+    attempt.state = ATTEMPT.check(attempt.state, to)

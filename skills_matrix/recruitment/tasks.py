@@ -1,4 +1,4 @@
-"""Celery tasks: load by id, call a service. Scheduled in apps.ready() (django-celery-beat defaults)."""
+"""Celery tasks: load by id, call a service. Scheduled by CELERY_BEAT_SCHEDULE (intranet/settings/base.py)."""
 
 from celery import shared_task
 

@@ -1,0 +1,172 @@
+"""Taking the test: starting the clock and drawing questions, answers, submitting, time running
+out, and finishing an attempt (scored at once).
+
+Concurrency: every change to an attempt (answer, submit, time-out, stop) first locks the attempt row
+(`select_for_update`) and re-checks its state, so two browser tabs or a late answer racing a submit
+are serialised and the loser sees the finished state instead of writing.
+"""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import DomainError
+from people.audit import audit_record
+from skills_matrix.models import Skill
+
+from .. import states
+from ..models import (
+    Attempt,
+    AttemptQuestion,
+    Invitation,
+    Question,
+    QuestionKind,
+    QuestionVersion,
+    TestTemplate,
+)
+from .links import link_problem
+from .scoring import score
+
+
+def time_allowed(template: TestTemplate, invitation: Invitation) -> timedelta:
+    return timedelta(minutes=template.time_limit_minutes) * (1 + invitation.extra_time_percent / 100)
+
+
+def _draw_questions(template: TestTemplate, rng: random.Random | None = None) -> list[tuple[Skill, int]]:
+    rng = rng or random.SystemRandom()
+    drawn = []
+    for spec in template.areas.select_related("area"):
+        area = spec.area
+        candidates = list(
+            Question.objects.filter(
+                is_active=True, current__isnull=False, skill__is_active=True, skill__tree_id=area.tree_id,
+                skill__lft__gt=area.lft, skill__rght__lt=area.rght,
+            ).values_list("current_id", flat=True)
+        )
+        picked = rng.sample(candidates, min(spec.question_count, len(candidates)))
+        drawn.extend((area, version_id) for version_id in picked)
+    return drawn
+
+
+@transaction.atomic
+def attempt_start(*, invitation: Invitation, now=None, rng: random.Random | None = None) -> Attempt:
+    """Starts the clock. Idempotent: starting an already started test returns the same attempt
+    (a double click, or a second tab, does not draw a second set of questions)."""
+    now = now or timezone.now()
+    invitation = Invitation.objects.select_for_update().select_related("template", "applicant").get(pk=invitation.pk)
+    if invitation.state == Invitation.State.STARTED:
+        return invitation.attempt
+    problem = link_problem(invitation, now=now)
+    if problem:
+        raise DomainError(f"This link cannot be used ({problem}).")
+    drawn = _draw_questions(invitation.template, rng)
+    if not drawn:
+        raise DomainError("This test has no questions yet. Please contact the recruiting team.")
+    states.invitation_move(invitation, Invitation.State.STARTED)
+    invitation.save(update_fields=["state"])
+    attempt = Attempt.objects.create(
+        invitation=invitation, template=invitation.template,
+        vacancy_reference=invitation.applicant.vacancy_reference, started_at=now,
+        deadline=now + time_allowed(invitation.template, invitation), question_count=len(drawn),
+    )
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(attempt=attempt, position=i, area=area, version_id=version_id)
+        for i, (area, version_id) in enumerate(drawn, start=1)
+    )
+    audit_record(actor=None, action="recruitment.test_started", target=attempt)
+    return attempt
+
+
+def answer_clean(version: QuestionVersion, raw) -> list[int]:
+    """The stored form of an answer, or DomainError naming the problem."""
+    n = len(version.options)
+    if not isinstance(raw, list) or any(not isinstance(i, int) or not 0 <= i < n for i in raw):
+        raise DomainError("Choose an answer from the options given.", field="answer")
+    if version.kind in (QuestionKind.SINGLE, QuestionKind.PRACTICAL) and len(raw) != 1:
+        raise DomainError("Choose one answer.", field="answer")
+    if version.kind == QuestionKind.MULTIPLE and (not raw or len(set(raw)) != len(raw)):
+        raise DomainError("Choose at least one answer.", field="answer")
+    if version.kind == QuestionKind.ORDERING and sorted(raw) != list(range(n)):
+        raise DomainError("Give each item a different position.", field="answer")
+    return sorted(raw) if version.kind == QuestionKind.MULTIPLE else list(raw)
+
+
+class AnswerOutcome:
+    SAVED = "saved"
+    LATE = "late"  # received after the deadline: not counted, the attempt is now closed
+    CLOSED = "closed"  # the attempt had already finished (submitted in another tab, timed out)
+
+
+@transaction.atomic
+def answer_save(*, invitation: Invitation, position: int, answer, now=None) -> str:
+    """Saves (or replaces) the answer to one question. Safe to repeat: the same POST twice stores the
+    same answer. Holds the attempt row lock until commit."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().filter(invitation_id=invitation.pk).first()
+    if attempt is None:
+        raise DomainError("This test has not been started.")
+    if not attempt.is_open:
+        return AnswerOutcome.CLOSED
+    if now > attempt.deadline:
+        attempt_finish(attempt, Attempt.State.TIMED_OUT, now)
+        return AnswerOutcome.LATE
+    aq = AttemptQuestion.objects.select_related("version").filter(attempt=attempt, position=position).first()
+    if aq is None:
+        raise DomainError("There is no such question in this test.")
+    aq.answer = answer_clean(aq.version, answer)
+    aq.answered_at = now
+    aq.save(update_fields=["answer", "answered_at"])
+    return AnswerOutcome.SAVED
+
+
+@transaction.atomic
+def attempt_submit(*, invitation: Invitation, now=None) -> tuple[Attempt, bool]:
+    """Finishes the test. Returns (attempt, submitted_now). A second submit (another tab, a resent
+    form) finds the attempt already finished and changes nothing."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().filter(invitation_id=invitation.pk).first()
+    if attempt is None:
+        raise DomainError("This test has not been started.")
+    if not attempt.is_open:
+        return attempt, False
+    state = Attempt.State.TIMED_OUT if now > attempt.deadline else Attempt.State.SUBMITTED
+    attempt_finish(attempt, state, now)
+    return attempt, state == Attempt.State.SUBMITTED
+
+
+def attempt_close_if_overdue(*, attempt: Attempt, now=None) -> bool:
+    now = now or timezone.now()
+    if not attempt.is_open or now <= attempt.deadline:
+        return False
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not locked.is_open:
+            return False
+        attempt_finish(locked, Attempt.State.TIMED_OUT, now)
+    attempt.refresh_from_db()
+    return True
+
+
+def attempts_close_overdue(*, now=None) -> int:
+    """For the scheduled task: applicants who walk away are scored when their time is up."""
+    now = now or timezone.now()
+    closed = 0
+    for attempt in Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lt=now):
+        closed += attempt_close_if_overdue(attempt=attempt, now=now)
+    return closed
+
+
+def attempt_finish(attempt: Attempt, state: str, now, *, move_invitation: bool = True) -> None:
+    """Caller holds the attempt row lock inside a transaction."""
+    states.attempt_move(attempt, state)
+    attempt.completed_at = now
+    score(attempt)
+    attempt.save(update_fields=["state", "completed_at", "correct_count", "percent", "passed"])
+    if move_invitation:
+        invitation = Invitation.objects.select_for_update().get(pk=attempt.invitation_id)
+        if invitation.state == Invitation.State.STARTED:
+            states.invitation_move(invitation, Invitation.State.COMPLETED)
+            invitation.save(update_fields=["state"])
+    audit_record(actor=None, action=f"recruitment.test_{state}", target=attempt)
