@@ -10,28 +10,29 @@ Where the numbers come from:
   `selectors.py`. Their selectors take one scope at a time, so those figures cost a fixed few
   queries per reported unit (the rows on screen: a handful of portfolios or departments), never
   per person.
-- A provider whose source app or selector is not there raises `NotAvailable`; the dashboard then
-  says "Not available yet" instead of showing a made-up number.
+- Those selectors are plain imports: a renamed or removed selector fails at import (and so in the
+  tests), never quietly at run time. A provider whose selector raises while computing is logged
+  and shown as "Not available yet" instead of a made-up number; the other figures still show.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 
+from news.selectors import readers_by_unit
 from people.models import Employee, OrgUnit
+from self_service.selectors import request_kpis, requests_by_channel
+from skills_matrix.recruitment.selectors import statistics as recruitment_statistics
+from skills_matrix.selectors import assessment_coverage, gaps_for
+from training.selectors import champion_figures, training_figures
 
 from .periods import Period
 
 log = logging.getLogger(__name__)
-
-
-class NotAvailable(Exception):  # noqa: N818 - reads better at the call site: raise NotAvailable
-    pass
 
 
 @dataclass(frozen=True)
@@ -73,21 +74,6 @@ class Context:
         if key not in self._memo:
             self._memo[key] = fn()
         return self._memo[key]
-
-
-def _selectors(module: str, *names: str):
-    """The named functions from another app's selectors, or NotAvailable if any is missing."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise NotAvailable(f"{module} is not installed yet") from exc
-    fns = []
-    for name in names:
-        fn = getattr(mod, name, None)
-        if fn is None:
-            raise NotAvailable(f"{module}.{name} is not available yet")
-        fns.append(fn)
-    return fns if len(fns) > 1 else fns[0]
 
 
 def rollup(units: list[OrgUnit], rows: list[dict], fields: list[str]) -> dict[int, dict[str, int]]:
@@ -141,7 +127,6 @@ def active_users_pct(ctx):
 
 
 def news_reach_pct(ctx):
-    readers_by_unit = _selectors("news.selectors", "readers_by_unit")
     rows = readers_by_unit(ctx.period.start_dt, ctx.period.end_dt)
     readers = rollup(ctx.units, rows, ["readers"])
     staff = _people_counts(ctx)
@@ -164,8 +149,7 @@ def _scope_units(unit: OrgUnit):
 
 
 def skills_analysis_pct(ctx):
-    coverage = _selectors("skills_matrix.selectors", "assessment_coverage")
-    return {u.pk: coverage(_staff_in(u))["completed_percent"] for u in ctx.units}
+    return {u.pk: assessment_coverage(_staff_in(u))["completed_percent"] for u in ctx.units}
 
 
 def average_gap(ctx):
@@ -173,7 +157,6 @@ def average_gap(ctx):
     from ONE call to its `gaps_for` over everyone in the reported units, rolled up each unit's
     subtree here: the snapshot job reports on hundreds of units, and calling `average_gap` once per
     unit would walk each person's requirements once per level of the tree above them."""
-    gaps_for = _selectors("skills_matrix.selectors", "gaps_for")
     in_any = Q(pk__in=[])
     for u in ctx.units:
         in_any |= Q(org_unit__tree_id=u.tree_id, org_unit__lft__gte=u.lft, org_unit__lft__lte=u.rght)
@@ -194,9 +177,9 @@ def average_gap(ctx):
 
 
 def _training(ctx) -> dict[int, dict]:
-    fn = _selectors("training.selectors", "training_figures")
     return ctx.memo(
-        "training", lambda: {u.pk: fn(_staff_in(u), ctx.period.start, ctx.period.end) for u in ctx.units}
+        "training",
+        lambda: {u.pk: training_figures(_staff_in(u), ctx.period.start, ctx.period.end) for u in ctx.units},
     )
 
 
@@ -213,9 +196,8 @@ def training_overdue(ctx):
 
 
 def champion_help_given(ctx):
-    fn = _selectors("training.selectors", "champion_figures")
     return {
-        u.pk: fn(OrgUnit.objects.filter(pk=u.pk), ctx.period.start, ctx.period.end)["help_count"] for u in ctx.units
+        u.pk: champion_figures(OrgUnit.objects.filter(pk=u.pk), ctx.period.start, ctx.period.end)["help_count"] for u in ctx.units
     }
 
 
@@ -224,18 +206,16 @@ def champion_help_given(ctx):
 
 def _channels(ctx, period: Period | None = None) -> dict[int, dict[str, int]]:
     period = period or ctx.period
-    fn = _selectors("self_service.selectors", "requests_by_channel")
     return ctx.memo(
         ("channels", period.key),
-        lambda: {u.pk: fn(units=_scope_units(u), start=period.start, end=period.end) for u in ctx.units},
+        lambda: {u.pk: requests_by_channel(units=_scope_units(u), start=period.start, end=period.end) for u in ctx.units},
     )
 
 
 def _kpis(ctx) -> dict[int, dict]:
-    fn = _selectors("self_service.selectors", "request_kpis")
     return ctx.memo(
         "kpis",
-        lambda: {u.pk: fn(units=_scope_units(u), start=ctx.period.start, end=ctx.period.end) for u in ctx.units},
+        lambda: {u.pk: request_kpis(units=_scope_units(u), start=ctx.period.start, end=ctx.period.end) for u in ctx.units},
     )
 
 
@@ -296,8 +276,7 @@ def cost_per_transaction(ctx):
 def recruitment_pass_rate(ctx):
     """Council-wide: applicants belong to no unit. Pass rate over every area attempted, weighted
     by attempts (the selector keeps only anonymous scores, so it covers all time)."""
-    statistics = _selectors("skills_matrix.recruitment.selectors", "statistics")
-    rows = statistics()
+    rows = recruitment_statistics()
     attempts = sum(r["attempts"] for r in rows)
     passed = sum(r["attempts"] * r["pass_rate"] / 100 for r in rows)
     return {None: round(100 * passed / attempts, 1) if attempts else None}
@@ -395,9 +374,6 @@ def compute_figures(
             continue
         try:
             values = d.compute(ctx)
-        except NotAvailable as exc:
-            results.append(FigureResult(d, {}, available=False, note=str(exc)))
-            continue
         except Exception as exc:  # noqa: BLE001 - one app's failing selector must not hide the rest
             log.exception("reporting: figure %s failed", d.key)
             results.append(FigureResult(d, {}, available=False, note=f"{d.source} figures failed: {exc}"))

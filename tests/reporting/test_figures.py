@@ -97,13 +97,41 @@ def test_cost_per_contact_is_configurable(people, org, period):
     assert _values(org, period, "place")["cost_per_transaction"] == {"place": 1.0}
 
 
-def test_a_missing_source_shows_not_available_rather_than_a_number(people, org, period, monkeypatch):
-    import sys
+def test_a_failing_source_shows_not_available_rather_than_a_number(people, org, period, monkeypatch, caplog):
+    """A selector that raises while computing (a bug, a missing table) marks its figures unavailable
+    and is logged; the others still show. A selector that is renamed or gone is not this case: the
+    plain imports at the top of reporting.figures fail, and with them every test."""
+    from reporting import figures
 
-    monkeypatch.setitem(sys.modules, "training.selectors", None)  # as if training had not landed
+    def broken(*args, **kwargs):
+        raise RuntimeError("training selector broke")
+
+    monkeypatch.setattr(figures, "training_figures", broken)
+    monkeypatch.setattr(figures, "champion_figures", broken)
     v = _values(org, period, "adults")
     assert v["training_assigned"] == "n/a" and v["champion_help_given"] == "n/a"
     assert v["headcount"] == {"adults": 7}
+    assert "reporting: figure training_assigned failed" in caplog.text and "training selector broke" in caplog.text
+
+
+def test_figures_read_the_apps_selectors_through_plain_imports():
+    """Not through importlib with a "not available" fallback, which hid a renamed selector."""
+    from news import selectors as news_selectors
+    from reporting import figures
+    from self_service import selectors as self_service_selectors
+    from skills_matrix import selectors as skills_selectors
+    from skills_matrix.recruitment import selectors as recruitment_selectors
+    from training import selectors as training_selectors
+
+    assert figures.readers_by_unit is news_selectors.readers_by_unit
+    assert figures.requests_by_channel is self_service_selectors.requests_by_channel
+    assert figures.request_kpis is self_service_selectors.request_kpis
+    assert figures.assessment_coverage is skills_selectors.assessment_coverage
+    assert figures.gaps_for is skills_selectors.gaps_for
+    assert figures.training_figures is training_selectors.training_figures
+    assert figures.champion_figures is training_selectors.champion_figures
+    assert figures.recruitment_statistics is recruitment_selectors.statistics
+    assert not hasattr(figures, "importlib")
 
 
 def test_skills_figures(people, org, period):
