@@ -1,5 +1,5 @@
 """Writes and documents for reporting: monthly snapshots, the monthly PDF per portfolio (and the
-email that carries it to the portfolio lead), CSV export."""
+email that carries it to the portfolio lead, through core.mail), CSV export."""
 
 import csv
 import datetime as dt
@@ -7,11 +7,11 @@ import io
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from core.exports import spreadsheet_safe
+from core.mail import mail_on_commit
 from people.models import OrgUnit
 
 from .figures import FIGURES, compute_figures, format_value
@@ -89,7 +89,8 @@ def portfolio_report_pdf(*, unit: OrgUnit, period: Period) -> bytes:
 
 
 def monthly_report_send(*, unit: OrgUnit, month: dt.date) -> bool:
-    """Email one portfolio's PDF for `month` to its lead. False (and logged) when nobody to send to."""
+    """Email one portfolio's PDF for `month` to its lead (queued when the caller's transaction
+    commits; core.mail_send retries a mail outage). False (and logged) when nobody to send to."""
     lead = unit.head
     email = (lead.email or (lead.user.email if lead and lead.user_id else "")) if lead else ""
     if not email:
@@ -97,7 +98,7 @@ def monthly_report_send(*, unit: OrgUnit, month: dt.date) -> bool:
         return False
     period = month_period(month)
     pdf = portfolio_report_pdf(unit=unit, period=period)
-    msg = EmailMessage(
+    mail_on_commit(
         subject=f"{unit.name}: digital adoption report for {period.label}",
         body=(
             f"Dear {lead.display_name},\n\nAttached is the digital adoption report for {unit.name} for "
@@ -105,9 +106,8 @@ def monthly_report_send(*, unit: OrgUnit, month: dt.date) -> bool:
             f"departments and teams.\n\n{settings.SERVICE_NAME}"
         ),
         to=[email],
+        attachments=[(f"adoption-{unit.code}-{period.start:%Y-%m}.pdf", pdf, "application/pdf")],
     )
-    msg.attach(f"adoption-{unit.code}-{period.start:%Y-%m}.pdf", pdf, "application/pdf")
-    msg.send()
     return True
 
 

@@ -32,10 +32,9 @@ def monthly_reports_send(month: str | None = None) -> int:
     return len(ids)
 
 
-@shared_task(name="reporting.monthly_report_send", bind=True, max_retries=3, default_retry_delay=600)
-def monthly_report_send(self, unit_id: int, month: str) -> bool:
+@shared_task(name="reporting.monthly_report_send")
+def monthly_report_send(unit_id: int, month: str) -> bool:
+    """One portfolio's report. Its email is queued to core.mail_send, which retries a mail outage,
+    so a failure there never renders the PDF twice."""
     unit = OrgUnit.objects.select_related("head__user").get(pk=unit_id)
-    try:
-        return services.monthly_report_send(unit=unit, month=dt.date.fromisoformat(month))
-    except OSError as exc:  # mail server unreachable: try again later
-        raise self.retry(exc=exc) from exc
+    return services.monthly_report_send(unit=unit, month=dt.date.fromisoformat(month))

@@ -1,7 +1,9 @@
 import datetime as dt
+import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -70,9 +72,12 @@ def test_each_chart_has_a_table_beside_it(people, login):
 
 
 def test_unavailable_figures_are_labelled(people, login, monkeypatch):
-    import sys
+    from reporting import figures
 
-    monkeypatch.setitem(sys.modules, "skills_matrix.selectors", None)
+    def broken(*args, **kwargs):
+        raise RuntimeError("skills selector broke")
+
+    monkeypatch.setattr(figures, "assessment_coverage", broken)
     page = login(people["hr"]).get(DASH).content.decode()
     assert "Not available yet" in page
     assert "Completed skills analysis" in page
@@ -135,9 +140,10 @@ def test_metrics_api(people, org, api_as):
     assert api_as(people["hr"]).get("/api/reporting/metrics/", {"period": "bogus"}).status_code == 400
 
 
-def test_monthly_pdf_is_emailed_to_each_portfolio_lead(people, org):
+def test_monthly_pdf_is_emailed_to_each_portfolio_lead(people, org, django_capture_on_commit_callbacks):
     # Adults is headed by the director; Place has no head, so nothing can be sent for it.
-    sent = services.monthly_reports_send(month=dt.date(2026, 10, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.monthly_reports_send(month=dt.date(2026, 10, 1))
     assert sent == 1
     assert len(mail.outbox) == 1
     msg = mail.outbox[0]
@@ -147,12 +153,36 @@ def test_monthly_pdf_is_emailed_to_each_portfolio_lead(people, org):
     assert name == "adoption-adults-2026-10.pdf" and mimetype == "application/pdf" and content.startswith(b"%PDF")
 
 
-def test_monthly_tasks_run_through_celery(people, org):
+def test_monthly_tasks_run_through_celery(people, org, django_capture_on_commit_callbacks):
     from reporting import tasks
 
-    tasks.monthly_reports_send.delay("2026-10-01")  # eager in tests
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.monthly_reports_send.delay("2026-10-01")  # eager in tests
     assert len(mail.outbox) == 1
     assert tasks.snapshot_take.delay("2026-10-01").get() > 0
+
+
+class _SMTPHavingABadMinute(locmem.EmailBackend):
+    attempts = 0
+
+    def send_messages(self, messages):
+        type(self).attempts += 1
+        if type(self).attempts <= 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_a_mail_outage_delays_the_monthly_report_but_does_not_lose_it(people, org, settings, caplog,
+                                                                      django_capture_on_commit_callbacks):
+    """The report goes through core.mail: the queued send is retried, the PDF arrives intact."""
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPHavingABadMinute"
+    _SMTPHavingABadMinute.attempts = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.monthly_reports_send(month=dt.date(2026, 10, 1)) == 1
+    assert _SMTPHavingABadMinute.attempts == 3 and "retrying" in caplog.text
+    [msg] = mail.outbox
+    name, content, mimetype = msg.attachments[0]
+    assert name == "adoption-adults-2026-10.pdf" and mimetype == "application/pdf" and content.startswith(b"%PDF")
 
 
 def test_snapshots_record_each_unit_and_feed_the_trend(people, org, login):
