@@ -114,7 +114,6 @@ def _app_edges(edges):
     return apps
 
 
-@pytest.mark.xfail(reason="issue 17: being split up; the mark goes when the move is done")
 def test_no_import_cycle_between_files():
     _, edges = _graph()
     assert _cycles(edges) == []
@@ -141,7 +140,6 @@ def test_feature_apps_stand_below_reporting_and_the_project(app):
     assert not _app_edges(edges).get(app, set()) & {"reporting", "intranet"}
 
 
-@pytest.mark.xfail(reason="issue 17: being split up; the mark goes when the move is done")
 def test_no_import_guard_between_our_apps():
     """A renamed selector must fail the tests, not quietly show "not available"."""
     offenders = []
@@ -152,7 +150,6 @@ def test_no_import_guard_between_our_apps():
     assert offenders == []
 
 
-@pytest.mark.xfail(reason="issue 17: being split up; the mark goes when the move is done")
 def test_no_module_is_over_500_lines():
     long = {
         str(p.relative_to(ROOT)): n
