@@ -8,7 +8,8 @@ import os
 import shutil
 import tempfile
 
-bind = f"{os.environ.get('BIND_ADDRESS', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+# All interfaces inside a container (the host publishes the port); prod-check binds 127.0.0.1.
+bind = f"{os.environ.get('BIND_ADDRESS', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"

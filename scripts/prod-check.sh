@@ -14,7 +14,14 @@ cleanup() {
     done < "$RUN_DIR/pids"
   fi
 }
-trap cleanup EXIT INT TERM
+finish() {
+  local status=$?
+  cleanup
+  [ "$status" -ne 0 ] || rm -rf "$RUN_DIR"  # a failed run keeps its logs
+  exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
 command -v redis-server >/dev/null || { echo "prod-check needs redis-server (apt-get install redis-server)" >&2; exit 1; }
 if [ -z "${DATABASE_URL:-}" ]; then
   eval "$(bash scripts/test-services.sh)"

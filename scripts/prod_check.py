@@ -571,6 +571,7 @@ def main() -> int:
     parser.add_argument("--compose", type=Path, metavar="ENV_FILE", help="check docker compose instead")
     parser.add_argument("--project", default="intranet-prodcheck")
     args = parser.parse_args()
+    own_dir = args.run_dir is None  # a --run-dir belongs to the caller, who reads or removes it
     run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="intranet-prodcheck-"))
     run_dir.mkdir(parents=True, exist_ok=True)
     if args.compose:
@@ -596,9 +597,10 @@ def main() -> int:
         print("prod-check interrupted", flush=True)
     finally:
         stack.stop()
-        if ok and not args.keep:
+        if ok and own_dir and not args.keep:
             shutil.rmtree(run_dir, ignore_errors=True)
-    print(f"prod-check {'passed' if ok else 'failed'} in {time.monotonic() - check.t0:.1f} s", flush=True)
+    print(f"prod-check {'passed' if ok else f'failed (logs in {run_dir})'} in {time.monotonic() - check.t0:.1f} s",
+          flush=True)
     return 0 if ok else 1
 
 

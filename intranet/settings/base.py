@@ -157,6 +157,7 @@ if FILE_STORAGE == "s3":
         "access_key": env("S3_ACCESS_KEY_ID", default=None),  # else the usual AWS credential chain
         "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
         "addressing_style": env("S3_ADDRESSING_STYLE", default=None),  # "path" for most self-hosted stores
+        "signature_version": env("S3_SIGNATURE_VERSION", default="s3v4"),
         "file_overwrite": False,
         "default_acl": None,  # the bucket's policy decides; objects are never made public one by one
     }
