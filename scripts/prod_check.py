@@ -314,7 +314,8 @@ class ComposeStack:
         return done
 
     def log(self, name: str) -> str:
-        return self.compose("logs", "--no-color", "--no-log-prefix", name, check=False).stdout
+        service = {"web1": "web"}.get(name, name)
+        return self.compose("logs", "--no-color", "--no-log-prefix", service, check=False).stdout
 
     def fixtures(self, *args: str) -> dict:
         done = self.compose("exec", "-T", "web", "python", "scripts/prod_check_fixtures.py", *args)
