@@ -150,13 +150,14 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "priv
 # files. See README "Storage".
 FILE_STORAGE = env("FILE_STORAGE", default="local")
 if FILE_STORAGE == "s3":
+    # (env(...) or None: compose passes unset variables as empty strings)
     _s3 = {
         "bucket_name": env("S3_BUCKET"),
-        "endpoint_url": env("S3_ENDPOINT_URL", default=None),  # MinIO, Ceph, a UK-region provider...
-        "region_name": env("S3_REGION", default=None),
-        "access_key": env("S3_ACCESS_KEY_ID", default=None),  # else the usual AWS credential chain
-        "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
-        "addressing_style": env("S3_ADDRESSING_STYLE", default=None),  # "path" for most self-hosted stores
+        "endpoint_url": (env("S3_ENDPOINT_URL", default="") or None),  # MinIO, Ceph, a UK-region provider...
+        "region_name": (env("S3_REGION", default="") or None),
+        "access_key": (env("S3_ACCESS_KEY_ID", default="") or None),  # else the usual AWS credential chain
+        "secret_key": (env("S3_SECRET_ACCESS_KEY", default="") or None),
+        "addressing_style": (env("S3_ADDRESSING_STYLE", default="") or None),  # "path" for most self-hosted stores
         "signature_version": env("S3_SIGNATURE_VERSION", default="s3v4"),
         "file_overwrite": False,
         "default_acl": None,  # the bucket's policy decides; objects are never made public one by one
@@ -164,11 +165,11 @@ if FILE_STORAGE == "s3":
     STORAGES = {
         "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
             **_s3, "location": env("S3_MEDIA_PREFIX", default="media"),
-            "custom_domain": env("S3_MEDIA_CUSTOM_DOMAIN", default=None),  # a CDN / public host, else signed URLs
+            "custom_domain": (env("S3_MEDIA_CUSTOM_DOMAIN", default="") or None),  # a CDN / public host, else signed URLs
             "querystring_auth": env.bool("S3_MEDIA_SIGNED_URLS", default=True),
         }},
         "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-            **_s3, "bucket_name": env("S3_PRIVATE_BUCKET", default=_s3["bucket_name"]),
+            **_s3, "bucket_name": env("S3_PRIVATE_BUCKET", default="") or _s3["bucket_name"],
             "location": env("S3_PRIVATE_PREFIX", default="private"),
             "custom_domain": None, "querystring_auth": True,  # never a plain public link
         }},
