@@ -6,6 +6,7 @@ Everything an operator may need to change is read from the environment (see READ
 from pathlib import Path
 
 import environ
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "mptt",
     "axes",
     "django_celery_beat",
+    "django_guid",
+    "django_prometheus",
     # ours, bottom floor first: core (ground) < people < feature apps < reporting (top); intranet is
     # the project package, installed only for its templates, template context and health task.
     "core",
@@ -54,6 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: a request id (django-guid) for every log line of the request and the tasks it queues
+    "django_guid.middleware.guid_middleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "intranet.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +73,7 @@ MIDDLEWARE = [
     "intranet.middleware.LoginRequiredMiddleware",
     # axes last: it needs the authenticated user and turns lockouts into a page
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "intranet.urls"
@@ -116,6 +124,7 @@ PUBLIC_URL_PREFIXES = [
     "/sign-in/",
     "/accessibility/",
     "/healthz",
+    "/metrics",  # its own guard: a bearer token or an allowed address (METRICS_TOKEN / METRICS_ALLOWED_IPS)
     "/static/",
     "/api/",  # the API has its own authentication and a deny-by-default permission
     "/applicant/",  # recruitment test links: single-use tokens, no account
@@ -127,17 +136,55 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_build"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "static_build")))
 STATICFILES_DIRS = [BASE_DIR / "intranet" / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Files that must never be served directly (self-service attachments); only permission-checked
 # views read them. Keep it outside MEDIA_ROOT and out of the reverse proxy's reach.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+# Uploaded files go through two storage aliases: "default" (profile photos, news images, directory
+# photos) and "private" (self-service attachments, read only through permission-checked views).
+# FILE_STORAGE=local keeps them on disk (one server, or a shared volume); FILE_STORAGE=s3 puts them
+# in an S3-compatible object store (django-storages), so every web replica and worker sees the same
+# files. See README "Storage".
+FILE_STORAGE = env("FILE_STORAGE", default="local")
+if FILE_STORAGE == "s3":
+    # (env(...) or None: compose passes unset variables as empty strings)
+    _s3 = {
+        "bucket_name": env("S3_BUCKET"),
+        "endpoint_url": (env("S3_ENDPOINT_URL", default="") or None),  # MinIO, Ceph, a UK-region provider...
+        "region_name": (env("S3_REGION", default="") or None),
+        "access_key": (env("S3_ACCESS_KEY_ID", default="") or None),  # else the usual AWS credential chain
+        "secret_key": (env("S3_SECRET_ACCESS_KEY", default="") or None),
+        "addressing_style": (env("S3_ADDRESSING_STYLE", default="") or None),  # "path" for most self-hosted stores
+        "signature_version": env("S3_SIGNATURE_VERSION", default="s3v4"),
+        "file_overwrite": False,
+        "default_acl": None,  # the bucket's policy decides; objects are never made public one by one
+    }
+    STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            **_s3, "location": env("S3_MEDIA_PREFIX", default="media"),
+            "custom_domain": (env("S3_MEDIA_CUSTOM_DOMAIN", default="") or None),  # a CDN / public host, else signed URLs
+            "querystring_auth": env.bool("S3_MEDIA_SIGNED_URLS", default=True),
+        }},
+        "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            **_s3, "bucket_name": env("S3_PRIVATE_BUCKET", default="") or _s3["bucket_name"],
+            "location": env("S3_PRIVATE_PREFIX", default="private"),
+            "custom_domain": None, "querystring_auth": True,  # never a plain public link
+        }},
+    }
+elif FILE_STORAGE == "local":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        # No location here: the storage reads PRIVATE_MEDIA_ROOT itself (and follows changes to it).
+        "private": {"BACKEND": "self_service.storage.PrivateFileSystemStorage"},
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"FILE_STORAGE must be 'local' or 's3', not {FILE_STORAGE!r}.")
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -288,13 +335,46 @@ CELERY_BEAT_SCHEDULE["skills-campaign-reminders"] = {
 PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PROFILE_PHOTO_SIZE = 400  # px, longest side after resizing
 
+# Logs: one JSON object a line (LOG_FORMAT=json, production's default) or plain text (demo, tests),
+# from web and worker alike, each carrying the request id (django-guid's correlation_id) of the
+# request that caused it; a task queued by a request logs under that request's id.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(correlation_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid",
+                              "correlation_id": "request_id"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},  # it logs every id it sets at INFO
+        "django.server": {"level": "WARNING"},
+    },
+}
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",  # taken from the proxy when it sends one (validated), else made
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],  # worker logs use LOGGING above
+    "IGNORE_URLS": [],
+}
+
+# Operations: GET /metrics (Prometheus text) answers only a scraper holding METRICS_TOKEN (sent as
+# "Authorization: Bearer ...") or calling from METRICS_ALLOWED_IPS (addresses or networks, e.g.
+# 10.0.0.0/8). With neither set the endpoint is off (404). Never expose it through the public proxy.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Beat proves it is alive: the worker records each heartbeat (shown on /metrics); change the interval
+# for checks only.
+CELERY_BEAT_SCHEDULE["intranet-beat-heartbeat"] = {
+    "task": "intranet.beat_heartbeat", "schedule": env.float("BEAT_HEARTBEAT_SECONDS", default=60),
 }
 
 # Recruitment tests: purge expired applicant data, close attempts past their time, hand hired applicants over.
