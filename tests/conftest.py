@@ -26,6 +26,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def flaky_smtp(settings):
+    """Email through an SMTP server that refuses the first `flaky_smtp.failures` sends (0 at first)."""
+    from .mail_backends import FlakySMTP
+
+    settings.EMAIL_BACKEND = "tests.mail_backends.FlakySMTP"
+    FlakySMTP.attempts = FlakySMTP.failures = 0
+    return FlakySMTP
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

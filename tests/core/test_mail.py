@@ -1,35 +1,16 @@
 """One mail path: mail_on_commit queues to the retrying core.mail_send task."""
 
-import smtplib
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 
 from core.mail import mail_each_on_commit, mail_on_commit
 
 pytestmark = pytest.mark.django_db
 
 
-class FlakySMTP(EmailBackend):
-    """Refuses the first `failures` sends as an SMTP server having a bad minute would."""
-
-    failures = 0
-    attempts = 0
-
-    def send_messages(self, messages):
-        type(self).attempts += 1
-        if type(self).attempts <= type(self).failures:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(messages)
 
 
-@pytest.fixture
-def flaky_smtp(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTP"
-    FlakySMTP.attempts = 0
-    FlakySMTP.failures = 0
-    return FlakySMTP
 
 
 def test_mail_waits_for_commit_and_is_not_sent_for_a_rollback(django_capture_on_commit_callbacks):

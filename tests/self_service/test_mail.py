@@ -2,11 +2,9 @@
 the task and never undoes or breaks the change that caused it."""
 
 import logging
-import smtplib
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
 from self_service.models import Request
@@ -14,24 +12,8 @@ from self_service.models import Request
 pytestmark = pytest.mark.django_db
 
 
-class FlakySMTP(EmailBackend):
-    """Refuses the first `failures` sends, as an SMTP server having a bad minute would."""
-
-    failures = 0
-    attempts = 0
-
-    def send_messages(self, messages):
-        type(self).attempts += 1
-        if type(self).attempts <= type(self).failures:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(messages)
 
 
-@pytest.fixture
-def flaky_smtp(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTP"
-    FlakySMTP.attempts = FlakySMTP.failures = 0
-    return FlakySMTP
 
 
 def _send_overtime(people, login):

@@ -1,10 +1,8 @@
 """Taking the test through the applicant's link: refusals, saving, resuming, the time limit, submitting."""
 
-import smtplib
 from datetime import timedelta
 
 import pytest
-from django.core.mail.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,29 +237,17 @@ def test_invitation_email_carries_the_link(invite, mailoutbox, django_capture_on
     assert f"/applicant/test/{token}/" in mailoutbox[0].body
 
 
-class _SMTPHavingABadMinute(locmem.EmailBackend):
-    failures = 2
-    attempts = 0
-
-    def send_messages(self, messages):
-        type(self).attempts += 1
-        if type(self).attempts <= type(self).failures:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(messages)
-
-
-def test_a_mail_outage_is_retried_and_the_invitation_stays(invite, mailoutbox, settings,
+def test_a_mail_outage_is_retried_and_the_invitation_stays(invite, mailoutbox, flaky_smtp,
                                                           django_capture_on_commit_callbacks):
     """The link email goes through core.mail: an SMTP failure after commit neither loses the
     invitation nor the email (the queued task retries it)."""
-    settings.EMAIL_BACKEND = f"{__name__}._SMTPHavingABadMinute"
-    _SMTPHavingABadMinute.attempts = 0
+    flaky_smtp.failures = 2
     with django_capture_on_commit_callbacks(execute=True):
         invitation, token = invite(email="sam@example.com")
         services.invitation_reissue(actor=None, invitation=invitation, base_url="http://testserver/")
     assert Invitation.objects.get(pk=invitation.pk).issue_count == 2
     assert [m.to for m in mailoutbox] == [["sam@example.com"], ["sam@example.com"]]
-    assert _SMTPHavingABadMinute.attempts == 4  # two refusals, then both emails
+    assert flaky_smtp.attempts == 4  # two refusals, then both emails
 
 
 def test_a_started_test_cannot_be_reissued(invite):
