@@ -4,6 +4,10 @@ The directory account is matched to the synced Employee by its stable id (entryU
 never by name, so a renamed or moved person keeps their record and nobody gets a second one. A
 directory account the sync has not seen, or a leaver, cannot sign in this way. Local accounts
 (demo, break-glass) keep working through ModelBackend, which stays in AUTHENTICATION_BACKENDS.
+
+Sign-in talks to the directory with the sync's TLS settings (LDAP_CA_FILE, LDAP_START_TLS). When
+the directory cannot be asked, the person is told that (see `sign_in_unavailable`), not "wrong
+password", and the log names the cause and the setting to fix.
 """
 
 import logging
@@ -11,16 +15,48 @@ import logging
 import ldap
 from django.conf import settings as django_settings
 from django.db import transaction
-from django_auth_ldap.backend import LDAPBackend
+from django_auth_ldap.backend import LDAPBackend, ldap_error
 from django_auth_ldap.config import LDAPSearch
 
 from people.models import Employee
 
 from .config import configured_sources
+from .connection import DirectoryUnavailable, check_settings, explain, tls_options
 from .profiles import EntryError, profile_for
 from .services import apply_directory_roles, employee_account_link
 
 log = logging.getLogger(__name__)
+
+SIGN_IN_UNAVAILABLE = ("We could not check your password because the council directory cannot be reached. "
+                       "Your password may be right: try again in a few minutes, or contact the IT service desk.")
+_SETTING_NAMES = {"uri": "LDAP_AUTH_URI"}
+
+
+def sign_in_unavailable(request) -> str:
+    """The sentence for the sign-in page when the directory could not check this request's
+    password ("" when it could: a wrong password is then just a wrong password)."""
+    return SIGN_IN_UNAVAILABLE if getattr(request, "directory_sign_in_error", None) else ""
+
+
+def _directory_problem(exc: Exception) -> DirectoryUnavailable:
+    return explain(exc, uri=str(django_settings.AUTH_LDAP_SERVER_URI),
+                   ca_file=getattr(django_settings, "LDAP_CA_FILE", ""),
+                   start_tls=getattr(django_settings, "LDAP_START_TLS", False),
+                   base_dn=getattr(django_settings, "LDAP_BASE_DN", ""), settings_names=_SETTING_NAMES)
+
+
+def _note_problem(request, problem: DirectoryUnavailable) -> None:
+    log.error("Directory sign-in could not check a password: %s", problem)
+    if request is not None:
+        request.directory_sign_in_error = problem
+
+
+def _directory_error_seen(sender, context, user, request, exception, **kwargs):
+    if issubclass(sender, EmployeeLDAPBackend):
+        _note_problem(request, _directory_problem(exception))
+
+
+ldap_error.connect(_directory_error_seen, dispatch_uid="ldap_sync.auth.directory_error")
 
 
 class EmployeeLDAPBackend(LDAPBackend):
@@ -37,7 +73,13 @@ class EmployeeLDAPBackend(LDAPBackend):
             if s.USER_ATTRLIST is None:
                 # The stable id is an operational attribute on OpenLDAP: ask for it by name.
                 s.USER_ATTRLIST = ["*", self._profile().attributes["directory_id"]]
-            s.CONNECTION_OPTIONS = {ldap.OPT_REFERRALS: 0, **(s.CONNECTION_OPTIONS or {})}
+            # The sync's TLS settings; the new TLS context (in tls_options) must be the last option set.
+            s.CONNECTION_OPTIONS = {ldap.OPT_REFERRALS: 0, ldap.OPT_NETWORK_TIMEOUT: 10,
+                                    **(s.CONNECTION_OPTIONS or {}),
+                                    **tls_options(getattr(django_settings, "LDAP_CA_FILE", ""))}
+            uri = str(s.SERVER_URI or "")
+            s.START_TLS = bool(s.START_TLS or getattr(django_settings, "LDAP_START_TLS", False)) and not (
+                uri.lower().startswith("ldaps://"))
         return self._settings
 
     @settings.setter
@@ -47,6 +89,16 @@ class EmployeeLDAPBackend(LDAPBackend):
     @staticmethod
     def _profile():
         return profile_for(getattr(django_settings, "LDAP_PROFILE", "openldap"))
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        try:
+            # A missing CA file or a wrong scheme would otherwise be a traceback from libldap.
+            check_settings(uri=str(self.settings.SERVER_URI or ""), ca_file=getattr(django_settings, "LDAP_CA_FILE", ""),
+                           uri_setting="LDAP_AUTH_URI")
+        except DirectoryUnavailable as problem:
+            _note_problem(request, problem)
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_or_build_user(self, username, ldap_user):
         profile = self._profile()

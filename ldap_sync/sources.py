@@ -18,20 +18,16 @@ from ldap.controls import SimplePagedResultsControl
 from ldif import LDIFRecordList
 
 from .config import SourceConfig
+from .connection import DirectoryMisconfigured, DirectoryUnavailable, check_settings, explain, tls_options
 from .profiles import Profile, dn_key, is_user_entry, profile_for
 
 log = logging.getLogger(__name__)
 
-# Errors that mean "the directory could not be read": the run changes nothing and may be retried.
-UNAVAILABLE = (
-    ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.UNAVAILABLE, ldap.BUSY,
-    ldap.INVALID_CREDENTIALS, ldap.SIZELIMIT_EXCEEDED, ldap.TIMELIMIT_EXCEEDED, ldap.NO_SUCH_OBJECT,
-    ldap.OTHER, ldap.PROTOCOL_ERROR, ldap.UNWILLING_TO_PERFORM, ldap.OPERATIONS_ERROR,
-)
+# Errors that mean "the directory could not be read": the run changes nothing. `explain` turns each
+# into a sentence naming the setting to fix, or says it is worth retrying.
+UNAVAILABLE = (ldap.LDAPError,)
 
-
-class DirectoryUnavailable(Exception):
-    """The directory could not be reached or read whole. Nothing was applied."""
+__all__ = ["DirectoryMisconfigured", "DirectoryUnavailable", "LDAPSource", "LDIFSource", "Source", "source_for"]
 
 
 class Source:
@@ -71,6 +67,8 @@ class LDAPSource(Source):
         if self._conn is not None:
             return self._conn
         c = self.config
+        check_settings(uri=c.uri, ca_file=c.ca_file, uri_setting=self._setting("uri"),
+                       ca_setting=self._setting("ca_file"))
         try:
             conn = ldap.initialize(c.uri, bytes_mode=False)
             conn.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
@@ -78,15 +76,13 @@ class LDAPSource(Source):
             conn.set_option(ldap.OPT_REFERRALS, 0)
             conn.set_option(ldap.OPT_NETWORK_TIMEOUT, c.timeout)
             conn.set_option(ldap.OPT_TIMEOUT, c.timeout)
-            if c.ca_file:
-                conn.set_option(ldap.OPT_X_TLS_CACERTFILE, c.ca_file)
-                conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
-                conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+            for option, value in tls_options(c.ca_file).items():
+                conn.set_option(option, value)
             if c.start_tls and not c.uri.lower().startswith("ldaps://"):
                 conn.start_tls_s()
             conn.simple_bind_s(c.bind_dn, c.bind_password)
         except UNAVAILABLE as exc:
-            raise DirectoryUnavailable(f"Cannot connect to {c.uri}: {_describe(exc)}") from exc
+            raise self._explain(exc) from exc
         self._conn = conn
         return conn
 
@@ -109,7 +105,23 @@ class LDAPSource(Source):
                 page.cookie = cookie
         except UNAVAILABLE as exc:
             self._conn = None
-            raise DirectoryUnavailable(f"Reading {base} from {self.config.uri} failed: {_describe(exc)}") from exc
+            raise self._explain(exc, base=base, reading=True) from exc
+
+    def _setting(self, key: str) -> str:
+        """The name an admin sets `key` by: the LDAP_* variable for the default source."""
+        env = {"uri": "LDAP_URI", "ca_file": "LDAP_CA_FILE", "start_tls": "LDAP_START_TLS",
+               "base_dn": "LDAP_BASE_DN", "user_filter": "LDAP_USER_FILTER",
+               "bind": "LDAP_BIND_DN / LDAP_BIND_PASSWORD"}
+        if self.config.name == "default":
+            return env[key]
+        keys = "bind_dn / bind_password" if key == "bind" else key
+        return f"{keys} of LDAP_SOURCES['{self.config.name}']"
+
+    def _explain(self, exc: Exception, *, base: str = "", reading: bool = False) -> DirectoryUnavailable:
+        names = {k: self._setting(k) for k in ("uri", "ca_file", "start_tls", "base_dn", "user_filter", "bind")}
+        base = base or self.config.base_dn
+        return explain(exc, uri=self.config.uri, ca_file=self.config.ca_file, start_tls=self.config.start_tls,
+                       base_dn=base, settings_names=names, reading=base if reading else "")
 
     def _user_filter(self, extra: str = "") -> str:
         base = self.config.user_filter or self.profile.default_filter
@@ -132,7 +144,7 @@ class LDAPSource(Source):
         try:
             rows = conn.search_s("", ldap.SCOPE_BASE, "(objectClass=*)", ["highestCommittedUSN"])
         except UNAVAILABLE as exc:
-            raise DirectoryUnavailable(f"Reading the root DSE of {self.config.uri} failed: {_describe(exc)}") from exc
+            raise self._explain(exc) from exc
         values = {k.lower(): v for k, v in (rows[0][1] if rows else {}).items()}.get("highestcommittedusn")
         return values[0].decode() if values else ""
 
@@ -153,7 +165,7 @@ class LDAPSource(Source):
             log.warning("Role group %s not found in the directory", group_dn)
             return
         except UNAVAILABLE as exc:
-            raise DirectoryUnavailable(f"Reading group {group_dn} failed: {_describe(exc)}") from exc
+            raise self._explain(exc, base=group_dn) from exc
         for _dn, entry in rows:
             for attr, values in entry.items():
                 if attr.lower() in ("member", "uniquemember"):
@@ -222,11 +234,6 @@ def _parse_chunk(lines: list[bytes]) -> list[tuple[str, dict]]:
     except ValueError as exc:
         raise DirectoryUnavailable(f"The LDIF file is not valid: {exc}") from exc
     return parser.all_records
-
-
-def _describe(exc: Exception) -> str:
-    info = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
-    return info.get("desc", type(exc).__name__) + (f" ({info['info']})" if info.get("info") else "")
 
 
 def source_for(config: SourceConfig) -> Source:

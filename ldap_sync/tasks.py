@@ -1,7 +1,11 @@
 """Celery: nightly full and hourly incremental runs (see CELERY_BEAT_SCHEDULE). The lock inside
 directory_sync keeps runs of one source from overlapping; a directory that is down is retried with
-exponential back-off, and the failed attempt is recorded as a SyncRun that changed nothing. A run
-that fails for good, or is held, emails the intranet admins (alerts.py)."""
+exponential back-off, and the failed attempt is recorded as a SyncRun that changed nothing. A
+configuration error (a wrong setting, named in the run's message) is not retried: it would fail the
+same way until someone changes the setting. A run that fails for good (after its retries, or at once
+for a wrong setting), or is held, emails the intranet admins (alerts.py)."""
+
+import logging
 
 from celery import shared_task
 
@@ -9,6 +13,8 @@ from . import alerts
 from .config import configured_sources, source_config
 from .services import directory_sync
 from .sources import DirectoryUnavailable
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
@@ -19,6 +25,10 @@ def directory_sync_task(self, source: str | None = None, full: bool = True):
         try:
             run = directory_sync(config=source_config(name), full=full)
         except DirectoryUnavailable as exc:
+            if not exc.transient:
+                log.error("Directory sync of %s not retried: %s", name, exc)
+                alerts.sync_run_alert(alerts.last_failed_run(name))
+                continue
             if self.request.retries >= self.max_retries:
                 alerts.sync_run_alert(alerts.last_failed_run(name))
                 raise

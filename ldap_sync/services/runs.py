@@ -109,7 +109,9 @@ def directory_sync(*, config: SourceConfig, full: bool = True, dry_run: bool = F
         run.status, run.finished_at = SyncRun.Status.FAILED, timezone.now()
         run.message = (str(exc) if isinstance(exc, DirectoryUnavailable)
                        else f"The run stopped with an error and changed nothing: {type(exc).__name__}: {exc}")
-        run.counts = steps.log.counts if steps else {}
+        # Nothing was applied, so no change is counted (the partial counts were rolled back); the
+        # entries read before the failure are still worth showing.
+        run.counts = {k: (v if k == "read" else 0) for k, v in steps.log.counts.items()} if steps else {}
         run.errors = steps.log.errors if steps else []
         run.held_deactivations = []
         run.save(update_fields=["status", "finished_at", "message", "counts", "errors", "held_deactivations"])

@@ -13,6 +13,9 @@ import pytest
 import slapdtest
 
 from ldap_sync.config import SourceConfig
+from ldap_sync.connection import tls_options
+
+from .tls import TLSMixin, make_ca, make_server_cert
 
 SIZE_LIMIT = 10
 SUFFIX = "dc=council,dc=test"
@@ -164,3 +167,65 @@ def directory(slapd_server):
     d = Directory(slapd_server)
     d.reset()
     return d
+
+
+class TLSCouncilSlapd(TLSMixin, CouncilSlapd):
+    """The council directory as a domain controller that refuses simple binds without TLS (as AD
+    does with LDAP signing required) and serves LDAPS with the council's own CA."""
+
+    slapd_conf_template = CouncilSlapd.slapd_conf_template + "olcSecurity: simple_bind=64\n"
+
+
+class TLSDirectory(Directory):
+    def __init__(self, server: TLSCouncilSlapd, ca_file: str, other_ca_file: str):
+        super().__init__(server)
+        self.uri = server.ldaps_uri
+        self.plain_uri = server.ldap_uri
+        self.ca_file, self.other_ca_file = ca_file, other_ca_file
+
+    def admin(self):
+        conn = ldap.initialize(self.uri)
+        for option, value in tls_options(self.ca_file).items():
+            conn.set_option(option, value)
+        conn.simple_bind_s(self.server.root_dn, self.server.root_pw)
+        return conn
+
+    def config(self, **overrides) -> SourceConfig:
+        return super().config(**{"name": "default", "ca_file": self.ca_file, **overrides})
+
+
+@pytest.fixture(scope="session")
+def tls_directory(tmp_path_factory):
+    """One LDAPS directory for the session, filled once (the TLS tests only read it)."""
+    certs = str(tmp_path_factory.mktemp("test-ca"))
+    ca_file, ca_key, ca_cert = make_ca(certs, "Council CA")
+    other_ca_file, _, _ = make_ca(certs, "Some Other CA")
+    server = TLSCouncilSlapd()
+    server.cafile = ca_file
+    server.servercert, server.serverkey = make_server_cert(certs, ca_key, ca_cert, "127.0.0.1")
+    server.ldaps_port = server._avail_tcp_port()
+    server.TMPDIR = str(tmp_path_factory.mktemp("slapd-tls-run"))
+    server.testrundir = os.path.join(server.TMPDIR, f"python-ldap-test-{server.port}")
+    server._slapd_conf = os.path.join(server.testrundir, "slapd.d")
+    server._db_directory = os.path.join(server.testrundir, "openldap-data")
+    if server.ldapi_uri:
+        from urllib.parse import quote_plus
+        server.ldapi_uri = "ldapi://" + quote_plus(os.path.join(server.testrundir, "ldapi"))
+        server.default_ldap_uri = server.ldapi_uri
+    server.start()
+    directory = TLSDirectory(server, ca_file, other_ca_file)
+    conn = directory.admin()
+    conn.add_s(SUFFIX, ldap.modlist.addModlist({"objectClass": [b"dcObject", b"organization"],
+                                                "dc": [b"council"], "o": [b"Demo Council"]}))
+    conn.add_s(SYNC_DN, ldap.modlist.addModlist({"objectClass": [b"person"], "cn": [b"intranet-sync"],
+                                                 "sn": [b"sync"], "userPassword": [SYNC_PW.encode()]}))
+    conn.unbind_s()
+    directory.reset()
+    # A DN held by another server: searching it answers with a referral.
+    directory.add(REFERRAL_DN, {"objectClass": [b"referral", b"extensibleObject"], "ou": [b"elsewhere"],
+                                "ref": [b"ldap://dc2.elsewhere.test/ou=staff,dc=elsewhere,dc=test"]})
+    yield directory
+    server.stop()
+
+
+REFERRAL_DN = f"ou=elsewhere,{SUFFIX}"
