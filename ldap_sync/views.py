@@ -7,8 +7,10 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 
 from . import selectors, services
+from .config import configured_sources, source_config
 from .models import SyncRun
 from .permissions import can_manage_sync
+from .sources import DirectoryUnavailable
 
 RUNS_PAGE_SIZE = 25
 COUNT_LABELS = [
@@ -29,7 +31,26 @@ def run_list(request):
     _require_admin(request)
     runs = selectors.sync_runs_visible_to(request.user).defer("errors", "changes", "held_deactivations")
     page = Paginator(runs, RUNS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "ldap_sync/run_list.html", {"page": page})
+    return render(request, "ldap_sync/run_list.html", {"page": page, "sources": sorted(configured_sources())})
+
+
+@require_POST
+def run_now(request):
+    """Run one source now (a dry run when asked), so IT sees a setting's effect at once. A wrong
+    setting comes back as the run's one sentence, and the failed run is recorded."""
+    _require_admin(request)
+    try:
+        run = services.directory_sync(config=source_config(request.POST.get("source") or "default"),
+                                      full=True, dry_run=bool(request.POST.get("dry_run")), actor=request.user)
+    except DirectoryUnavailable as exc:
+        messages.error(request, str(exc))
+        failed = selectors.sync_runs_visible_to(request.user).filter(status=SyncRun.Status.FAILED).first()
+        return redirect("ldap_sync:run_detail", pk=failed.pk) if failed else redirect("ldap_sync:runs")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("ldap_sync:runs")
+    messages.success(request, f"Run {run.pk}: {run.get_status_display()}.")
+    return redirect("ldap_sync:run_detail", pk=run.pk)
 
 
 def run_detail(request, pk: int):

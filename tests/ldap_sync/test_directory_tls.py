@@ -2,14 +2,17 @@
 store), and every way of pointing at it wrongly: sign-in and the sync use the same TLS settings,
 and each wrong setting ends the run with one sentence naming it, nothing applied."""
 
+import html
 import logging
 import os
+import re
 
 import ldap
 import pytest
 from celery.exceptions import Retry
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from ldap_sync import tasks
 from ldap_sync.auth import SIGN_IN_UNAVAILABLE
@@ -153,3 +156,27 @@ def test_the_task_retries_an_unreachable_directory_but_not_a_wrong_setting(tls_d
     with pytest.raises(Retry):
         tasks.directory_sync_task.run(source="default", full=True)
     assert len(retried) == 1
+
+
+@pytest.mark.parametrize("case", ["typo in the user filter", "certificate not trusted", "unreachable host"])
+def test_run_now_on_the_sync_page_shows_the_one_sentence(tls_directory, people, login, settings, case):
+    make, message = CASES[case]
+    settings.LDAP_SOURCES = {"default": make(tls_directory)}
+    count = Employee.objects.count()
+    client = login(people["admin"])
+    response = client.post(reverse("ldap_sync:run_now"), {"source": "default"}, follow=True)
+    run = SyncRun.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("ldap_sync:run_detail", args=[run.pk])
+    page = response.content.decode()
+    assert run.status == SyncRun.Status.FAILED and re.search(message, html.unescape(page))
+    assert Employee.objects.count() == count and run.triggered_by == people["admin"].user
+
+
+def test_run_now_applies_a_good_source_and_only_admins_may(tls_directory, people, login, settings, org):
+    settings.LDAP_SOURCES = {"default": _bad(tls_directory)}
+    assert login(people["hr"]).post(reverse("ldap_sync:run_now")).status_code == 403
+    response = login(people["admin"]).post(reverse("ldap_sync:run_now"), {"dry_run": "1"})
+    assert SyncRun.objects.get().status == SyncRun.Status.DRY_RUN and response.status_code == 302
+    login(people["admin"]).post(reverse("ldap_sync:run_now"))
+    assert SyncRun.objects.latest("pk").status == SyncRun.Status.APPLIED
+    assert Employee.objects.filter(directory_id__isnull=False).count() == 30
