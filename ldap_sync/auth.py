@@ -23,7 +23,8 @@ from people.models import Employee
 from .config import configured_sources
 from .connection import DirectoryUnavailable, check_settings, explain, tls_options
 from .profiles import EntryError, profile_for
-from .services import apply_directory_roles, employee_account_link
+from .services import apply_directory_roles, employee_account_link, role_grants_from_sign_in
+from .sources import source_for
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +144,26 @@ class EmployeeLDAPBackend(LDAPBackend):
                 return None
             if employee.user_id is None:
                 employee_account_link(employee=employee, user=user)
-            for name, config in configured_sources().items():
+            for config in configured_sources().values():
                 if config.group_roles:
-                    apply_directory_roles(source=name, roles=set(config.group_roles.values()),
-                                          employee_ids=[employee.pk])
+                    _roles_from_sign_in(config, employee, ldap_user.dn)
         return user
+
+
+def _roles_from_sign_in(config, employee, dn: str) -> None:
+    """The groups this person is in now decide their directory roles, revoked as well as granted.
+    When the groups cannot be read, the grants of the last sync stand (sign-in still works)."""
+    if config.kind != "ldap" or not dn:
+        apply_directory_roles(source=config.name, roles=set(config.group_roles.values()), employee_ids=[employee.pk])
+        return
+    source = source_for(config)
+    try:
+        membership = source.member_of(dn, list(config.group_roles))
+    except DirectoryUnavailable as exc:
+        log.warning("Directory roles of %s not re-read at sign-in (the last sync's stand): %s", dn, exc)
+        apply_directory_roles(source=config.name, roles=set(config.group_roles.values()), employee_ids=[employee.pk])
+        return
+    finally:
+        source.close()
+    role_grants_from_sign_in(source=config.name, employee=employee, group_roles=config.group_roles,
+                             membership=membership)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import ldap
+import ldap.filter
 from django.conf import settings
 from ldap.controls import SimplePagedResultsControl
 from ldif import LDIFRecordList
@@ -43,6 +44,18 @@ class Source:
 
     def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
         """("dn", dn_key) or ("id", directory_id) for each member of a role group."""
+        raise NotImplementedError
+
+    def group_exists(self, group_dn: str) -> bool:
+        raise NotImplementedError
+
+    def groups_changed_since(self, group_dns, since: str) -> bool:
+        """Has any role group (or, on AD, any group that may nest in one) changed after `since`?
+        Sources that cannot tell say yes, so the groups are read again."""
+        return True
+
+    def member_of(self, member_dn: str, group_dns) -> dict[str, bool | None]:
+        """Is `member_dn` in each group now (AD: nested too)? None for a group that does not exist."""
         raise NotImplementedError
 
     def start_marker(self) -> str:
@@ -172,6 +185,58 @@ class LDAPSource(Source):
                     for v in values:
                         yield "dn", dn_key(v.decode("utf-8"))
 
+    def group_exists(self, group_dn: str) -> bool:
+        conn = self._connect()
+        try:
+            return bool(conn.search_s(group_dn, ldap.SCOPE_BASE, "(objectClass=*)", ["1.1"]))
+        except ldap.NO_SUCH_OBJECT:
+            return False
+        except UNAVAILABLE as exc:
+            raise self._explain(exc, base=group_dn) from exc
+
+    def groups_changed_since(self, group_dns, since: str) -> bool:
+        if not since:
+            return True
+        conn = self._connect()
+        flt = self.profile.incremental_filter(since)
+        try:
+            if self.profile.name == "ad":
+                # A change to a nested group changes that group, not the role group: look at every group
+                # of the domain changed after the mark (a handful an hour).
+                bases = {",".join(r for r in dn.split(",") if r.strip().lower().startswith("dc=")) for dn in group_dns}
+                return any(conn.search_s(b, ldap.SCOPE_SUBTREE, f"(&(objectClass=group){flt})", ["1.1"], sizelimit=1)
+                           for b in bases if b)
+            for group_dn in group_dns:
+                with contextlib.suppress(ldap.NO_SUCH_OBJECT):
+                    if conn.search_s(group_dn, ldap.SCOPE_BASE, flt, ["1.1"]):
+                        return True
+        except ldap.SIZELIMIT_EXCEEDED:
+            return True
+        except UNAVAILABLE as exc:
+            raise self._explain(exc) from exc
+        return False
+
+    def member_of(self, member_dn: str, group_dns) -> dict[str, bool | None]:
+        conn = self._connect()
+        dn = ldap.filter.escape_filter_chars(member_dn)
+        out: dict[str, bool | None] = {}
+        try:
+            for group_dn in group_dns:
+                try:
+                    if self.profile.name == "ad":
+                        conn.search_s(group_dn, ldap.SCOPE_BASE, "(objectClass=*)", ["1.1"])  # does it exist?
+                        found = conn.search_s(member_dn, ldap.SCOPE_BASE, self.profile.nested_member_filter(group_dn),
+                                              ["1.1"])
+                    else:
+                        found = conn.search_s(group_dn, ldap.SCOPE_BASE, f"(|(member={dn})(uniqueMember={dn}))",
+                                              ["1.1"])
+                    out[group_dn] = bool(found)
+                except ldap.NO_SUCH_OBJECT:
+                    out[group_dn] = None
+        except UNAVAILABLE as exc:
+            raise self._explain(exc, base=member_dn) from exc
+        return out
+
     def close(self) -> None:
         if self._conn is not None:
             with contextlib.suppress(ldap.LDAPError):
@@ -215,6 +280,10 @@ class LDIFSource(Source):
                 if marker and marker[0].decode() <= since:
                     continue
             yield dn, entry
+
+    def group_exists(self, group_dn: str) -> bool:
+        wanted = dn_key(group_dn)
+        return any(dn_key(dn) == wanted for dn, _entry in self._records())
 
     def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
         wanted = dn_key(group_dn)

@@ -19,6 +19,7 @@ COUNT_LABELS = [
     ("skipped", "Entries skipped"), ("managers_changed", "Line managers changed"),
     ("manager_errors", "Manager links not followed"), ("units_created", "New units in the holding unit"),
     ("roles_granted", "Roles granted"), ("roles_removed", "Roles removed"),
+    ("role_groups_missing", "Role groups not found (their grants kept)"),
 ]
 
 

@@ -21,11 +21,11 @@ The package, by workflow:
 from .accounts import employee_account_link
 from .entries import BATCH_SIZE, SYNCED_FIELDS
 from .leavers import deactivate_employees, held_run_confirm
-from .roles import apply_directory_roles
+from .roles import apply_directory_roles, role_grants_from_sign_in
 from .runs import LOCK_TTL, directory_sync
 from .units import HOLDING_UNIT_CODE
 
 __all__ = [
     "BATCH_SIZE", "HOLDING_UNIT_CODE", "LOCK_TTL", "SYNCED_FIELDS", "apply_directory_roles", "deactivate_employees",
-    "directory_sync", "employee_account_link", "held_run_confirm",
+    "directory_sync", "employee_account_link", "held_run_confirm", "role_grants_from_sign_in",
 ]

@@ -1,42 +1,110 @@
-"""Roles from directory groups: the grants a full run reads (kept by stable id, so someone who
-signs in for the first time later gets theirs at once) and the Django groups made to match them."""
+"""Roles from directory groups: the grants a run reads (kept by stable id, so someone who signs in
+for the first time later gets theirs at once), the grants read for one person at sign-in, and the
+Django groups made to match them."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models.functions import Lower
 
-from people.models import Employee
+from people.audit import audit_bulk, audit_record
+from people.models import AuditEntry, Employee
 
 from ..models import RoleGrant
 from ..sources import Source
 from .entries import BATCH_SIZE
-from .run_state import RunContext
+from .run_state import RunContext, employee_names
 
 
 def role_grants_sync(ctx: RunContext, source: Source) -> None:
-    """Full runs only: replace this source's grants with the groups' members now, then the groups."""
+    """Replace this source's grants with the groups' members now, then the Django groups. A role
+    group the directory does not have (a typo in LDAP_GROUP_ROLES, a deleted group) is reported and
+    its role's grants are kept: a missing group never revokes a role from everyone."""
     config, log = ctx.config, ctx.log
+    missing = [dn for dn in config.group_roles if not source.group_exists(dn)]
+    for dn in missing:
+        log.error(f"role group for '{config.group_roles[dn]}' not found in the directory, so nobody's "
+                  f"'{config.group_roles[dn]}' role was changed: check LDAP_GROUP_ROLES", dn=dn, kind="role_groups_missing")
+        log.notice(f"Role group {dn} ('{config.group_roles[dn]}') was not found: its grants were kept. "
+                   "Check LDAP_GROUP_ROLES.")
     grants: set[tuple[str, str]] = set()
     for group_dn, role in config.group_roles.items():
+        if group_dn in missing:
+            continue
         member_keys, member_ids = [], []
         for kind, value in source.group_members(group_dn):
             (member_ids if kind == "id" else member_keys).append(value)
-        pks = [ctx.dn_to_pk[k] for k in member_keys if k in ctx.dn_to_pk]
-        for i in range(0, len(pks), 5000):
-            member_ids.extend(Employee.objects.filter(pk__in=pks[i:i + 5000]).values_list("directory_id", flat=True))
+        member_ids.extend(_directory_ids_for_dns(ctx, member_keys))
         grants.update((did, role) for did in member_ids)
     before = set(RoleGrant.objects.filter(source=config.name).values_list("directory_id", "role"))
+    kept_roles = {config.group_roles[dn] for dn in missing}
+    grants |= {(did, role) for did, role in before if role in kept_roles}
+    added, removed = grants - before, before - grants
     RoleGrant.objects.filter(source=config.name).delete()
     RoleGrant.objects.bulk_create(
         [RoleGrant(source=config.name, directory_id=d, role=r) for d, r in grants], batch_size=BATCH_SIZE
     )
-    added, removed = grants - before, before - grants
-    for did, role in sorted(added)[: log.limit]:
-        log.change("role granted", did, did, {"role": [None, role]})
-    for did, role in sorted(removed)[: log.limit]:
-        log.change("role removed", did, did, {"role": [role, None]})
+    _log_and_audit(ctx, added, removed)
     granted, taken = apply_directory_roles(source=config.name, roles=set(config.group_roles.values()))
     log.counts["roles_granted"] += granted
     log.counts["roles_removed"] += taken
+
+
+def _directory_ids_for_dns(ctx: RunContext, keys: list[str]) -> list[str]:
+    """Stable ids of the employees with these DN keys: those this run read, then (an incremental
+    run reads only the changed entries) the others by their stored DN."""
+    pks = [ctx.dn_to_pk[k] for k in keys if k in ctx.dn_to_pk]
+    rest = [k for k in keys if k not in ctx.dn_to_pk]
+    out = []
+    for i in range(0, len(pks), 5000):
+        out.extend(Employee.objects.filter(pk__in=pks[i:i + 5000]).values_list("directory_id", flat=True))
+    for i in range(0, len(rest), 5000):
+        out.extend(Employee.objects.annotate(dn=Lower("directory_dn")).filter(dn__in=rest[i:i + 5000])
+                   .exclude(directory_id__isnull=True).values_list("directory_id", flat=True))
+    return out
+
+
+def _log_and_audit(ctx: RunContext, added: set, removed: set) -> None:
+    """The run log (capped) and one audit entry per person whose directory role changed."""
+    log = ctx.log
+    changed = sorted(added | removed)
+    who = dict(Employee.objects.filter(directory_id__in=[d for d, _r in changed]).values_list("directory_id", "pk"))
+    names = employee_names(who.values())
+    audits = []
+    for did, role in changed:
+        granted = (did, role) in added
+        pk = who.get(did)
+        name = names.get(pk, did)
+        log.change("role granted" if granted else "role removed", name, did,
+                   {"role": [None, role] if granted else [role, None]})
+        if pk is not None:
+            audits.append(ctx.audit.entry(pk, name, "employee.directory_role_granted" if granted
+                                          else "employee.directory_role_removed",
+                                          {"role": [None, role] if granted else [role, None]}))
+    if audits and not ctx.dry_run:
+        audit_bulk(audits)
+
+
+def role_grants_from_sign_in(*, source: str, employee: Employee, group_roles: dict,
+                             membership: dict[str, bool | None]) -> tuple[int, int]:
+    """What the directory says at sign-in is authoritative for this person, for revoking as well
+    as granting: replace their grants from `source` with the groups they are in now, then their
+    Django groups. A group the directory does not have (None) changes nobody's role."""
+    wanted = {role for dn, role in group_roles.items() if membership.get(dn)}
+    unknown = {role for dn, role in group_roles.items() if membership.get(dn) is None} - wanted
+    before = set(RoleGrant.objects.filter(source=source, directory_id=employee.directory_id)
+                 .values_list("role", flat=True))
+    after = wanted | (before & unknown)
+    if after != before:
+        RoleGrant.objects.filter(source=source, directory_id=employee.directory_id, role__in=before - after).delete()
+        RoleGrant.objects.bulk_create([RoleGrant(source=source, directory_id=employee.directory_id, role=r)
+                                       for r in after - before], ignore_conflicts=True)
+        for role in sorted(after ^ before):
+            granted = role in after
+            audit_record(actor=None, action="employee.directory_role_granted" if granted
+                         else "employee.directory_role_removed", target=employee, subject=employee,
+                         changes={"role": [None, role] if granted else [role, None]},
+                         channel=AuditEntry.Channel.DIRECTORY, note=f"Read from the directory at sign-in ({source})")
+    return apply_directory_roles(source=source, roles=set(group_roles.values()), employee_ids=[employee.pk])
 
 
 def apply_directory_roles(*, source: str, roles: set[str], employee_ids: list[int] | None = None) -> tuple[int, int]:

@@ -28,8 +28,10 @@ class RunLog:
     def __init__(self):
         self.counts = dict.fromkeys(
             ["read", "created", "updated", "moved", "reactivated", "deactivated", "unchanged", "skipped",
-             "managers_changed", "manager_errors", "units_created", "roles_granted", "roles_removed"], 0
+             "managers_changed", "manager_errors", "units_created", "roles_granted", "roles_removed",
+             "role_groups_missing"], 0
         )
+        self.notices: list[str] = []  # sentences for the run's message (and the command's output)
         self.errors: list[dict] = []
         self.changes: list[dict] = []
         self._per_action: dict[str, int] = {}
@@ -39,6 +41,9 @@ class RunLog:
         self.counts[kind] += 1
         if len(self.errors) < self.limit:
             self.errors.append({"dn": dn, "directory_id": directory_id, "reason": reason})
+
+    def notice(self, sentence: str) -> None:
+        self.notices.append(sentence)
 
     def change(self, action: str, name: str, directory_id: str = "", changes: dict | None = None):
         # Capped per kind of change, so a first sync's thousands of updates cannot hide its few

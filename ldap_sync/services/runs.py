@@ -58,7 +58,9 @@ class _Steps:
         if self.full:
             missing_collect(self.ctx, self.matcher.seen_ids)
         self.held = leavers_deactivate_or_hold(self.ctx)
-        if self.full and config.group_roles:
+        # Incremental runs re-read the role groups when one changed after the mark, so someone
+        # removed from a group loses the role within the hour, not at the nightly full run.
+        if config.group_roles and (self.full or self.source.groups_changed_since(list(config.group_roles), self.since)):
             role_grants_sync(self.ctx, self.source)
 
 
@@ -129,6 +131,8 @@ def _finish(run: SyncRun, steps: _Steps, state: SourceState, *, incremental: boo
     log = steps.log
     run.counts, run.errors, run.changes = log.counts, log.errors, log.changes
     run.finished_at = timezone.now()
+    if log.notices:
+        run.message = " ".join(filter(None, [run.message, *log.notices]))
     if dry_run:
         run.status = SyncRun.Status.DRY_RUN
         run.held_deactivations = []
