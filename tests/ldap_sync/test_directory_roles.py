@@ -102,5 +102,7 @@ def test_a_role_group_that_does_not_exist_keeps_everyones_grants_and_says_so(pay
     assert RoleGrant.objects.filter(role="Payroll").count() == 1
     page = login(people["admin"]).get(reverse("ldap_sync:run_detail", args=[run.pk])).content.decode()
     assert "was not found: its grants were kept" in page and TYPO_GROUP in page
+    runs_page = login(people["admin"]).get(reverse("ldap_sync:runs")).content.decode()
+    assert "Role group not found (1): grants kept" in runs_page
     # Signing in with the typo in place keeps the role too.
     assert sign_in(client, "sw02").get(PAYROLL_PAGE).status_code == 200

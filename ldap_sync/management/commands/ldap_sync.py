@@ -38,7 +38,8 @@ class Command(BaseCommand):
                 detail = "; ".join(f"{f}: {b!r} → {a!r}" for f, (b, a) in change["changes"].items())
                 self.stdout.write(f"  {change['action']:<12} {change['name']}  {detail}")
         for error in run.errors:
-            self.stdout.write(self.style.WARNING(f"  skipped {error['dn'] or error['directory_id']}: {error['reason']}"))
+            what = "not found" if error["reason"].startswith("role group") else "skipped"
+            self.stdout.write(self.style.WARNING(f"  {what} {error['dn'] or error['directory_id']}: {error['reason']}"))
         if run.status == SyncRun.Status.HELD:
             self.stdout.write(self.style.WARNING(
                 f"Confirm with: manage.py ldap_sync --confirm-held {run.pk}  (or on the Directory sync page)"))
