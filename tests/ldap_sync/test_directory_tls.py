@@ -21,6 +21,7 @@ from ldap_sync.models import SyncRun
 from ldap_sync.services import directory_sync
 from people.models import Employee
 
+from ..factories import UserFactory
 from .conftest import REFERRAL_DN, STAFF, SYNC_DN, SYNC_PW
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,9 @@ def test_strong_auth_required_from_ad_is_the_same_sentence():
     assert str(problem).startswith("This directory needs LDAPS or StartTLS: set LDAP_URI=ldaps://… or LDAP_START_TLS=true")
 
 
-def test_the_task_retries_an_unreachable_directory_but_not_a_wrong_setting(tls_directory, org, settings, monkeypatch):
+def test_the_task_retries_an_unreachable_directory_but_not_a_wrong_setting(
+        tls_directory, org, settings, monkeypatch, mailoutbox, django_capture_on_commit_callbacks):
+    UserFactory(username="it-admin", email="it.admin@council.example", roles=["Intranet admin"])
     retried = []
 
     def fake_retry(*, exc, countdown, kwargs):
@@ -150,8 +153,12 @@ def test_the_task_retries_an_unreachable_directory_but_not_a_wrong_setting(tls_d
 
     monkeypatch.setattr(tasks.directory_sync_task, "retry", fake_retry)
     settings.LDAP_SOURCES = {"default": _bad(tls_directory, user_filter="(uid=")}
-    assert tasks.directory_sync_task.run(source="default", full=True) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.directory_sync_task.run(source="default", full=True) == []
     assert retried == [] and SyncRun.objects.get().status == SyncRun.Status.FAILED
+    # It needs a person now, not in 31 minutes: the admins hear at once.
+    assert [m.subject for m in mailoutbox] == ["Directory sync failed (default)"]
+    assert "LDAP_USER_FILTER" in mailoutbox[0].body
     settings.LDAP_SOURCES = {"default": _bad(tls_directory, uri="ldap://127.0.0.1:9")}
     with pytest.raises(Retry):
         tasks.directory_sync_task.run(source="default", full=True)
