@@ -54,7 +54,8 @@ def _note_problem(request, problem: DirectoryUnavailable) -> None:
 
 def _directory_error_seen(sender, context, user, request, exception, **kwargs):
     if issubclass(sender, EmployeeLDAPBackend):
-        _note_problem(request, _directory_problem(exception))
+        problem = exception if isinstance(exception, DirectoryUnavailable) else _directory_problem(exception)
+        _note_problem(request, problem)
 
 
 ldap_error.connect(_directory_error_seen, dispatch_uid="ldap_sync.auth.directory_error")
@@ -97,7 +98,8 @@ class EmployeeLDAPBackend(LDAPBackend):
             check_settings(uri=str(self.settings.SERVER_URI or ""), ca_file=getattr(django_settings, "LDAP_CA_FILE", ""),
                            uri_setting="LDAP_AUTH_URI")
         except DirectoryUnavailable as problem:
-            _note_problem(request, problem)
+            # Told like any other directory error (django-auth-ldap's signal), so every listener hears it.
+            ldap_error.send(type(self), context="authenticate", user=None, request=request, exception=problem)
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 

@@ -187,3 +187,10 @@ def test_run_now_applies_a_good_source_and_only_admins_may(tls_directory, people
     login(people["admin"]).post(reverse("ldap_sync:run_now"))
     assert SyncRun.objects.latest("pk").status == SyncRun.Status.APPLIED
     assert Employee.objects.filter(directory_id__isnull=False).count() == 30
+
+
+def test_a_missing_ca_file_at_sign_in_is_named_not_a_traceback(tls_sign_in, client, settings, caplog):
+    settings.LDAP_CA_FILE = "/nonexistent/ca.pem"
+    with caplog.at_level(logging.ERROR, logger="ldap_sync.auth"):
+        page = client.post("/sign-in/", {"username": "sw00", "password": "sw00-password"}).content.decode()
+    assert "council directory cannot be reached" in page and "LDAP_CA_FILE is '/nonexistent/ca.pem'" in caplog.text
