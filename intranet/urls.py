@@ -47,6 +47,7 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("search/", include("core.search_urls")),
     path("reporting/", include("reporting.urls")),
+    path("xapi/", include("lrs.urls")),
 ]
 
 if settings.DEBUG:

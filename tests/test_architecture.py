@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "people", "ldap_sync", "self_service", "skills_matrix", "training", "news", "reporting", "intranet"]
+APPS = ["core", "people", "ldap_sync", "self_service", "skills_matrix", "lrs", "training", "news", "reporting",
+        "intranet"]
 MAX_LINES = 500
 
 
@@ -134,7 +135,13 @@ def test_people_imports_only_core():
     assert _app_edges(edges).get("people", set()) <= {"core"}
 
 
-@pytest.mark.parametrize("app", ["ldap_sync", "self_service", "skills_matrix", "training", "news"])
+def test_lrs_stands_below_training():
+    """The Learning Record Store knows nothing of courses: training subscribes to it."""
+    _, edges = _graph()
+    assert _app_edges(edges).get("lrs", set()) <= {"core", "people"}
+
+
+@pytest.mark.parametrize("app", ["ldap_sync", "self_service", "skills_matrix", "lrs", "training", "news"])
 def test_feature_apps_stand_below_reporting_and_the_project(app):
     _, edges = _graph()
     assert not _app_edges(edges).get(app, set()) & {"reporting", "intranet"}

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "self_service",
     "skills_matrix",
     "skills_matrix.recruitment",
+    "lrs",
     "training",
     "news",
     "reporting",
@@ -127,6 +128,7 @@ PUBLIC_URL_PREFIXES = [
     "/metrics",  # its own guard: a bearer token or an allowed address (METRICS_TOKEN / METRICS_ALLOWED_IPS)
     "/static/",
     "/api/",  # the API has its own authentication and a deny-by-default permission
+    "/xapi/",  # the Learning Record Store: HTTP Basic per request (lrs.credentials)
     "/applicant/",  # recruitment test links: single-use tokens, no account
 ]
 
@@ -317,6 +319,8 @@ CELERY_BEAT_SCHEDULE["ldap-sync-hourly-incremental"] = {
 
 # Training (training): reminders, overdue escalation and automatic assignment from skills gaps.
 TRAINING_XAPI_REALM = env("TRAINING_XAPI_REALM", default="xAPI statements")
+# The account homePage of the authority the LRS puts on statements a content provider sends.
+LRS_AUTHORITY_HOMEPAGE = env("LRS_AUTHORITY_HOMEPAGE", default="https://intranet.council.example/xapi")
 CELERY_BEAT_SCHEDULE["training-session-reminders"] = {
     "task": "training.tasks.session_reminders", "schedule": 60 * 60,
 }

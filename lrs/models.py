@@ -1,0 +1,93 @@
+"""The Learning Record Store's tables. Statements keep the statement as stored (JSONB) plus the keys
+the query filters use, each indexed: GIN on the agent and activity arrays, B-tree on the rest, and
+(stored, seq) for keyset paging."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+
+
+class Statement(models.Model):
+    seq = models.BigAutoField(primary_key=True)
+    statement_id = models.UUIDField(unique=True)
+    stored = models.DateTimeField(db_index=True)
+    payload = models.JSONField()
+    # What was received, id included, for comparing a statement sent again with the same id.
+    received = models.JSONField()
+    voided = models.BooleanField(default=False)
+    verb_iri = models.CharField(max_length=2048)
+    # The object's IRI when it is an Activity; its id when it is a StatementRef.
+    activity_iri = models.CharField(max_length=2048, blank=True)
+    target_id = models.UUIDField(null=True, blank=True)
+    registration = models.UUIDField(null=True, blank=True)
+    agents = ArrayField(models.CharField(max_length=2048), default=list)  # actor or object
+    related_agents = ArrayField(models.CharField(max_length=2048), default=list)
+    related_activities = ArrayField(models.CharField(max_length=2048), default=list)
+    # Whose credentials stored it: a provider reads the statements it sent.
+    client_key = models.CharField(max_length=200, db_index=True)
+    attachment_hashes = ArrayField(models.CharField(max_length=128), default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["stored", "seq"], name="lrs_stmt_stored_seq"),
+            models.Index(fields=["verb_iri"], name="lrs_stmt_verb"),
+            models.Index(fields=["activity_iri"], name="lrs_stmt_activity"),
+            models.Index(fields=["registration"], name="lrs_stmt_registration"),
+            models.Index(fields=["target_id"], name="lrs_stmt_target"),
+            GinIndex(fields=["agents"], name="lrs_stmt_agents"),
+            GinIndex(fields=["related_agents"], name="lrs_stmt_related_agents"),
+            GinIndex(fields=["related_activities"], name="lrs_stmt_related_acts"),
+        ]
+
+    def __str__(self):
+        return str(self.statement_id)
+
+
+class Attachment(models.Model):
+    """Attachment content, once per SHA-2 (statements name it by hash)."""
+
+    sha2 = models.CharField(max_length=128, primary_key=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    def __str__(self):
+        return self.sha2
+
+
+class Activity(models.Model):
+    """The LRS's canonical definition of an activity, merged from the statements that define it."""
+
+    iri = models.CharField(max_length=2048, unique=True)
+    definition = models.JSONField(default=dict)
+
+    def __str__(self):
+        return self.iri
+
+
+class Document(models.Model):
+    """A State, Activity Profile or Agent Profile document."""
+
+    class Kind(models.TextChoices):
+        STATE = "state"
+        ACTIVITY_PROFILE = "activity_profile"
+        AGENT_PROFILE = "agent_profile"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    activity_iri = models.CharField(max_length=2048, blank=True)
+    agent_key = models.CharField(max_length=40, blank=True)  # identity.agent_digest
+    registration = models.CharField(max_length=36, blank=True)
+    doc_id = models.CharField(max_length=2048)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=40)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "activity_iri", "agent_key", "registration", "doc_id"],
+                                    name="lrs_document_identity"),
+        ]
+        indexes = [models.Index(fields=["kind", "activity_iri", "agent_key", "updated"], name="lrs_doc_lookup")]
+
+    def __str__(self):
+        return f"{self.kind} {self.doc_id}"
