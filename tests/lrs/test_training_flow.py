@@ -1,0 +1,47 @@
+"""Statements stored by the LRS flow into training: one naming a member of staff and a course of
+the provider becomes a completion (and skills evidence); any other statement is kept, not counted."""
+
+import pytest
+
+from skills_matrix.models import Evidence, Level
+from training.models import Completion, Course
+
+from ..training.conftest import make_course
+from .conftest import statement
+
+IRI = "https://learning.example/cyber"
+PASSED = {"id": "http://adlnet.gov/expapi/verbs/passed"}
+
+
+@pytest.fixture
+def skills(db):
+    from skills_matrix.models import Skill
+
+    area = Skill.objects.create(code="l-area", name="Working digitally", kind=Skill.Kind.AREA, sort_order=901)
+    return {"email": Skill.objects.create(code="l-email", name="Email safety", parent=area)}
+
+
+@pytest.fixture
+def cyber(provider, skills):
+    return make_course("cyber", kind=Course.Kind.ELEARNING, activity_iri=IRI, content_provider=provider,
+                       skill_levels=[(skills["email"], Level.WORKING)])
+
+
+def test_staff_statement_on_a_known_course_becomes_a_completion(xapi, people, cyber, django_capture_on_commit_callbacks):
+    st = statement(actor={"mbox": f"mailto:{people['alice'].email}"}, verb=PASSED, object={"id": IRI},
+                   result={"score": {"scaled": 0.8}, "success": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert xapi.post("statements", st).status_code == 200
+    completion = Completion.objects.get(employee=people["alice"], course=cyber)
+    assert completion.source == Completion.Source.XAPI and float(completion.score_scaled) == 0.8
+    assert Evidence.objects.filter(employee=people["alice"], source="training").count() == 1
+
+
+def test_other_statements_are_stored_but_not_counted(xapi, people, cyber, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        stranger = statement(actor={"mbox": "mailto:visitor@elsewhere.example"}, verb=PASSED, object={"id": IRI})
+        assert xapi.post("statements", stranger).status_code == 200
+        unknown_course = statement(actor={"mbox": f"mailto:{people['alice'].email}"}, verb=PASSED)
+        assert xapi.post("statements", unknown_course).status_code == 200
+    assert not Completion.objects.exists()
+    assert len(xapi.get("statements").json()["statements"]) == 2
