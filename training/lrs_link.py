@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import check_password
 from lrs.credentials import Principal
 
 from . import xapi
-from .models import ContentProvider
+from .models import ContentProvider, Course
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "training.provider:"
@@ -34,7 +34,15 @@ def statements_to_completions(sender, *, statements, principal, **kwargs):
     provider = ContentProvider.objects.filter(pk=int(principal.key.removeprefix(KEY_PREFIX))).first()
     if provider is None:
         return
-    for statement in statements:
+    # One query narrows a batch to the statements about this provider's courses with a verb that
+    # counts; only those are looked at one by one.
+    candidates = [s for s in statements if s["verb"]["id"] in xapi.VERBS and isinstance(s["object"].get("id"), str)]
+    if not candidates:
+        return
+    iris = set(Course.objects.filter(content_provider=provider, is_active=True,
+                                     activity_iri__in={s["object"]["id"] for s in candidates})
+               .values_list("activity_iri", flat=True))
+    for statement in (s for s in candidates if s["object"]["id"] in iris):
         try:
             xapi.statement_record(provider=provider, payload=statement)
         except xapi.StatementError as exc:
