@@ -5,7 +5,7 @@ import hashlib
 import json
 import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -158,7 +158,12 @@ def statements_store(*, principal: Principal, statements: list[dict], batch: boo
         stored = _stored_form(st, principal, now)
         rows.append(Statement(statement_id=st["id"], stored=now, payload=stored, received=st,
                               client_key=principal.key, **statement_keys(stored)))
-    Statement.objects.bulk_create(rows)
+    try:
+        with transaction.atomic():
+            Statement.objects.bulk_create(rows)
+    except IntegrityError:
+        # A concurrent request stored one of these ids first: answer as if it had come before us.
+        return _after_race(statements, ids)
     _activities_merge(new)
     if parts:
         Attachment.objects.bulk_create(
@@ -168,6 +173,13 @@ def statements_store(*, principal: Principal, statements: list[dict], batch: boo
     payloads = [r.payload for r in rows]
     transaction.on_commit(lambda: statements_stored.send(sender=None, statements=payloads, principal=principal))
     return ids
+
+
+def _after_race(statements: list[dict], ids: list[str]) -> list[str]:
+    existing = {str(s.statement_id): s for s in Statement.objects.filter(statement_id__in=ids)}
+    if all(st["id"] in existing and _comparable(existing[st["id"]].received) == _comparable(st) for st in statements):
+        return ids
+    raise Conflict("A statement with one of these ids was stored at the same moment.", field="id")
 
 
 def _void_targets(new: list[dict]) -> None:
@@ -261,7 +273,13 @@ def document_save(*, identity: dict, content: bytes, content_type: str, merge: b
     now = timezone.now()
     values = {"content": content, "content_type": content_type, "etag": etag_of(content), "updated": now}
     if doc is None:
-        return Document.objects.create(**identity, **values)
+        try:
+            with transaction.atomic():
+                return Document.objects.create(**identity, **values)
+        except IntegrityError:
+            # Another request created it between our read and write: we lost the race.
+            raise DomainError("The document was created by another request meanwhile.", field="If-None-Match",
+                              status_code=412 if if_none_match is not None else 409) from None
     for key, value in values.items():
         setattr(doc, key, value)
     doc.save(update_fields=list(values))

@@ -31,6 +31,7 @@ DURATION_RE = re.compile(
 )
 MIME_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(?:\s*;.*)?$")
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+MAX_IRI = 2048  # the columns' width (lrs.models)
 INTERACTION_TYPES = {
     "true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing", "likert",
     "numeric", "other",
@@ -87,6 +88,8 @@ def uuid_value(value, field):
 def iri(value, field):
     if not is_iri(value):
         fail(field, "Must be an IRI with a scheme.")
+    if len(value) > MAX_IRI:
+        fail(field, f"Longer than the {MAX_IRI} characters this LRS stores.")
 
 
 def boolean(value, field):

@@ -163,3 +163,30 @@ def test_statement_with_substatement_and_group(xapi):
     assert xapi.post("statements", statement(object=sub)).status_code == 200
     nested = dict(sub, object=dict(sub))
     assert xapi.post("statements", statement(object=nested)).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_statement_sent_twice_at_once_is_stored_once(provider):
+    import threading
+
+    from django.db import connection
+
+    sid, codes = new_id(), []
+
+    def send():
+        try:
+            codes.append(XapiClient().put("statements", statement(), {"statementId": sid}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert codes == [204, 204, 204] and Statement.objects.count() == 1
+
+
+def test_very_long_iri_is_a_400_not_a_server_error(xapi):
+    response = xapi.post("statements", statement(verb={"id": "http://x.org/" + "v" * 3000}))
+    assert response.status_code == 400 and "verb.id" in response.json()
