@@ -19,6 +19,9 @@ class Principal:
     name: str
     authority: dict
     reads_all: bool = False  # learning staff tools may read every statement; providers their own
+    # A launch token is confined to one learner (their IFI keys) and one registration.
+    actor_keys: tuple[str, ...] = ()
+    registration: str | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
 

@@ -10,7 +10,7 @@ from django.db import models
 class Statement(models.Model):
     seq = models.BigAutoField(primary_key=True)
     statement_id = models.UUIDField(unique=True)
-    stored = models.DateTimeField(db_index=True)
+    stored = models.DateTimeField()
     payload = models.JSONField()
     # What was received, id included, for comparing a statement sent again with the same id.
     received = models.JSONField()
@@ -30,10 +30,11 @@ class Statement(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["stored", "seq"], name="lrs_stmt_stored_seq"),
-            models.Index(fields=["verb_iri"], name="lrs_stmt_verb"),
-            models.Index(fields=["activity_iri"], name="lrs_stmt_activity"),
-            models.Index(fields=["registration"], name="lrs_stmt_registration"),
-            models.Index(fields=["target_id"], name="lrs_stmt_target"),
+            # each filter with the page order, so a page is an index walk that stops at the limit
+            models.Index(fields=["verb_iri", "stored", "seq"], name="lrs_stmt_verb"),
+            models.Index(fields=["activity_iri", "stored", "seq"], name="lrs_stmt_activity"),
+            models.Index(fields=["registration", "stored", "seq"], name="lrs_stmt_registration"),
+            models.Index(fields=["target_id"], name="lrs_stmt_target", condition=models.Q(target_id__isnull=False)),
             GinIndex(fields=["agents"], name="lrs_stmt_agents"),
             GinIndex(fields=["related_agents"], name="lrs_stmt_related_agents"),
             GinIndex(fields=["related_activities"], name="lrs_stmt_related_acts"),
@@ -62,6 +63,24 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.iri
+
+
+class LaunchToken(models.Model):
+    """A per-launch credential (cmi5 "auth-token"): acts for its issuer, as one actor in one
+    registration, until it expires. The secret is random (256 bits), so a SHA-256 of it is enough."""
+
+    key_id = models.CharField(max_length=32, unique=True)
+    secret_sha256 = models.CharField(max_length=64)
+    issuer_key = models.CharField(max_length=200)
+    issuer_name = models.CharField(max_length=200)
+    authority = models.JSONField()
+    actor = models.JSONField()
+    registration = models.UUIDField()
+    activity_iri = models.CharField(max_length=2048)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key_id
 
 
 class Document(models.Model):

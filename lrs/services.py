@@ -13,6 +13,7 @@ from core.errors import DomainError
 from . import validation
 from .credentials import Principal
 from .identity import agent_digest, agent_keys
+from .launch import confine_statements
 from .models import Activity, Attachment, Document, Statement
 from .signals import statements_stored
 from .signatures import signature_check
@@ -131,6 +132,7 @@ def statements_store(*, principal: Principal, statements: list[dict], batch: boo
     voided; voiding a voiding statement is refused. Sends `statements_stored` after commit."""
     parts = parts or {}
     statements_validate(statements, batch=batch)
+    confine_statements(principal, statements)
     _check_attachments(statements, parts)
     ids = []
     for st in statements:

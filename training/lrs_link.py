@@ -6,8 +6,10 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.utils.dateparse import parse_datetime
 
 from lrs.credentials import Principal
+from lrs.selectors import statements_about
 
 from . import xapi
 from .models import ContentProvider, Course
@@ -47,3 +49,28 @@ def statements_to_completions(sender, *, statements, principal, **kwargs):
             xapi.statement_record(provider=provider, payload=statement)
         except xapi.StatementError as exc:
             log.debug("xAPI statement %s not a completion: %s (%s)", statement.get("id"), exc, exc.field)
+
+
+def _label(value: dict | None, fallback: str) -> str:
+    if isinstance(value, dict) and value:
+        return value.get("en-GB") or value.get("en") or value.get("en-US") or next(iter(value.values()))
+    return fallback
+
+
+def learning_records(employee) -> list[dict]:
+    """What the LRS holds about a member of staff (statements naming their work email), for their
+    record page: when, what they did, to what, and the result."""
+    if not employee.email:
+        return []
+    rows = []
+    for st in statements_about([f"mbox:mailto:{employee.email.lower()}"]):
+        obj, result = st.get("object", {}), st.get("result", {})
+        score = result.get("score", {})
+        rows.append({
+            "when": parse_datetime(st["stored"]),
+            "verb": _label(st["verb"].get("display"), st["verb"]["id"].rsplit("/", 1)[-1]),
+            "activity": _label(obj.get("definition", {}).get("name"), obj.get("id", obj.get("objectType", ""))),
+            "score": f"{score['scaled']:.0%}" if isinstance(score.get("scaled"), int | float) else "",
+            "success": result.get("success"),
+        })
+    return rows

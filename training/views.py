@@ -11,7 +11,7 @@ from core.errors import DomainError
 from people.models import Employee, OrgUnit
 from people.selectors import employee_for, my_employee, reports_of
 
-from . import certificates, permissions, selectors, services, tasks
+from . import certificates, lrs_link, permissions, selectors, services, tasks
 from .calendar import session_ics
 from .forms import (
     AssignForm,
@@ -205,6 +205,15 @@ def my_learning(request):
     me = my_employee(request.user)
     data = selectors.my_learning(me)
     return render(request, "training/my_learning.html", {**data, "me": me})
+
+
+def learning_records(request, pk: int | None = None):
+    """What the LRS holds about me (or, for managers and learning staff, about a learner)."""
+    learner = my_employee(request.user) if pk is None else get_object_or_404(Employee, pk=pk)
+    if pk is not None and not permissions.can_view_learning(request.user, learner):
+        raise Http404  # someone else's record: not found, rather than found and refused
+    return render(request, "training/learning_records.html", {
+        "learner": learner, "rows": lrs_link.learning_records(learner), "mine": pk is None})
 
 
 def team(request):

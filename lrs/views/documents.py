@@ -7,6 +7,7 @@ from core.errors import DomainError
 
 from .. import selectors, services, validation
 from ..http import XapiError, XRequest, no_content, only, require, xapi_resource
+from ..launch import confine_agent
 from ..models import Document
 
 Kind = Document.Kind
@@ -40,6 +41,7 @@ def _identity(xreq: XRequest, kind: str, *, doc_param: str, activity: bool, agen
     if agent:
         require(params, "agent")
         agent_obj = selectors.parse_agent_param(params["agent"])
+        confine_agent(xreq.principal, agent_obj)
     reg = params.get("registration", "")
     if reg:
         validation.uuid_value(reg, "registration")
