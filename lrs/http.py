@@ -10,15 +10,18 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import DomainError
 
+from . import validation
 from .credentials import Principal, principal_from_basic
 
 VERSION = "1.0.3"
+VERSION_2 = "2.0.0"
 ACCEPTED_VERSION = re.compile(r"^1\.0(\.[0-3])?$|^2\.0\.0$")
 # Form fields the alternate syntax carries as headers (Communication 1.3).
 HEADER_FIELDS = {"authorization", "x-experience-api-version", "content-type", "content-length", "if-match",
@@ -37,6 +40,7 @@ class XRequest:
     body: bytes
     principal: Principal | None = None
     path: str = ""
+    alternate: bool = False
 
     @property
     def content_type(self) -> str:
@@ -92,7 +96,7 @@ def _alternate(request, headers) -> XRequest:
     if method in ("PUT", "POST") and not body:
         raise XapiError("The alternate request syntax needs the document in `content`.", field="content")
     headers.setdefault("content-type", "application/json")
-    return XRequest(method=method, params=params, headers=headers, body=body, path=request.path)
+    return XRequest(method=method, params=params, headers=headers, body=body, path=request.path, alternate=True)
 
 
 def _xrequest(request) -> XRequest:
@@ -108,13 +112,20 @@ def xapi_resource(handlers: dict, *, authenticate=True):
 
     @csrf_exempt
     def view(request, *args, **kwargs):
+        token = validation.XAPI_2.set(False)
         try:
             response = _dispatch(request, handlers, authenticate)
         except DomainError as exc:
             response = error_response(str(exc), exc.field, exc.status_code)
             if exc.status_code == 401:
                 response["WWW-Authenticate"] = 'Basic realm="xAPI"'
-        response["X-Experience-API-Version"] = VERSION
+        finally:
+            speaks_2 = validation.XAPI_2.get()
+            validation.XAPI_2.reset(token)
+        # Answer in the version asked for; without one, in the version this LRS is set to speak.
+        asked = request.headers.get("X-Experience-API-Version", "")
+        default = VERSION_2 if settings.LRS_XAPI_VERSION.startswith("2.") else VERSION
+        response["X-Experience-API-Version"] = VERSION_2 if speaks_2 else (VERSION if asked else default)
         if request.path.rstrip("/").endswith("/statements"):
             response.setdefault("X-Experience-API-Consistent-Through", timezone.now().isoformat())
         return response
@@ -134,6 +145,9 @@ def _dispatch(request, handlers, authenticate):
         if not ACCEPTED_VERSION.match(version):
             raise XapiError(f"Version {version} is not supported; this LRS speaks {VERSION}.",
                             field="X-Experience-API-Version")
+        validation.XAPI_2.set(version.startswith("2."))
+        if validation.XAPI_2.get() and xreq.alternate:
+            raise XapiError("xAPI 2.0 has no alternate request syntax.", field="method")
     method = "GET" if xreq.method == "HEAD" else xreq.method
     handler = handlers.get(method)
     if handler is None:

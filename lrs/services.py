@@ -236,7 +236,7 @@ def etag_of(content: bytes) -> str:
 
 
 def _check_preconditions(doc: Document | None, if_match: str | None, if_none_match: str | None,
-                         require: bool) -> None:
+                         require: bool, require_to_create: bool = True) -> None:
     if if_match is not None:
         tags = {t.strip().strip('"') for t in if_match.split(",")}
         if doc is None or ("*" not in tags and doc.etag not in tags):
@@ -248,6 +248,8 @@ def _check_preconditions(doc: Document | None, if_match: str | None, if_none_mat
     if require and if_match is None and if_none_match is None:
         if doc is not None:
             raise Conflict("The document exists: send If-Match with its ETag to replace it.", field="If-Match")
+        if not require_to_create:
+            return
         raise DomainError("Send If-None-Match: * to create the document (or If-Match to replace one).",
                           field="If-Match")
 
@@ -255,11 +257,11 @@ def _check_preconditions(doc: Document | None, if_match: str | None, if_none_mat
 @transaction.atomic
 def document_save(*, identity: dict, content: bytes, content_type: str, merge: bool,
                   if_match: str | None = None, if_none_match: str | None = None,
-                  require_precondition: bool = False) -> Document:
+                  require_precondition: bool = False, require_to_create: bool = True) -> Document:
     """PUT (replace) or POST (merge JSON objects) a document. The row lock makes concurrent writers
     queue, so an If-Match decided here still holds when the write lands."""
     doc = Document.objects.select_for_update().filter(**identity).first()
-    _check_preconditions(doc, if_match, if_none_match, require_precondition and not merge)
+    _check_preconditions(doc, if_match, if_none_match, require_precondition and not merge, require_to_create)
     is_json = content_type.split(";")[0].strip().lower() == "application/json"
     if merge and doc is not None:
         old_json = doc.content_type.split(";")[0].strip().lower() == "application/json"

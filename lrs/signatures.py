@@ -8,6 +8,7 @@ certificate's key; without one there is no key to verify against, so only the fo
 import base64
 import binascii
 import json
+import re
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -38,6 +39,21 @@ def _verify(header: dict, signing_input: bytes, signature: bytes) -> None:
         _bad("The signature does not verify with the certificate in x5c.")
 
 
+def _durations_truncated(st: dict) -> dict:
+    """xAPI 2.0 (4.2.7): durations compare only to hundredths of a second."""
+    def cut(part):
+        duration = part.get("result", {}).get("duration") if isinstance(part.get("result"), dict) else None
+        if isinstance(duration, str):
+            part = dict(part, result=dict(part["result"], duration=re.sub(
+                r"(\d+)[.,](\d{1,2})\d*S$", lambda m: f"{m.group(1)}.{m.group(2).ljust(2, '0')}S", duration)))
+        return part
+
+    st = cut(st)
+    if isinstance(st.get("object"), dict) and st["object"].get("objectType") == "SubStatement":
+        st = dict(st, object=cut(st["object"]))
+    return st
+
+
 def signature_check(statement: dict, parts: dict[str, tuple[str, bytes]]) -> None:
     for item in statement.get("attachments", ()):
         if item["usageType"] != SIGNATURE:
@@ -60,7 +76,7 @@ def signature_check(statement: dict, parts: dict[str, tuple[str, bytes]]) -> Non
             _bad("The signature's payload must be the statement.")
         if "x5c" in header:
             _verify(header, f"{header_b64}.{payload_b64}".encode(), signature)
-        signed = {k: v for k, v in payload.items() if k not in NOT_SIGNED}
-        sent = {k: v for k, v in statement.items() if k not in NOT_SIGNED}
+        signed = _durations_truncated({k: v for k, v in payload.items() if k not in NOT_SIGNED})
+        sent = _durations_truncated({k: v for k, v in statement.items() if k not in NOT_SIGNED})
         if signed != sent or ("id" in payload and payload["id"].lower() != statement.get("id", "").lower()):
             _bad("The signed payload differs from the statement.")

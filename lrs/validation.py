@@ -6,9 +6,14 @@ Rules applied everywhere outside `extensions`: no unknown properties, no `null` 
 strings are due, IRIs with a scheme, language maps keyed by RFC 5646 tags.
 """
 
+import contextvars
 import re
 
 from core.errors import DomainError
+
+# Set per request by lrs.http from X-Experience-API-Version: 2.0.x adds contextAgents and
+# contextGroups to the context and allows version 2.0.x in statements.
+XAPI_2 = contextvars.ContextVar("xapi_2", default=False)
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
@@ -301,8 +306,12 @@ def result(value, field):
 
 
 def context(value, field, statement_obj):
-    _keys(value, field, {"registration", "instructor", "team", "contextActivities", "revision", "platform",
-                         "language", "statement", "extensions"})
+    allowed = {"registration", "instructor", "team", "contextActivities", "revision", "platform", "language",
+               "statement", "extensions"}
+    _keys(value, field, allowed | ({"contextAgents", "contextGroups"} if XAPI_2.get() else set()))
+    for key, kind, inner in (("contextAgents", "contextAgent", "agent"), ("contextGroups", "contextGroup", "group")):
+        if key in value:
+            _context_agents(value[key], f"{field}.{key}", kind, inner)
     if "registration" in value:
         uuid_value(value["registration"], f"{field}.registration")
     if "instructor" in value:
@@ -331,6 +340,29 @@ def context(value, field, statement_obj):
             fail(f"{field}.statement.objectType", "Must be StatementRef.")
     if "extensions" in value:
         extensions(value["extensions"], f"{field}.extensions")
+
+
+def _context_agents(value, field, kind, inner):
+    """xAPI 2.0 contextAgents / contextGroups: [{objectType, agent|group, relevantTypes?}]."""
+    if not isinstance(value, list):
+        fail(field, f"Must be a list of {kind} objects.")
+    for n, item in enumerate(value):
+        where = f"{field}[{n}]"
+        _keys(item, where, {"objectType", inner, "relevantTypes"}, required=("objectType", inner))
+        if item["objectType"] != kind:
+            fail(f"{where}.objectType", f"Must be {kind}.")
+        if inner == "group":
+            if _object(item[inner], f"{where}.group").get("objectType") != "Group":
+                fail(f"{where}.group.objectType", "Must be Group.")
+            group(item[inner], f"{where}.group")
+        else:
+            agent(item[inner], f"{where}.agent", member=True)
+        if "relevantTypes" in item:
+            types = item["relevantTypes"]
+            if not isinstance(types, list) or not types:
+                fail(f"{where}.relevantTypes", "Must be a non-empty list of IRIs.")
+            for m, iri_value in enumerate(types):
+                iri(iri_value, f"{where}.relevantTypes[{m}]")
 
 
 def attachments(value, field):
@@ -389,8 +421,9 @@ def statement(value, field=""):
         timestamp(value["stored"], f"{prefix}stored")
     if "authority" in value:
         authority(value["authority"], f"{prefix}authority")
-    if "version" in value and not (isinstance(value["version"], str) and re.fullmatch(r"1\.0(\.\d+)?", value["version"])):
-        fail(f"{prefix}version", "Must be a 1.0.x version.")
+    pattern = r"1\.0(\.\d+)?|2\.0(\.\d+)?" if XAPI_2.get() else r"1\.0(\.\d+)?"
+    if "version" in value and not (isinstance(value["version"], str) and re.fullmatch(pattern, value["version"])):
+        fail(f"{prefix}version", "Must be a 1.0.x version." if not XAPI_2.get() else "Must be 1.0.x or 2.0.x.")
     if value["verb"]["id"] == VOIDED:
         obj = value["object"]
         if obj.get("objectType") != "StatementRef":

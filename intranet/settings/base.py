@@ -321,6 +321,9 @@ CELERY_BEAT_SCHEDULE["ldap-sync-hourly-incremental"] = {
 TRAINING_XAPI_REALM = env("TRAINING_XAPI_REALM", default="xAPI statements")
 # The account homePage of the authority the LRS puts on statements a content provider sends.
 LRS_AUTHORITY_HOMEPAGE = env("LRS_AUTHORITY_HOMEPAGE", default="https://intranet.council.example/xapi")
+# The xAPI version the LRS names in `about` and on answers to requests that name none (1.0.3 or 2.0.0);
+# a request naming 2.0.x is answered by 2.0 rules either way.
+LRS_XAPI_VERSION = env("LRS_XAPI_VERSION", default="1.0.3")
 CELERY_BEAT_SCHEDULE["training-session-reminders"] = {
     "task": "training.tasks.session_reminders", "schedule": 60 * 60,
 }

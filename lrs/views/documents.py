@@ -77,7 +77,9 @@ def _document_resource(kind: str, *, doc_param: str, activity: bool, agent: bool
         services.document_save(identity=identity, content=xreq.body, content_type=ctype, merge=merge,
                                if_match=xreq.headers.get("if-match"),
                                if_none_match=xreq.headers.get("if-none-match"),
-                               require_precondition=concurrency)
+                               # 2.0 extends concurrency control to State, for replacing a document
+                               require_precondition=concurrency or (kind == Kind.STATE and validation.XAPI_2.get()),
+                               require_to_create=concurrency)
         return no_content()
 
     def delete(xreq: XRequest):

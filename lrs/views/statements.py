@@ -3,6 +3,7 @@
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
 from core.errors import DomainError
@@ -93,7 +94,10 @@ statements = xapi_resource({"GET": statements_get, "POST": statements_post, "PUT
 
 
 def about_get(xreq: XRequest):
-    return JsonResponse({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"], "extensions": {}})
+    versions = ["1.0.3", "1.0.2", "1.0.1", "1.0.0"]
+    if settings.LRS_XAPI_VERSION.startswith("2."):
+        versions.insert(0, "2.0.0")
+    return JsonResponse({"version": versions, "extensions": {}})
 
 
 about = xapi_resource({"GET": about_get}, authenticate=False)
