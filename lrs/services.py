@@ -3,6 +3,7 @@
 import copy
 import hashlib
 import json
+import logging
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from .signals import statements_stored
 from .signatures import signature_check
 
 COMPARE_IGNORING = ("stored", "authority", "version")
+log = logging.getLogger(__name__)
 
 
 class Conflict(DomainError):
@@ -173,8 +175,17 @@ def statements_store(*, principal: Principal, statements: list[dict], batch: boo
             ignore_conflicts=True,
         )
     payloads = [r.payload for r in rows]
-    transaction.on_commit(lambda: statements_stored.send(sender=None, statements=payloads, principal=principal))
+    transaction.on_commit(lambda: _announce(payloads, principal))
     return ids
+
+
+def _announce(payloads: list[dict], principal: Principal) -> None:
+    """The statements are stored and the client is owed its 200: a listener that fails is logged
+    with the statement ids (to replay from the LRS), never turned into an error for the client."""
+    for receiver, error in statements_stored.send_robust(sender=None, statements=payloads, principal=principal):
+        if isinstance(error, Exception):
+            log.error("statements_stored receiver %r failed for %s", receiver, [p["id"] for p in payloads],
+                      exc_info=error)
 
 
 def _after_race(statements: list[dict], ids: list[str]) -> list[str]:

@@ -45,3 +45,18 @@ def test_other_statements_are_stored_but_not_counted(xapi, people, cyber, django
         assert xapi.post("statements", unknown_course).status_code == 200
     assert not Completion.objects.exists()
     assert len(xapi.get("statements").json()["statements"]) == 2
+
+
+def test_a_failing_listener_does_not_fail_the_client(xapi, people, cyber, django_capture_on_commit_callbacks,
+                                                      monkeypatch, caplog):
+    from training import xapi as training_xapi
+
+    def broken(**kwargs):
+        raise RuntimeError("completion store down")
+
+    monkeypatch.setattr(training_xapi, "statement_record", broken)
+    st = statement(actor={"mbox": f"mailto:{people['alice'].email}"}, verb=PASSED, object={"id": IRI})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = xapi.post("statements", st)
+    assert response.status_code == 200
+    assert "statements_stored receiver" in caplog.text and response.json()[0] in caplog.text
