@@ -89,3 +89,15 @@ def test_signed_statements(xapi):
     assert _signed(xapi, None, content_type="text/plain").status_code == 400
     assert _signed(xapi, statement(verb={"id": "http://x.org/other"})).status_code == 400
     assert _signed(xapi, None).status_code == 200
+
+
+def test_query_with_attachments_returns_every_statements_parts(xapi):
+    first, second = b"first attachment", b"second attachment"
+    for content in (first, second):
+        st = statement(attachments=[attachment_meta(content)])
+        assert post_multipart(xapi, multipart(st, [(content, part_headers(content))])).status_code == 200
+    response = xapi.get("statements", {"attachments": "true"})
+    assert response["Content-Type"].startswith("multipart/mixed")
+    boundary = response["Content-Type"].split("boundary=")[1]
+    parts = response.content.split(f"--{boundary}".encode())
+    assert b'"statements"' in parts[1] and first in response.content and second in response.content

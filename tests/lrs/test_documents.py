@@ -113,3 +113,11 @@ def test_activities_and_agents_resources(xapi):
     person = xapi.get("agents", {"agent": AGENT}).json()
     assert person == {"objectType": "Person", "mbox": ["mailto:learner@example.org"]}
     assert xapi.get("agents", {"agent": json.dumps({"name": "x"})}).status_code == 400
+
+
+def test_head_on_a_document_gives_its_etag_and_no_body(xapi):
+    params = state(stateId="h")
+    xapi.put("activities/state", {"a": 1}, params)
+    head, get = xapi.head("activities/state", params), xapi.get("activities/state", params)
+    assert head.status_code == 200 and head.content == b"" and head["ETag"] == get["ETag"]
+    assert xapi.head("activities/state", state(stateId="missing")).status_code == 404

@@ -190,3 +190,10 @@ def test_the_same_statement_sent_twice_at_once_is_stored_once(provider):
 def test_very_long_iri_is_a_400_not_a_server_error(xapi):
     response = xapi.post("statements", statement(verb={"id": "http://x.org/" + "v" * 3000}))
     assert response.status_code == 400 and "verb.id" in response.json()
+
+
+def test_a_batch_reusing_an_id_is_refused(xapi):
+    sid = new_id()
+    response = xapi.post("statements", [statement(id=sid), statement(id=sid, result={"success": True})])
+    assert response.status_code == 400 and "id" in response.json()
+    assert not Statement.objects.exists()
