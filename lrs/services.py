@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.errors import DomainError
 
 from . import validation
-from .credentials import Principal
+from .credentials import Principal, register_key_checker  # noqa: F401 - for apps above: their keys as credentials
 from .identity import agent_digest, agent_keys
 from .launch import confine_statements
 from .models import Activity, Attachment, Document, Statement

@@ -10,7 +10,7 @@ class TrainingConfig(AppConfig):
         from core.demo import register_demo_seeder
         from core.navigation import NavItem, register_nav
         from core.search import register_search_provider
-        from lrs.credentials import register_key_checker
+        from lrs.services import register_key_checker
         from lrs.signals import statements_stored
 
         from . import dashboard, demo, lrs_link, search

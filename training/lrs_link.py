@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.utils.dateparse import parse_datetime
 
-from lrs.credentials import Principal
 from lrs.selectors import statements_about
+from lrs.services import Principal
 
 from . import xapi
 from .models import ContentProvider, Course
