@@ -10,7 +10,7 @@ import binascii
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,6 @@ class Principal:
     # A launch token is confined to one learner (their IFI keys) and one registration.
     actor_keys: tuple[str, ...] = ()
     registration: str | None = None
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 _checkers: list[Callable[[str, str], Principal | None]] = []

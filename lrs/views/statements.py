@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 
 from core.errors import DomainError
 
-from .. import formats, selectors, services
+from .. import formats, selectors, services, validation
 from ..http import XapiError, XRequest, no_content, xapi_resource
 
 
@@ -49,7 +49,7 @@ def statements_put(xreq: XRequest):
     for name in xreq.params:
         if name != "statementId":
             raise XapiError("PUT takes only statementId.", field=name)
-    selectors.validation.uuid_value(statement_id, "statementId")
+    validation.uuid_value(statement_id, "statementId")
     payload, parts = _statements_from(xreq)
     if not isinstance(payload, dict):
         raise XapiError("PUT takes one statement.", field="statement")
