@@ -1,5 +1,6 @@
 """The Statement Resource (Communication 2.1): POST, PUT, GET (single, voided, query), HEAD."""
 
+import datetime as dt
 import json
 from urllib.parse import urlencode
 
@@ -78,7 +79,7 @@ def statements_get(xreq: XRequest):
         if found is None:
             raise DomainError("No such statement.", field="statementId", status_code=404)
         response = _render(xreq, [found.payload], lambda out: out[0], want_attachments)
-        response["Last-Modified"] = found.stored.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        response["Last-Modified"] = _http_date(found.stored)
         return response
     page = selectors.statements_query(xreq.principal, params)
     more = ""
@@ -86,8 +87,15 @@ def statements_get(xreq: XRequest):
         next_params = {k: v for k, v in params.items() if k != "page"}
         next_params["page"] = page.more
         more = f"{xreq.path}?{urlencode(next_params)}"
-    return _render(xreq, [s.payload for s in page.statements],
-                   lambda out: {"statements": out, "more": more}, want_attachments)
+    response = _render(xreq, [s.payload for s in page.statements],
+                       lambda out: {"statements": out, "more": more}, want_attachments)
+    if page.statements:  # xAPI 2.0: the newest stored time among the statements returned
+        response["Last-Modified"] = _http_date(max(s.stored for s in page.statements))
+    return response
+
+
+def _http_date(when) -> str:
+    return when.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
 statements = xapi_resource({"GET": statements_get, "POST": statements_post, "PUT": statements_put})

@@ -133,3 +133,12 @@ def test_query_by_agent_or_activity_is_one_sql_query_per_page(xapi, provider):
             assert response.status_code == 200
             assert len(response.json()["statements"]) == min(n, 50)
             assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_last_modified_is_the_newest_stored_time_returned(xapi):
+    from django.utils.http import parse_http_date
+
+    [sid] = xapi.post("statements", statement()).json()
+    stored = dt.datetime.fromisoformat(xapi.get("statements", {"statementId": sid}).json()["stored"])
+    listed = xapi.get("statements")
+    assert abs(parse_http_date(listed["Last-Modified"]) - int(stored.timestamp())) <= 1
