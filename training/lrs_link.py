@@ -2,14 +2,18 @@
 stored statement naming a member of staff and one of the provider's courses becomes a completion
 (the same rules as the narrow endpoint, training.xapi)."""
 
+import copy
 import logging
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from core.errors import DomainError
 from lrs.selectors import statements_about
 from lrs.services import Principal
+from lrs.services import statements_store as lrs_statements_store
 
 from . import xapi
 from .models import ContentProvider, Course
@@ -23,9 +27,27 @@ def provider_principal(key_id: str, secret: str) -> Principal | None:
     # Hash even when the key id is unknown, so timing does not reveal which ids exist.
     if not check_password(secret, provider.key_hash if provider else "!") or provider is None:
         return None
+    return _principal(provider)
+
+
+def _principal(provider: ContentProvider) -> Principal:
     authority = {"objectType": "Agent", "name": provider.name,
                  "account": {"homePage": settings.LRS_AUTHORITY_HOMEPAGE, "name": provider.key_id}}
     return Principal(key=f"{KEY_PREFIX}{provider.pk}", name=provider.name, authority=authority)
+
+
+def statements_copy_to_lrs(provider: ContentProvider, statements: list[dict]) -> None:
+    """Keep the LRS the one store of statements: what the narrow endpoint accepted is stored there
+    too, as the provider's, so it is on the learner's records page. One the LRS refuses (the narrow
+    endpoint keeps properties the specification does not define) or already holds stays in training
+    only. The caller holds the transaction; each copy is its own savepoint."""
+    principal = _principal(provider)
+    for statement in statements:
+        try:
+            with transaction.atomic():
+                lrs_statements_store(principal=principal, statements=[copy.deepcopy(statement)], batch=False)
+        except DomainError as exc:
+            log.debug("xAPI statement %s not copied to the LRS: %s (%s)", statement.get("id"), exc, exc.field)
 
 
 def statements_to_completions(sender, *, statements, principal, **kwargs):

@@ -60,3 +60,20 @@ def test_a_failing_listener_does_not_fail_the_client(xapi, people, cyber, django
         response = xapi.post("statements", st)
     assert response.status_code == 200
     assert "statements_stored receiver" in caplog.text and response.json()[0] in caplog.text
+
+
+def test_the_narrow_endpoint_copies_its_statements_into_the_lrs(xapi, people, cyber, login):
+    import uuid
+
+    from training.models import XapiStatement
+
+    kept = statement(id=str(uuid.uuid4()), actor={"mbox": f"mailto:{people['alice'].email}"}, verb=PASSED,
+                     object={"id": IRI}, result={"score": {"scaled": 0.9}, "success": True})
+    odd = dict(kept, id=str(uuid.uuid4()), colour="blue")  # the narrow endpoint ignores unknown properties
+    response = xapi.client.post("/api/training/xapi/statements", data=[kept, odd], content_type="application/json",
+                                HTTP_AUTHORIZATION=xapi.headers["HTTP_AUTHORIZATION"])
+    assert response.status_code == 200, response.content
+    assert XapiStatement.objects.count() == 2 and Completion.objects.count() == 1
+    assert xapi.get("statements", {"statementId": kept["id"]}).status_code == 200
+    assert xapi.get("statements", {"statementId": odd["id"]}).status_code == 404  # the LRS refuses "colour"
+    assert IRI in login(people["alice"]).get("/training/my/records/").content.decode()  # no name: the IRI

@@ -11,7 +11,7 @@ from people.models import Employee
 from people.selectors import employee_records_visible_to, my_employee
 from skills_matrix import selectors as skills_selectors
 
-from .. import selectors, services, xapi
+from .. import lrs_link, selectors, services, xapi
 from ..models import Booking, Course
 from .auth import ContentProviderAuthentication, IsContentProvider
 from .serializers import (
@@ -215,6 +215,7 @@ class XapiStatementsApi(APIView):
         # A batch is all or nothing, so a provider can simply resend it after fixing the bad one.
         with transaction.atomic():
             ids = self._record_all(request.auth, statements, many)
+            lrs_link.statements_copy_to_lrs(request.auth, statements)
         return Response(ids, status=status.HTTP_200_OK, headers={"X-Experience-API-Version": "1.0.3"})
 
     @staticmethod
