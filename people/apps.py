@@ -6,11 +6,16 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from core.dashboard import register_task_provider
         from core.navigation import NavItem, register_nav
         from core.search import register_search_provider
 
-        from . import dashboard, search
+        from . import dashboard, search, signals
+
+        # After Django's own update_last_login receiver (connected first), so last_login is this one.
+        user_logged_in.connect(signals.sign_in_record, dispatch_uid="people.sign_in_record")
 
         register_task_provider(dashboard.people_tasks)
         register_nav(NavItem("Home", "home", order=0, prefix="/"))

@@ -171,3 +171,18 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class SignIn(models.Model):
+    """One sign-in to the intranet. `User.last_login` keeps only the latest, so it cannot say who
+    used the intranet in a past period; these rows can (the "active users" figure). Recorded by
+    people.signals on Django's user_logged_in."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,16 @@ def employee_for(user) -> Employee | None:
     return user._employee_cache
 
 
+def staff_on(day) -> QuerySet[Employee]:
+    """Everyone employed on `day`: started by then (or with no start date recorded) and not yet
+    left (a leaver with no leaving date counts as gone). For figures about a past period, which
+    must not count people who joined after it or leave out people who left since."""
+    return Employee.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=day),
+        Q(left_on__isnull=True, is_active=True) | Q(left_on__gt=day),
+    )
+
+
 NOT_LINKED = "Your account is not linked to an employee record. Contact HR."
 
 

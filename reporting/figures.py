@@ -10,6 +10,10 @@ Where the numbers come from:
   `selectors.py`. Their selectors take one scope at a time, so those figures cost a fixed few
   queries per reported unit (the rows on screen: a handful of portfolios or departments), never
   per person.
+- Every figure is for the requested period: counts of events (sign-ins, reads, courses, requests,
+  help) fall within it; states (staff, champions, skills analyses, gaps, overdue training) are as
+  at its last day, so "last month" and the monthly PDF never show today's figure. Staff on a day
+  are people.selectors.staff_on (started by then, not yet left), in the unit they are in now.
 - Those selectors are plain imports: a renamed or removed selector fails at import (and so in the
   tests), never quietly at run time. A provider whose selector raises while computing is logged
   and shown as "Not available yet" instead of a made-up number; the other figures still show.
@@ -21,10 +25,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from news.selectors import readers_by_unit
-from people.models import Employee, OrgUnit
+from people.models import Employee, OrgUnit, SignIn
+from people.selectors import staff_on
 from self_service.selectors import request_kpis, requests_by_channel
 from skills_matrix.recruitment.selectors import statistics as recruitment_statistics
 from skills_matrix.selectors import assessment_coverage, gaps_for
@@ -97,15 +102,20 @@ def _ratio(n, d, scale=100.0):
 
 def _people_counts(ctx: Context) -> dict[int, dict[str, int]]:
     def fetch():
+        lo, hi = ctx.period.start_dt, ctx.period.end_dt
+        # Signed in during the period: a recorded sign-in in it, or (for sign-ins from before
+        # SignIn rows were kept) a last login in it. A later last login says nothing either way.
+        signed_in = Q(Exists(SignIn.objects.filter(user_id=OuterRef("user_id"), at__gte=lo, at__lt=hi))) | Q(
+            user__last_login__gte=lo, user__last_login__lt=hi
+        )
         rows = list(
-            Employee.objects.filter(is_active=True, org_unit__isnull=False)
+            staff_on(ctx.period.end).filter(org_unit__isnull=False)
             .values(tree_id=F("org_unit__tree_id"), lft=F("org_unit__lft"))
             .annotate(
                 staff=Count("id"),
+                # The champion flag has no history: today's champions among the period's staff.
                 champions=Count("id", filter=Q(is_digital_champion=True)),
-                # last_login only keeps the latest sign-in, so "active" means signed in at least
-                # once since the period began.
-                active=Count("id", filter=Q(user__last_login__gte=ctx.period.start_dt)),
+                active=Count("id", filter=signed_in),
             )
             .order_by()
         )
@@ -136,9 +146,10 @@ def news_reach_pct(ctx):
 # --- skills (skills_matrix.selectors) --------------------------------------------------------------
 
 
-def _staff_in(unit: OrgUnit):
-    """Everyone in the unit's subtree, as a range join (cheaper for the planner than IN (subtree))."""
-    return Employee.objects.filter(
+def _staff_in(unit: OrgUnit, day=None):
+    """Everyone in the unit's subtree (employed on `day` when given), as a range join (cheaper for
+    the planner than IN (subtree))."""
+    return (staff_on(day) if day else Employee.objects).filter(
         org_unit__tree_id=unit.tree_id, org_unit__lft__gte=unit.lft, org_unit__lft__lte=unit.rght
     )
 
@@ -149,7 +160,9 @@ def _scope_units(unit: OrgUnit):
 
 
 def skills_analysis_pct(ctx):
-    return {u.pk: assessment_coverage(_staff_in(u))["completed_percent"] for u in ctx.units}
+    end = ctx.period.end
+    return {u.pk: assessment_coverage(_staff_in(u, end), as_of=ctx.period.end_dt)["completed_percent"]
+            for u in ctx.units}
 
 
 def average_gap(ctx):
@@ -161,7 +174,7 @@ def average_gap(ctx):
     for u in ctx.units:
         in_any |= Q(org_unit__tree_id=u.tree_id, org_unit__lft__gte=u.lft, org_unit__lft__lte=u.rght)
     staff = list(
-        Employee.objects.filter(in_any, is_active=True).values_list("pk", "org_unit__tree_id", "org_unit__lft")
+        staff_on(ctx.period.end).filter(in_any).values_list("pk", "org_unit__tree_id", "org_unit__lft")
     )
     gaps = gaps_for([pk for pk, _, _ in staff])
     per_unit: dict[tuple, dict] = {}
@@ -284,9 +297,9 @@ def recruitment_pass_rate(ctx):
 
 FIGURES: list[FigureDef] = [
     FigureDef("headcount", "Staff", "People and intranet use", "int", "People",
-              "Active staff in the unit and everything beneath it.", headcount),
+              "Staff in the unit and everything beneath it on the period's last day.", headcount),
     FigureDef("active_users_pct", "Active intranet users", "People and intranet use", "pct", "People",
-              "Share of staff who signed in at least once since the period began.", active_users_pct),
+              "Share of staff who signed in at least once in the period.", active_users_pct),
     FigureDef("news_reach_pct", "News reach", "People and intranet use", "pct", "News",
               "Share of staff who opened at least one news article in the period.", news_reach_pct),
     FigureDef("champions_per_100", "Digital champions per 100 staff", "People and intranet use", "per100", "People",
@@ -294,17 +307,17 @@ FIGURES: list[FigureDef] = [
     FigureDef("champion_help_given", "Help given by champions", "People and intranet use", "int", "Training",
               "Times digital champions recorded helping a colleague in the period.", champion_help_given),
     FigureDef("skills_analysis_pct", "Completed skills analysis", "Skills", "pct", "Skills matrix",
-              "Share of staff who have submitted or had validated a skills self-assessment.", skills_analysis_pct),
+              "Share of staff who had submitted a skills self-assessment by the period's last day.", skills_analysis_pct),
     FigureDef("average_gap", "Average skills gap", "Skills", "levels", "Skills matrix",
-              "Mean total shortfall per person against their role's required levels (lower is better). "
-              "A current-state figure, recorded nightly.",
+              "Mean total shortfall per person against their role's required levels (lower is better), "
+              "as recorded for the period's last month (recorded nightly, and closed on the 1st).",
               average_gap, recorded=True),
     FigureDef("training_assigned", "Training assigned", "Training", "int", "Training",
               "Courses assigned in the period.", training_assigned),
     FigureDef("training_completed", "Training completed", "Training", "int", "Training",
               "Courses completed in the period.", training_completed),
     FigureDef("training_overdue", "Training overdue", "Training", "int", "Training",
-              "Assigned courses now past their due date.", training_overdue),
+              "Assigned courses past their due date and not done by the period's last day.", training_overdue),
     FigureDef("requests_online", "Requests made online", "Self-service", "int", "Self-service",
               "HR and payroll requests submitted online in the period.", requests_online),
     FigureDef("requests_assisted", "Requests made with help", "Self-service", "int", "Self-service",
@@ -331,17 +344,20 @@ TREND_FIGURES = ["skills_analysis_pct", "average_gap", "digital_take_up", "activ
 
 
 def _recorded_values(ctx: Context, d: FigureDef) -> FigureResult:
-    """The latest snapshot of a recorded figure for each unit (one query for all of them)."""
+    """The period's snapshot of a recorded figure for each unit: the latest month recorded within
+    the period, so last month's report shows last month's figure, not today's (one query for all
+    of them). Nothing recorded in the period shows as no data, not as another month's figure."""
     from .models import FigureSnapshot
 
     rows = ctx.memo(
         "recorded",
         lambda: list(
             FigureSnapshot.objects.filter(
-                unit_code__in=[u.code for u in ctx.units], figure__in=[f.key for f in FIGURES if f.recorded]
+                unit_code__in=[u.code for u in ctx.units], figure__in=[f.key for f in FIGURES if f.recorded],
+                month__gte=ctx.period.start.replace(day=1), month__lte=ctx.period.end,
             )
             .order_by("unit_code", "figure", "-month")
-            .values_list("unit_code", "figure", "value", "taken_at")
+            .values_list("unit_code", "figure", "value", "month")
         ),
     )
     # Newest month first within each (unit, figure): keep the first row seen. Done here rather than
@@ -349,13 +365,14 @@ def _recorded_values(ctx: Context, d: FigureDef) -> FigureResult:
     latest: dict = {}
     for code, fig, value, taken in rows:
         latest.setdefault((code, fig), (value, taken))
-    values, taken = {}, []
+    values, months = {}, []
     for u in ctx.units:
-        value, when = latest.get((u.code, d.key), (None, None))
+        value, month = latest.get((u.code, d.key), (None, None))
         values[u.pk] = value
-        if when:
-            taken.append(when)
-    note = f"As recorded {max(taken):%-d %B %Y}" if taken else "Not recorded yet: the nightly snapshot adds it."
+        if month:
+            months.append(month)
+    note = (f"As recorded for {max(months):%B %Y}" if months
+            else "Not recorded yet for this period: the nightly snapshot adds it.")
     return FigureResult(d, values, note=note)
 
 

@@ -28,10 +28,15 @@ SNAPSHOT_KINDS = [OrgUnit.Kind.COUNCIL, OrgUnit.Kind.PORTFOLIO, OrgUnit.Kind.DEP
 def snapshot_take(*, month: dt.date) -> int:
     """Record every figure for every active unit for `month` (its first to last day). Re-running
     for the same month replaces that month's figures, so the nightly run keeps the current month
-    up to date and the run on the 1st closes the month before. Returns the number recorded."""
+    up to date and the run on the 1st closes the month before. Returns the number recorded.
+
+    Recorded figures (the skills gap) can only be computed as they stand now, so they are written
+    for this month and the month just closed; re-running an older month keeps what was recorded
+    for it then rather than putting today's value in its place."""
     month = month.replace(day=1)
     units = list(OrgUnit.objects.filter(is_active=True, kind__in=SNAPSHOT_KINDS).order_by("tree_id", "lft"))
-    results = compute_figures(units, month_period(month), live=True)
+    keys = [f.key for f in FIGURES if not f.recorded] if month < last_month() else None
+    results = compute_figures(units, month_period(month), keys, live=True)
     roots = [u for u in units if u.parent_id is None]
     rows = []
     for r in results:
@@ -45,7 +50,7 @@ def snapshot_take(*, month: dt.date) -> int:
                 value = r.values.get(u.pk)
             rows.append(FigureSnapshot(month=month, unit=u, unit_code=u.code, unit_name=u.name, figure=r.key,
                                        value=None if value is None else float(value)))
-    FigureSnapshot.objects.filter(month=month).delete()
+    FigureSnapshot.objects.filter(month=month, figure__in=[r.key for r in results]).delete()
     FigureSnapshot.objects.bulk_create(rows, batch_size=1000)
     log.info("reporting: recorded %s figures for %s", len(rows), month)
     return len(rows)

@@ -12,6 +12,7 @@ Everything here reads a few flat queries and computes in Python, so the cost in 
 with people × skills.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -147,15 +148,24 @@ def gaps_for(
     return out
 
 
-def assessment_coverage(employees_qs: QuerySet[Employee]) -> dict:
+def assessment_coverage(employees_qs: QuerySet[Employee], *, as_of: dt.datetime | None = None) -> dict:
     """How many of these (active) people have completed an assessment: submitted or validated, and
     validated. {"employees": n, "completed": n, "validated": n, "completed_percent": float,
-    "validated_percent": float}. Two queries."""
-    people = employees_qs.filter(is_active=True)
+    "validated_percent": float}. Two queries.
+
+    With `as_of` (reporting on a past period) only what was submitted, or validated, before then
+    counts, and `employees_qs` is taken as given: the caller passes the staff of that day
+    (people.selectors.staff_on), leavers since included."""
+    people = employees_qs if as_of else employees_qs.filter(is_active=True)
     total = people.count()
+    done = [Assessment.Status.SUBMITTED, Assessment.Status.VALIDATED]
+    completed, validated = Q(status__in=done), Q(status=Assessment.Status.VALIDATED)
+    if as_of:
+        completed &= Q(submitted_at__lt=as_of)
+        validated &= Q(validated_at__lt=as_of)
     counts = Assessment.objects.filter(employee_id__in=people.values("pk")).aggregate(
-        completed=Count("employee_id", distinct=True, filter=Q(status__in=[Assessment.Status.SUBMITTED, Assessment.Status.VALIDATED])),
-        validated=Count("employee_id", distinct=True, filter=Q(status=Assessment.Status.VALIDATED)),
+        completed=Count("employee_id", distinct=True, filter=completed),
+        validated=Count("employee_id", distinct=True, filter=validated),
     )
 
     def pct(n):
