@@ -8,6 +8,12 @@ failure is logged with its recipients and subject.
 
 Attachments are `(filename, content, mimetype)`; bytes are carried base64-encoded so the task
 payload stays JSON.
+
+`on_sent` (optional): a Celery signature, e.g. `after_sent("training.assignments_reminded", ids)`,
+run once the mail backend has accepted the message and never if it gives up. Work that must only
+happen when the email really went (marking a reminder sent) goes there, so a mail outage leaves the
+reminder unsent and the next run tries again. It is named, not imported, so an app's services need
+not import its tasks. A failing hook is logged; the email is not sent again for it.
 """
 
 import base64
@@ -15,14 +21,19 @@ import logging
 import smtplib
 from collections.abc import Iterable
 
-from celery import shared_task
+from celery import shared_task, signature
 from django.conf import settings
 from django.db import transaction
 
 log = logging.getLogger(__name__)
 
 
-def _payload(subject, body, to, from_email, attachments, reply_to) -> dict:
+def after_sent(task_name: str, *args, **kwargs):
+    """The `on_sent` hook that queues task `task_name` with these (JSON) arguments."""
+    return signature(task_name, args=args, kwargs=kwargs, immutable=True)
+
+
+def _payload(subject, body, to, from_email, attachments, reply_to, on_sent=None) -> dict:
     packed = []
     for name, content, mimetype in attachments or ():
         if isinstance(content, bytes):
@@ -36,6 +47,7 @@ def _payload(subject, body, to, from_email, attachments, reply_to) -> dict:
         "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
         "attachments": packed,
         "reply_to": list(reply_to or []),
+        "on_sent": dict(on_sent) if on_sent else None,
     }
 
 
@@ -59,21 +71,34 @@ def mail_on_commit(
     from_email: str | None = None,
     attachments: Iterable[tuple[str, str | bytes, str]] = (),
     reply_to: Iterable[str] | None = None,
+    on_sent=None,
 ) -> None:
     """Queue one email (one message to all of `to`) for after the current transaction commits.
-    Empty addresses are dropped; with none left nothing is sent."""
+    Empty addresses are dropped; with none left nothing is sent (and `on_sent` does not run)."""
     recipients = [a for a in to if a]
     if not recipients:
         return
-    payload = _payload(subject, body, recipients, from_email, attachments, reply_to)
+    payload = _payload(subject, body, recipients, from_email, attachments, reply_to, on_sent)
     transaction.on_commit(lambda: _enqueue(payload))
 
 
-def mail_each_on_commit(messages: Iterable[tuple[str, str, Iterable[str]]], **kwargs) -> None:
-    """One queued email per `(subject, body, to)`: so one bad address or one failure does not hold
-    back the others."""
-    for subject, body, to in messages:
-        mail_on_commit(subject=subject, body=body, to=to, **kwargs)
+def mail_each_on_commit(messages: Iterable[tuple], **kwargs) -> None:
+    """One queued email per `(subject, body, to)` or `(subject, body, to, on_sent)`: so one bad
+    address or one failure does not hold back the others."""
+    for subject, body, to, *hook in messages:
+        mail_on_commit(subject=subject, body=body, to=to, **({"on_sent": hook[0]} if hook else {}), **kwargs)
+
+
+def _after_sent(payload: dict, *, in_process: bool = False) -> None:
+    hook = payload.get("on_sent")
+    if not hook:
+        return
+    try:
+        sig = signature(hook)
+        sig.apply() if in_process else sig.apply_async()
+    except Exception:  # noqa: BLE001 - the email went: never send it again because its hook failed
+        log.exception("mail: %r to %s was sent but its on_sent hook %s failed",
+                      payload["subject"], payload["to"], hook.get("task"))
 
 
 def _enqueue(payload: dict) -> None:
@@ -87,6 +112,8 @@ def _enqueue(payload: dict) -> None:
             message_from_payload(payload).send(fail_silently=False)
         except Exception:  # noqa: BLE001
             log.exception("mail: sending %r to %s failed and could not be queued", payload["subject"], payload["to"])
+            return
+        _after_sent(payload, in_process=True)
 
 
 MAIL_MAX_RETRIES = 8  # back-off 30 s, 60 s, ... capped at 1 h: about nine hours in all
@@ -96,11 +123,12 @@ MAIL_MAX_RETRIES = 8  # back-off 30 s, 60 s, ... capped at 1 h: about nine hours
 def mail_send(self, payload: dict) -> int:
     """Send one queued email. SMTP and network errors are retried with back-off; the last failure
     is logged with the recipients and subject so an operator can resend. Run eagerly (the demo,
-    the tests) there is no worker to come back later, so the retries happen at once."""
+    the tests) there is no worker to come back later, so the retries happen at once. Once the
+    backend accepts the message, its `on_sent` hook (if any) is queued."""
     tries = self.request.retries
     while True:
         try:
-            return message_from_payload(payload).send(fail_silently=False)
+            sent = message_from_payload(payload).send(fail_silently=False)
         except (smtplib.SMTPException, OSError) as exc:
             if tries >= self.max_retries:
                 log.error("mail: giving up on %r to %s after %d tries: %s",
@@ -110,3 +138,6 @@ def mail_send(self, payload: dict) -> int:
             if not self.request.is_eager:
                 raise self.retry(exc=exc, countdown=min(30 * 2**tries, 3600)) from exc
             tries += 1
+        else:
+            _after_sent(payload)
+            return sent
