@@ -17,11 +17,12 @@ not import its tasks. A failing hook is logged; the email is not sent again for 
 """
 
 import base64
+import datetime as dt
 import logging
 import smtplib
 from collections.abc import Iterable
 
-from celery import shared_task, signature
+from celery import current_app, shared_task, signature
 from django.conf import settings
 from django.db import transaction
 
@@ -89,13 +90,31 @@ def mail_each_on_commit(messages: Iterable[tuple], **kwargs) -> None:
         mail_on_commit(subject=subject, body=body, to=to, **({"on_sent": hook[0]} if hook else {}), **kwargs)
 
 
+_task_modules_loaded = False
+
+
+def _load_task_modules(app) -> None:
+    """A web process (or the tests) may not have imported every app's tasks.py yet; a worker has.
+    Imported as the worker's autodiscovery does (without its set-up signals), once per process."""
+    global _task_modules_loaded
+    if not _task_modules_loaded:
+        from django.apps import apps
+
+        app.loader.autodiscover_tasks([c.name for c in apps.get_app_configs()])
+        _task_modules_loaded = True
+
+
 def _after_sent(payload: dict, *, in_process: bool = False) -> None:
     hook = payload.get("on_sent")
     if not hook:
         return
     try:
         sig = signature(hook)
-        sig.apply() if in_process else sig.apply_async()
+        app = current_app
+        if sig.task not in app.tasks:
+            _load_task_modules(app)
+        task = app.tasks[sig.task]  # an unknown name is an error here, not a message to nobody
+        task.apply(sig.args, sig.kwargs) if in_process else task.apply_async(sig.args, sig.kwargs)
     except Exception:  # noqa: BLE001 - the email went: never send it again because its hook failed
         log.exception("mail: %r to %s was sent but its on_sent hook %s failed",
                       payload["subject"], payload["to"], hook.get("task"))
@@ -116,7 +135,11 @@ def _enqueue(payload: dict) -> None:
         _after_sent(payload, in_process=True)
 
 
-MAIL_MAX_RETRIES = 8  # back-off 30 s, 60 s, ... capped at 1 h: about nine hours in all
+MAIL_MAX_RETRIES = 8  # back-off 30 s, 60 s, ... capped at 1 h
+# How long a queued email may still be retrying: after this it has been sent or given up (the sum
+# of the back-offs, about two hours, with room for a busy queue). Jobs that re-queue unsent
+# reminders wait this long, so they do not send a second copy of one still being retried.
+MAIL_RETRY_WINDOW = dt.timedelta(seconds=2 * sum(min(30 * 2**n, 3600) for n in range(MAIL_MAX_RETRIES)))
 
 
 @shared_task(bind=True, name="core.mail_send", max_retries=MAIL_MAX_RETRIES, acks_late=True)

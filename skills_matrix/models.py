@@ -163,6 +163,22 @@ class Campaign(models.Model):
         return self.opens_on <= today <= self.closes_on
 
 
+class CampaignReminder(models.Model):
+    """When a person was last reminded about a campaign: written only once the mail server has
+    accepted the reminder (core.mail's on_sent), so a reminder that never went is sent again by the
+    next daily run rather than waiting a whole reminder interval."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "employee"], name="campaign_reminder_once")]
+
+    def __str__(self):
+        return f"{self.employee_id} reminded about {self.campaign_id} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class Assessment(models.Model):
     """One employee's assessment in one campaign. Never overwritten by a later one: history is the
     list of assessments, and the current level of a skill is the latest validated one."""

@@ -6,13 +6,15 @@ accepting evidence (raises the level to the one shown; a short course never lowe
 has validated higher).
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from core.errors import DomainError
-from core.mail import mail_each_on_commit
+from core.mail import after_sent, mail_each_on_commit
 from people.audit import audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 from people.selectors import employee_for
@@ -21,6 +23,7 @@ from . import permissions
 from .models import (
     Assessment,
     Campaign,
+    CampaignReminder,
     CurrentSkills,
     EmployeeRoleProfile,
     Evidence,
@@ -438,25 +441,38 @@ def campaign_people(campaign: Campaign):
 
 @transaction.atomic
 def campaign_send_reminders(*, campaign_id: int, today=None) -> int:
-    """Email everyone covered by an open campaign who has not submitted yet, at most once every
-    `reminder_every_days`. Returns how many were reminded. One queued email per person (core.mail),
-    so one bad address does not hold back the rest and a mail outage is retried, not swallowed."""
+    """Email everyone covered by an open campaign who has not submitted yet, each at most once
+    every `reminder_every_days`. Returns how many were reminded. One queued email per person
+    (core.mail), so one bad address does not hold back the rest and a mail outage is retried; a
+    person counts as reminded only once the server accepted theirs (campaign_reminder_sent, its
+    on_sent hook), so one that never went is sent by the next daily run."""
     today = today or timezone.localdate()
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     if not campaign.is_open(today):
         return 0
-    if campaign.last_reminded_on and (today - campaign.last_reminded_on).days < campaign.reminder_every_days:
-        return 0
     done = Assessment.objects.filter(campaign=campaign).exclude(status=Assessment.Status.DRAFT).values("employee_id")
-    emails = list(campaign_people(campaign).exclude(pk__in=done).exclude(email="").values_list("email", flat=True))
+    recent = CampaignReminder.objects.filter(
+        campaign=campaign, sent_at__date__gt=today - dt.timedelta(days=campaign.reminder_every_days))
+    people = list(campaign_people(campaign).exclude(pk__in=done).exclude(pk__in=recent.values("employee_id"))
+                  .exclude(email="").values_list("pk", "email"))
+    if not people:
+        return 0
     subject = f"Reminder: complete your skills self-assessment ({campaign.name})"
     body = (
         f"Please complete your skills self-assessment for {campaign.name} by {campaign.closes_on:%-d %B %Y}.\n"
         "Sign in to the staff intranet and choose Skills."
     )
-    mail_each_on_commit((subject, body, [e]) for e in emails)
+    mail_each_on_commit(
+        (subject, body, [email], after_sent("skills_matrix.campaign_reminder_sent", campaign.pk, pk))
+        for pk, email in people)
     campaign.last_reminded_on = today
     campaign.save(update_fields=["last_reminded_on"])
     audit_record(actor=None, action="skills.campaign_reminded", target=campaign, channel=AuditEntry.Channel.SYSTEM,
-                 note=f"{len(emails)} reminded")
-    return len(emails)
+                 note=f"{len(people)} reminded")
+    return len(people)
+
+
+def campaign_reminder_sent(*, campaign_id: int, employee_id: int) -> None:
+    """Record that the mail server accepted this person's reminder (the email's on_sent hook)."""
+    CampaignReminder.objects.update_or_create(campaign_id=campaign_id, employee_id=employee_id,
+                                              defaults={"sent_at": timezone.now()})

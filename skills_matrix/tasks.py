@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .models import Campaign
-from .services import campaign_send_reminders
+from .services import campaign_reminder_sent, campaign_send_reminders
 
 
 @shared_task
@@ -13,3 +13,9 @@ def send_campaign_reminders() -> int:
     for campaign_id in Campaign.objects.filter(opens_on__lte=today, closes_on__gte=today).values_list("pk", flat=True):
         total += campaign_send_reminders(campaign_id=campaign_id, today=today)
     return total
+
+
+@shared_task(name="skills_matrix.campaign_reminder_sent")
+def campaign_reminder_sent_record(campaign_id: int, employee_id: int) -> None:
+    """The on_sent hook of a campaign reminder: run once the mail server has accepted it."""
+    campaign_reminder_sent(campaign_id=campaign_id, employee_id=employee_id)

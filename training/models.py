@@ -146,7 +146,10 @@ class Booking(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Sent: the mail server accepted the reminder. Queued: handed to the mail task, which may still
+    # be retrying; the hourly run leaves it alone until the retries are over (core.mail).
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -186,8 +189,10 @@ class Assignment(models.Model):
     gap_skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # Each set when the mail server accepted that email (core.mail's on_sent), not when queued.
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    overdue_told_at = models.DateTimeField(null=True, blank=True, help_text="When the learner was told it is overdue.")
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.mail import mail_each_on_commit, mail_on_commit
+from core.mail import after_sent, mail_each_on_commit, mail_on_commit
 
 from .calendar import CANCEL, REQUEST, booking_ics
 from .models import Assignment, Booking, HelpRequest
@@ -22,9 +22,17 @@ def _when(session) -> str:
     return timezone.localtime(session.starts_at).strftime("%A %d %B %Y at %H:%M")
 
 
-def _send(to: str, subject: str, body: str, *, ics: bytes | None = None, method: str = REQUEST) -> None:
+def _send(to: str, subject: str, body: str, *, ics: bytes | None = None, method: str = REQUEST, on_sent=None) -> None:
     attachments = [("invite.ics", ics, f"text/calendar; method={method}")] if ics is not None else []
-    mail_on_commit(subject=subject, body=body, to=[to], attachments=attachments)
+    mail_on_commit(subject=subject, body=body, to=[to], attachments=attachments, on_sent=on_sent)
+
+
+def _mark(field: str, ids: list[int]):
+    """The on_sent hook recording that a reminder went (training.tasks.assignments_mark_sent and
+    bookings_mark_reminded, by name: see services.reminders)."""
+    if field == "reminder_sent_at":
+        return after_sent("training.bookings_mark_reminded", ids)
+    return after_sent("training.assignments_mark_sent", ids, field)
 
 
 def booking_confirmed(booking_id: int, *, promoted: bool = False) -> None:
@@ -95,6 +103,7 @@ def session_reminder(booking_id: int) -> None:
         f"A reminder that you are booked on {b.session.course.title}, {_when(b.session)}, "
         f"{b.session.venue or b.session.online_url}. If you can no longer go, cancel so someone on the "
         "waiting list can have your place.",
+        on_sent=_mark("reminder_sent_at", [b.pk]),
     )
 
 
@@ -102,7 +111,18 @@ def assignments_due(assignment_ids: list[int]) -> None:
     rows = Assignment.objects.filter(pk__in=assignment_ids).select_related("course", "employee")
     mail_each_on_commit(
         (f"Training due: {a.course.title}", f"Please complete {a.course.title} by {a.due_on:%d %B %Y}.",
-         [a.employee.email])
+         [a.employee.email], _mark("reminded_at", [a.pk]))
+        for a in rows if a.employee.email
+    )
+
+
+def assignments_overdue_to_learners(assignment_ids: list[int]) -> None:
+    rows = Assignment.objects.filter(pk__in=assignment_ids).select_related("course", "employee")
+    mail_each_on_commit(
+        (f"Overdue training: {a.course.title}",
+         f"{a.course.title} was due by {a.due_on:%d %B %Y} and is now overdue. Please complete it as soon as "
+         f"you can; your line manager has been told.\nYour training: {_link('training:my_learning')}",
+         [a.employee.email], _mark("overdue_told_at", [a.pk]))
         for a in rows if a.employee.email
     )
 
@@ -117,7 +137,8 @@ def assignments_overdue(assignment_ids: list[int]) -> None:
     messages = []
     for email, items in by_manager.items():
         lines = "\n".join(f"- {a.employee.display_name}: {a.course.title}, due {a.due_on:%d %B %Y}" for a in items)
-        messages.append(("Overdue training in your team", f"These courses are overdue:\n{lines}", [email]))
+        messages.append(("Overdue training in your team", f"These courses are overdue:\n{lines}", [email],
+                         _mark("escalated_at", [a.pk for a in items])))
     mail_each_on_commit(messages)
 
 

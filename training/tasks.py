@@ -18,11 +18,27 @@ def session_reminders() -> int:
 
 @shared_task(name="training.tasks.assignment_reminders_and_escalations")
 def assignment_reminders_and_escalations() -> dict:
-    """Daily: remind learners of courses falling due; tell managers about overdue ones."""
+    """Daily: remind learners of courses falling due; tell learners and their managers about
+    overdue ones."""
     return {
         "reminded": services.assignment_reminders_send(),
+        "told_overdue": services.assignments_overdue_tell(),
         "escalated": services.assignments_overdue_escalate(),
     }
+
+
+# The on_sent hooks of reminder emails (training.notifications._mark): run by core.mail_send once
+# the mail server has accepted the email.
+
+
+@shared_task(name="training.assignments_mark_sent")
+def assignments_mark_sent(assignment_ids: list[int], field: str) -> int:
+    return services.assignments_mark_sent(assignment_ids=assignment_ids, field=field)
+
+
+@shared_task(name="training.bookings_mark_reminded")
+def bookings_mark_reminded(booking_ids: list[int]) -> int:
+    return services.bookings_mark_reminded(booking_ids=booking_ids)
 
 
 @shared_task(name="training.tasks.auto_assignment")

@@ -92,3 +92,9 @@ def test_a_failing_on_sent_is_logged_and_the_mail_is_not_sent_again(django_captu
                        on_sent=after_sent("tests.core.mail_hook_breaks", 1))
     assert len(mail.outbox) == 1
     assert "was sent but its on_sent hook tests.core.mail_hook_breaks failed" in caplog.text
+
+
+def test_an_unknown_on_sent_task_is_logged(django_capture_on_commit_callbacks, caplog):
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_on_commit(subject="Reminder", body="x", to=["a@council.example"], on_sent=after_sent("no.such_task", 1))
+    assert len(mail.outbox) == 1 and "its on_sent hook no.such_task failed" in caplog.text

@@ -1,11 +1,13 @@
 """The assessment and evidence state machines are core.states tables; campaign reminders take the
 one mail path, so an SMTP hiccup is retried rather than swallowed."""
 
+import datetime as dt
 import smtplib
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.utils import timezone
 
 from core.errors import IllegalTransition
 from core.states import TransitionTable
@@ -56,3 +58,36 @@ def test_campaign_reminder_is_retried_not_dropped_when_the_mail_server_hiccups(
     assert sent > 0 and len(mail.outbox) == sent
     assert all(len(m.to) == 1 for m in mail.outbox)
     assert people["bob"].email in {m.to[0] for m in mail.outbox}
+
+
+class DownSMTP(EmailBackend):
+    down = True
+
+    def send_messages(self, messages):
+        if type(self).down:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_a_campaign_reminder_that_never_went_is_sent_by_the_next_run(people, settings,
+                                                                      django_capture_on_commit_callbacks):
+    """Only a reminder the server accepted counts: after an outage that outlasted the retries, the
+    next daily run sends it rather than waiting for the reminder interval."""
+    from skills_matrix.models import CampaignReminder
+
+    settings.EMAIL_BACKEND = f"{__name__}.DownSMTP"
+    DownSMTP.down = True
+    campaign = make_campaign()
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = services.campaign_send_reminders(campaign_id=campaign.pk)
+    assert queued > 0 and mail.outbox == [] and not CampaignReminder.objects.exists()
+
+    DownSMTP.down = False
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.campaign_send_reminders(campaign_id=campaign.pk, today=tomorrow) == queued
+    assert len(mail.outbox) == queued and CampaignReminder.objects.filter(campaign=campaign).count() == queued
+    # and then not again until the interval has passed
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.campaign_send_reminders(campaign_id=campaign.pk, today=tomorrow) == 0
+

@@ -133,13 +133,16 @@ def test_reminders_and_overdue_escalation_once_each(people, course, django_captu
                                      source=Assignment.Source.MANAGER)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.assignment_reminders_send(today=today) == 1
+        assert services.assignments_overdue_tell(today=today) == 1
         assert services.assignments_overdue_escalate(today=today) == 1
-    assert {m.to[0] for m in mail.outbox} == {people["alice"].email, people["manager"].email}
+    # alice: falling due; bob: his course is overdue; his manager: bob's overdue course
+    assert {m.to[0] for m in mail.outbox} == {people["alice"].email, people["bob"].email, people["manager"].email}
     escalation = next(m for m in mail.outbox if m.to == [people["manager"].email])
     assert people["bob"].display_name in escalation.body and late.course.title in escalation.body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.assignment_reminders_send(today=today) == 0
+        assert services.assignments_overdue_tell(today=today) == 0
         assert services.assignments_overdue_escalate(today=today) == 0
     assert mail.outbox == []
 

@@ -3,6 +3,7 @@ entry; emails go out after commit, so a rolled-back change tells nobody anything
 
     catalogue        courses, e-learning content providers
     sessions         scheduling, changing and cancelling sessions; session reminders
+    reminders        marking reminders sent once the mail server accepted them
     bookings         booking, approval, cancelling, the waiting list, the register
     completions      completions, the quiz, the skills evidence they raise
     assignments      assignments by managers and learning staff; reminders and escalations
@@ -21,6 +22,7 @@ from .assignments import (
     assignment_reminders_send,
     assignment_withdraw,
     assignments_overdue_escalate,
+    assignments_overdue_tell,
 )
 from .auto_assignment import (
     assignments_from_gaps,
@@ -43,6 +45,7 @@ from .champions import (
     help_request_take,
 )
 from .completions import QuizResult, completion_record, quiz_submit
+from .reminders import assignments_mark_sent, bookings_mark_reminded
 from .sessions import session_cancel, session_create, session_reminders_send, session_update
 
 __all__ = [
@@ -51,13 +54,16 @@ __all__ = [
     "assignment_reminders_send",
     "assignment_withdraw",
     "assignments_from_gaps",
+    "assignments_mark_sent",
     "assignments_overdue_escalate",
+    "assignments_overdue_tell",
     "auto_assignment_rule_save",
     "auto_assignment_run",
     "booking_cancel",
     "booking_create",
     "booking_decide",
     "booking_mark_attendance",
+    "bookings_mark_reminded",
     "champion_save",
     "champion_unit_for",
     "completion_record",

@@ -70,18 +70,36 @@ def assignment_withdraw(*, actor, assignment: Assignment) -> Assignment:
 
 
 
+# The three emails below are marked sent (reminded_at, escalated_at, overdue_told_at) only when the
+# mail server has accepted them: each email's core.mail on_sent hook runs training.assignments_mark
+# (services.reminders). A mail outage that outlasts the mail task's retries (about two hours)
+# leaves them unmarked, so the next daily run sends them again: a reminder may come twice, never
+# not at all. Each returns how many assignments it emailed about.
+
+
 @transaction.atomic
 def assignment_reminders_send(*, today: dt.date | None = None, days_ahead: int = 7) -> int:
     """Remind learners once when an open assignment falls due within `days_ahead` days."""
     today = today or timezone.localdate()
-    rows = Assignment.objects.select_for_update(skip_locked=True).filter(
+    rows = Assignment.objects.filter(
         status=Assignment.Status.OPEN, reminded_at__isnull=True,
         due_on__gte=today, due_on__lte=today + dt.timedelta(days=days_ahead),
-    )
+    ).exclude(employee__email="")
     ids = list(rows.values_list("pk", flat=True))
-    Assignment.objects.filter(pk__in=ids).update(reminded_at=timezone.now())
     if ids:
         notify_after_commit(notifications.assignments_due, ids)
+    return len(ids)
+
+
+@transaction.atomic
+def assignments_overdue_tell(*, today: dt.date | None = None) -> int:
+    """Tell learners, once per assignment, that a course has become overdue."""
+    today = today or timezone.localdate()
+    ids = list(Assignment.objects.filter(
+        status=Assignment.Status.OPEN, overdue_told_at__isnull=True, due_on__lt=today
+    ).exclude(employee__email="").values_list("pk", flat=True))
+    if ids:
+        notify_after_commit(notifications.assignments_overdue_to_learners, ids)
     return len(ids)
 
 
@@ -89,11 +107,10 @@ def assignment_reminders_send(*, today: dt.date | None = None, days_ahead: int =
 def assignments_overdue_escalate(*, today: dt.date | None = None) -> int:
     """Tell line managers, once per assignment, about their reports' overdue courses."""
     today = today or timezone.localdate()
-    rows = Assignment.objects.select_for_update(skip_locked=True).filter(
-        status=Assignment.Status.OPEN, escalated_at__isnull=True, due_on__lt=today
-    )
-    ids = list(rows.values_list("pk", flat=True))
-    Assignment.objects.filter(pk__in=ids).update(escalated_at=timezone.now())
+    ids = list(Assignment.objects.filter(
+        status=Assignment.Status.OPEN, escalated_at__isnull=True, due_on__lt=today,
+        employee__line_manager__isnull=False,
+    ).exclude(employee__line_manager__email="").values_list("pk", flat=True))
     if ids:
         notify_after_commit(notifications.assignments_overdue, ids)
     return len(ids)

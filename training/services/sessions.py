@@ -5,9 +5,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.mail import MAIL_RETRY_WINDOW
 from people.audit import audit_record
 from people.models import Employee
 
@@ -104,14 +106,20 @@ def session_cancel(*, actor, session: Session) -> Session:
 
 @transaction.atomic
 def session_reminders_send(*, now: dt.datetime | None = None, hours_ahead: int = 24) -> int:
-    """Remind people with a place, once, when their session starts within `hours_ahead` hours."""
+    """Remind people with a place, once, when their session starts within `hours_ahead` hours.
+
+    `reminder_sent_at` is set only when the mail server accepts the reminder (its core.mail on_sent
+    hook, training.bookings_reminded). Meanwhile `reminder_queued_at` keeps the hourly run from
+    queueing it again while the mail task is still retrying; once those retries are over an
+    unsent reminder is queued again."""
     now = now or timezone.now()
     rows = Booking.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        Q(reminder_queued_at__isnull=True) | Q(reminder_queued_at__lt=now - MAIL_RETRY_WINDOW),
         status=B.CONFIRMED, reminder_sent_at__isnull=True, session__status=Session.Status.SCHEDULED,
         session__starts_at__gt=now, session__starts_at__lte=now + dt.timedelta(hours=hours_ahead),
-    )
+    ).exclude(employee__email="")
     ids = list(rows.values_list("pk", flat=True))
-    Booking.objects.filter(pk__in=ids).update(reminder_sent_at=now)
+    Booking.objects.filter(pk__in=ids).update(reminder_queued_at=now)
     for booking_id in ids:
         notify_after_commit(notifications.session_reminder, booking_id)
     return len(ids)
