@@ -38,13 +38,18 @@ class CourseForm(forms.ModelForm):
         model = Course
         fields = ["code", "title", "kind", "summary", "description", "launch_url", "duration_minutes", "audience",
                   "prerequisites", "requires_approval", "cancellation_cutoff_hours", "pass_mark",
+                  "quiz_question_count", "quiz_max_attempts", "quiz_cooldown_minutes",
                   "activity_iri", "content_provider", "is_active"]
         labels = {"content_provider": "E-learning provider reporting completions"}
         widgets = {"kind": forms.RadioSelect, "prerequisites": forms.CheckboxSelectMultiple,
                    "description": forms.Textarea(attrs={"rows": 5})}
 
+    QUIZ_FIELDS = ("quiz_question_count", "quiz_max_attempts", "quiz_cooldown_minutes")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.QUIZ_FIELDS:  # left blank: the course keeps its setting (the default when new)
+            self.fields[name].required = False
         if self.instance.pk:
             self.fields["prerequisites"].queryset = Course.objects.exclude(pk=self.instance.pk)
             self.initial.setdefault("skill_levels", "\n".join(
@@ -69,6 +74,9 @@ class CourseForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in self.QUIZ_FIELDS:
+            if data.get(name) is None:
+                data[name] = getattr(self.instance, name)
         if bool(data.get("activity_iri")) != bool(data.get("content_provider")):
             self.add_error("activity_iri", "Give both the activity IRI and its provider, or neither.")
         if data.get("kind") == Course.Kind.ELEARNING and not data.get("launch_url"):

@@ -41,6 +41,11 @@ class Course(models.Model):
         "training.ContentProvider", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
     )
     pass_mark = models.PositiveSmallIntegerField(default=80, help_text="Percent needed to pass the quiz.")
+    quiz_question_count = models.PositiveSmallIntegerField(
+        default=0, help_text="Questions drawn at random for each attempt (0: every question).")
+    quiz_max_attempts = models.PositiveSmallIntegerField(
+        default=3, help_text="Attempts allowed per assignment, or in all without one (0: no limit).")
+    quiz_cooldown_minutes = models.PositiveIntegerField(default=30, help_text="Wait after a failed attempt.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -351,3 +356,46 @@ class AutoAssignmentRule(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ContentOpened(models.Model):
+    """A learner opened the course's e-learning content (through the course page's start button):
+    its quiz can be taken only after that."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    first_opened_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["employee", "course"], name="content_opened_once")]
+
+    def __str__(self):
+        return f"{self.employee} opened {self.course}"
+
+
+class QuizAttempt(models.Model):
+    """One go at a course's quiz: the questions drawn for it and each one's option order are fixed
+    when it starts (a reload shows the same ones), and it is marked once. Attempts count against
+    the course's limit per assignment (`assignment`), or in all when there was none."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="quiz_attempts")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quiz_attempts")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # [{"question": id, "order": [option index, ... in the order shown]}]
+    drawn = models.JSONField()
+    started_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    correct = models.PositiveSmallIntegerField(null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True)
+    completion = models.ForeignKey(Completion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "course"], condition=Q(submitted_at__isnull=True),
+                                    name="quiz_attempt_one_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} on {self.course} quiz ({self.started_at:%Y-%m-%d %H:%M})"

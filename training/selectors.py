@@ -19,6 +19,7 @@ from .models import (
     CourseSkill,
     HelpLog,
     HelpRequest,
+    QuizAttempt,
     Session,
 )
 
@@ -236,3 +237,16 @@ def champion_figures(units_or_employees_qs, start: dt.date, end: dt.date) -> dic
     logs = HelpLog.objects.filter(champion__in=champions.values("employee"), given_on__range=(start, end))
     agg = logs.aggregate(n=Count("id"), minutes=Sum("minutes"))
     return {"champions": champions.count(), "help_count": agg["n"] or 0, "help_minutes": agg["minutes"] or 0}
+
+
+def attempt_questions(attempt: QuizAttempt) -> list:
+    """The attempt's questions in the order drawn, each with `choices`: [(option index, text)] in
+    the order shown."""
+    by_id = {q.pk: q for q in attempt.course.quiz_questions.filter(pk__in=[d["question"] for d in attempt.drawn])}
+    out = []
+    for d in attempt.drawn:
+        q = by_id.get(d["question"])
+        if q is not None:  # a question deleted since the draw is left out of the attempt
+            q.choices = [(i, q.options[i]) for i in d["order"] if i < len(q.options)]
+            out.append(q)
+    return out

@@ -10,6 +10,7 @@ urlpatterns = [
     path("courses/<slug:code>/edit/", views.course_edit, name="course_edit"),
     path("courses/<slug:code>/sessions/new/", views.session_new, name="session_new"),
     path("courses/<slug:code>/quiz/", views.quiz, name="quiz"),
+    path("courses/<slug:code>/start/", views.course_start, name="course_start"),
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/invite.ics", views.session_invite, name="session_invite"),

@@ -265,14 +265,31 @@ def assignment_withdraw(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def quiz(request, code: str):
+@require_POST
+def course_start(request, code: str):
+    """The course page's start button: records that the learner opened the content (the quiz
+    needs it), then sends them to it."""
     me = my_employee(request.user)
     course = get_object_or_404(Course, code=code, is_active=True)
-    questions = list(course.quiz_questions.all())
-    if not questions:
+    if not course.launch_url:
+        raise Http404("This course has no e-learning to start.")
+    services.content_opened_record(actor=request.user, employee=me, course=course)
+    return redirect(course.launch_url)
+
+
+def quiz(request, code: str):
+    """The learner's attempt: questions and option order as drawn when it started (services.quiz)."""
+    me = my_employee(request.user)
+    course = get_object_or_404(Course, code=code, is_active=True)
+    if not course.quiz_questions.exists():
         raise Http404("This course has no quiz.")
-    result, missing = None, []
-    if request.method == "POST":
+    result, missing, refusal, questions = None, [], "", []
+    try:
+        attempt = services.quiz_start(actor=request.user, employee=me, course=course)
+        questions = selectors.attempt_questions(attempt)
+    except DomainError as exc:
+        refusal = str(exc)
+    if request.method == "POST" and questions:
         answers = {}
         for q in questions:
             raw = request.POST.get(f"q{q.pk}")
@@ -282,10 +299,8 @@ def quiz(request, code: str):
                 answers[q.pk] = int(raw)
         if not missing:
             result = services.quiz_submit(actor=request.user, employee=me, course=course, answers=answers)
-    for q in questions:
-        q.choices = list(enumerate(q.options))
     return render(request, "training/quiz.html", {"course": course, "questions": questions, "result": result,
-                                                  "missing": missing, "posted": request.POST})
+                                                  "missing": missing, "refusal": refusal})
 
 
 def certificate(request, pk: int):

@@ -9,7 +9,16 @@ from django.utils import timezone
 from people import roles
 from skills_matrix.models import Level
 from training import services
-from training.models import Assignment, Booking, Completion, HelpLog, HelpRequest, QuizQuestion, Session
+from training.models import (
+    Assignment,
+    Booking,
+    Completion,
+    HelpLog,
+    HelpRequest,
+    QuizAttempt,
+    QuizQuestion,
+    Session,
+)
 
 from .conftest import make_course, make_session
 
@@ -172,12 +181,17 @@ def test_quiz_pass_records_completion(people, client, skills):
     q1 = QuizQuestion.objects.create(course=course, text="Q1", options=["a", "b"], correct_option=1)
     q2 = QuizQuestion.objects.create(course=course, text="Q2", options=["a", "b"], correct_option=0)
     client.force_login(people["bob"].user)
+    assert "Open the course content first" in client.get(f"/training/courses/{course.code}/quiz/").content.decode()
+    response = client.post(f"/training/courses/{course.code}/start/")
+    assert response.status_code == 302 and response["Location"] == course.launch_url
     response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1"})
-    assert "Answer question 2" in response.content.decode()
+    assert response.content.decode().count("Choose an answer") == 1  # (questions come in the drawn order)
     response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1", f"q{q2.pk}": "²"})
-    assert "Answer question 2" in response.content.decode()  # a tampered answer is unanswered, not a 500
+    assert response.content.decode().count("Choose an answer") == 1  # a tampered answer is unanswered, not a 500
     response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "0", f"q{q2.pk}": "1"})
     assert "Not passed" in response.content.decode() and not Completion.objects.exists()
+    assert "You can try the quiz again from" in client.get(f"/training/courses/{course.code}/quiz/").content.decode()
+    QuizAttempt.objects.update(submitted_at=timezone.now() - dt.timedelta(hours=1))  # the cool-down is over
     response = client.post(f"/training/courses/{course.code}/quiz/", {f"q{q1.pk}": "1", f"q{q2.pk}": "1"})
     assert "You passed" in response.content.decode()
     assert Completion.objects.get(employee=people["bob"]).source == Completion.Source.QUIZ

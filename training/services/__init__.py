@@ -3,9 +3,10 @@ entry; emails go out after commit, so a rolled-back change tells nobody anything
 
     catalogue        courses, e-learning content providers
     sessions         scheduling, changing and cancelling sessions; session reminders
+    quiz             the end-of-course quiz: attempts, draws, marking
     reminders        marking reminders sent once the mail server accepted them
     bookings         booking, approval, cancelling, the waiting list, the register
-    completions      completions, the quiz, the skills evidence they raise
+    completions      completions and the skills evidence they raise
     assignments      assignments by managers and learning staff; reminders and escalations
     auto_assignment  skills gaps -> assignments, and the rules that run it
     champions        digital champions, help requests, help logs
@@ -44,7 +45,8 @@ from .champions import (
     help_request_create,
     help_request_take,
 )
-from .completions import QuizResult, completion_record, quiz_submit
+from .completions import completion_record
+from .quiz import QuizResult, content_opened_record, quiz_start, quiz_submit
 from .reminders import assignments_mark_sent, bookings_mark_reminded
 from .sessions import session_cancel, session_create, session_reminders_send, session_update
 
@@ -67,12 +69,14 @@ __all__ = [
     "champion_save",
     "champion_unit_for",
     "completion_record",
+    "content_opened_record",
     "content_provider_issue_key",
     "course_save",
     "courses_for_gap",
     "help_log_record",
     "help_request_create",
     "help_request_take",
+    "quiz_start",
     "quiz_submit",
     "session_cancel",
     "session_create",

@@ -1,16 +1,13 @@
-"""Completions (attendance, the quiz, xAPI) and the skills evidence each one raises."""
+"""Completions (attendance, the quiz, xAPI) and the skills evidence each one raises. The quiz
+itself is services.quiz."""
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import DomainError
 from people.audit import audit_record
 from people.models import AuditEntry, Employee
-from people.selectors import employee_for
 from skills_matrix import selectors as skills_selectors
 from skills_matrix import services as skills_services
 
@@ -46,36 +43,3 @@ def _raise_evidence(completion: Completion, *, actor) -> None:
             employee=completion.employee, skill=link.skill, level=link.level, source="training",
             source_ref=f"training.completion:{completion.pk}", actor=actor,
         )
-
-
-@dataclass(frozen=True)
-class QuizResult:
-    correct: int
-    total: int
-    percent: int
-    passed: bool
-    completion: Completion | None
-
-
-@transaction.atomic
-def quiz_submit(*, actor, employee: Employee, course: Course, answers: dict[int, int]) -> QuizResult:
-    """Mark the end-of-course quiz: `answers` maps question id to the chosen option index."""
-    me = employee_for(actor)
-    if me is None or me.pk != employee.pk:
-        raise PermissionDenied("You can only take a quiz yourself.")
-    questions = list(course.quiz_questions.all())
-    if not questions:
-        raise DomainError("This course has no quiz.")
-    correct = sum(1 for q in questions if answers.get(q.pk) == q.correct_option)
-    percent = round(100 * correct / len(questions))
-    passed = percent >= course.pass_mark
-    completion = None
-    if passed:
-        completion = completion_record(
-            actor=actor, employee=employee, course=course, source=Completion.Source.QUIZ,
-            score_scaled=Decimal(correct) / Decimal(len(questions)), score_raw=Decimal(correct),
-        )
-    else:
-        audit_record(actor=actor, action="quiz.failed", target=course, subject=employee, note=f"{percent}%")
-    return QuizResult(correct, len(questions), percent, passed, completion)
-
