@@ -2,11 +2,9 @@
 a mail outage that outlasts the retries leaves them for the next run instead of losing them."""
 
 import datetime as dt
-import smtplib
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from core.mail import MAIL_RETRY_WINDOW
@@ -18,20 +16,20 @@ from .conftest import make_course, make_session
 pytestmark = pytest.mark.django_db
 
 
-class DownSMTP(EmailBackend):
-    down = False
-
-    def send_messages(self, messages):
-        if type(self).down:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(messages)
-
-
 @pytest.fixture
-def smtp(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.DownSMTP"
-    DownSMTP.down = False
-    return DownSMTP
+def smtp(flaky_smtp):
+    """The shared flaky server, with a switch: down refuses every send, up takes them."""
+
+    class Switch:
+        @property
+        def down(self):
+            return flaky_smtp.failures > flaky_smtp.attempts
+
+        @down.setter
+        def down(self, value):
+            flaky_smtp.failures = 10**6 if value else 0
+
+    return Switch()
 
 
 def _run(callbacks, fn, **kw):
