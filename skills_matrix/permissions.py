@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from people import roles
-from people.models import Employee
+from people.models import Employee, OrgUnit
 from people.selectors import (
     employee_for,
     employee_records_visible_to,
@@ -34,6 +34,27 @@ def matrix_people(user) -> QuerySet[Employee]:
     if units:
         scope |= Q(org_unit__in=units_within(units))
     return base.filter(scope).exclude(pk=me.pk)
+
+
+def matrix_units(user) -> QuerySet[OrgUnit]:
+    """The units a user may choose in the gap matrix: every active unit for HR and admins; for
+    anyone else the units their visible people sit in, the units they lead and everything beneath,
+    their own unit, and the units between their own and their people's (a head of service's
+    department and its sections, though nobody may sit in them directly). Three queries."""
+    if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
+        return OrgUnit.objects.filter(is_active=True)
+    me = employee_for(user)
+    if me is None:
+        return OrgUnit.objects.none()
+    sit = list(OrgUnit.objects.filter(pk__in=matrix_people(user).values("org_unit_id")))
+    scope = Q(pk__in=[u.pk for u in sit]) | Q(pk__in=units_within(list(led_units(user))).values("pk"))
+    own = me.org_unit
+    if own is not None:
+        scope |= Q(pk=own.pk)
+        for u in sit:
+            if u.tree_id == own.tree_id and own.lft <= u.lft <= own.rght:
+                scope |= Q(tree_id=own.tree_id, lft__gte=own.lft, lft__lte=u.lft, rght__gte=u.rght)
+    return OrgUnit.objects.filter(scope, is_active=True)
 
 
 def can_see_matrix(user) -> bool:

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from people.models import OrgUnit
 from people.selectors import my_employee
 
 from . import exports, permissions, selectors, services
@@ -205,9 +204,7 @@ def _matrix_scope(request):
     people = permissions.matrix_people(request.user)
     if not people.exists():
         raise PermissionDenied("The gap matrix is for line managers, portfolio leads and HR.")
-    units = OrgUnit.objects.filter(is_active=True, pk__in=people.values("org_unit_id").distinct())
-    if permissions.can_manage_framework(request.user):
-        units = OrgUnit.objects.filter(is_active=True)
+    units = permissions.matrix_units(request.user)
     form = MatrixFilterForm(request.GET or None, units=units.order_by("tree_id", "lft"))
     filters = {}
     if form.is_valid():

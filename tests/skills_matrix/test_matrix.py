@@ -153,12 +153,13 @@ def test_matrix_query_count_does_not_grow_with_people_or_skills(people, org, fra
     client.get(reverse("skills_matrix:matrix"))  # warm the session and user caches
     # session + user (2), groups for roles (1), employee for the user (1), led units (1), "may see
     # anyone" (1); the matrix: people, skills, requirements, default profile, assigned profiles,
-    # current levels, pending self-assessments, profile names (8); the filter form's choices: units,
-    # role profiles, skill areas (3).
-    with django_assert_num_queries(17):
+    # current levels, pending self-assessments, profile names (8); the filter form's choices: the
+    # units the viewer may see (permissions.matrix_units: "sees everything" roles, the units their
+    # people sit in, the units they lead, then the choices themselves), role profiles, skill areas (6).
+    with django_assert_num_queries(20):
         small = client.get(reverse("skills_matrix:matrix"))
     _grow_department(org["team_b"], people["manager"], profile, skills, 60)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(20):
         large = client.get(reverse("skills_matrix:matrix"))
     assert len(large.context["matrix"].rows) > len(small.context["matrix"].rows) + 50
 
@@ -196,3 +197,18 @@ def test_skill_area_filter_keeps_one_area(people, framework, team, login):
     assert {c.name for c in everything.context["matrix"].columns} == {"Word", "Excel", "Extra skill"}
     one_area = client.get(reverse("skills_matrix:matrix"), {"profile": team.pk, "area": other.pk})
     assert [c.name for c in one_area.context["matrix"].columns] == ["Extra skill"]
+
+
+def test_a_head_of_service_can_choose_their_department(people, org, team, login):
+    """The unit choice lists every unit the viewer may see, their own included, not only units
+    where someone they see sits directly: here nobody the head sees sits in Social Work itself."""
+    Employee.objects.filter(pk=people["champion"].pk).update(org_unit=org["team_b"])
+    client = login(people["head"])
+    response = client.get(reverse("skills_matrix:matrix"))
+    choices = set(response.context["form"].fields["unit"].queryset)
+    assert choices == {org["social"], org["team_a"], org["team_b"]}
+    by_department = client.get(reverse("skills_matrix:matrix"), {"unit": org["social"].pk})
+    assert _names(by_department) == {people[w].display_name for w in ("manager", "alice", "bob", "carol", "champion")}
+    # a portfolio lead: the portfolio and everything beneath it, nothing outside
+    director = set(login(people["director"]).get(reverse("skills_matrix:matrix")).context["form"].fields["unit"].queryset)
+    assert director == {org["adults"], org["social"], org["team_a"], org["team_b"]}
