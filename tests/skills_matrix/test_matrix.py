@@ -209,6 +209,9 @@ def test_a_head_of_service_can_choose_their_department(people, org, team, login)
     assert choices == {org["social"], org["team_a"], org["team_b"]}
     by_department = client.get(reverse("skills_matrix:matrix"), {"unit": org["social"].pk})
     assert _names(by_department) == {people[w].display_name for w in ("manager", "alice", "bob", "carol", "champion")}
+    # and the department's PDF (it asked for a department again when the choice refused it)
+    pdf = client.get(reverse("skills_matrix:matrix_pdf"), {"unit": org["social"].pk})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # a portfolio lead: the portfolio and everything beneath it, nothing outside
     director = set(login(people["director"]).get(reverse("skills_matrix:matrix")).context["form"].fields["unit"].queryset)
     assert director == {org["adults"], org["social"], org["team_a"], org["team_b"]}
