@@ -57,6 +57,11 @@ def matrix_units(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(scope, is_active=True)
 
 
+def can_compare_departments(user) -> bool:
+    """The department x skill comparison: HR, admins and portfolio leads (directors)."""
+    return roles.has_role(user, roles.HR, roles.INTRANET_ADMIN, roles.PORTFOLIO_LEAD)
+
+
 def can_see_matrix(user) -> bool:
     return matrix_people(user).exists()
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("validate/", views.validation_queue, name="validation_queue"),
     path("evidence/<int:pk>/decide/", views.evidence_decide, name="evidence_decide"),
     path("matrix/", views.matrix, name="matrix"),
+    path("matrix/departments/", views.matrix_departments, name="matrix_departments"),
     path("matrix/export.csv", views.matrix_csv, name="matrix_csv"),
     path("matrix/export.xlsx", views.matrix_xlsx, name="matrix_xlsx"),
     path("matrix/export.pdf", views.matrix_pdf, name="matrix_pdf"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from people.models import OrgUnit
 from people.selectors import my_employee
 
 from . import exports, permissions, selectors, services
@@ -234,6 +235,18 @@ def matrix(request):
         "view": filters.get("view") or "heat", "unit": filters.get("unit"),
         "ranked": m.ranked_skills[:15],
     })
+
+
+def matrix_departments(request):
+    """Directors and HR: department x skill, the share of each department's people below the
+    required level, departments ranked worst first. Departments are those the viewer may see."""
+    if not permissions.can_compare_departments(request.user):
+        raise PermissionDenied("The department comparison is for portfolio leads and HR.")
+    departments = permissions.matrix_units(request.user).filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("name")
+    skills, rows = selectors.department_gaps(permissions.matrix_people(request.user), departments)
+    for r in rows:
+        r.cells = [r.below.get(s.pk) for s in skills]
+    return render(request, "skills_matrix/matrix_departments.html", {"skills": skills, "rows": rows})
 
 
 def _export_matrix(request):

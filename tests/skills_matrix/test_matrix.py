@@ -17,6 +17,7 @@ from .factories import (
     make_campaign,
     make_profile,
     make_skill,
+    only_test_skills_active,
     set_levels,
     submitted_assessment,
 )
@@ -215,3 +216,21 @@ def test_a_head_of_service_can_choose_their_department(people, org, team, login)
     # a portfolio lead: the portfolio and everything beneath it, nothing outside
     director = set(login(people["director"]).get(reverse("skills_matrix:matrix")).context["form"].fields["unit"].queryset)
     assert director == {org["adults"], org["social"], org["team_a"], org["team_b"]}
+
+
+def test_department_by_skill_view_ranks_departments_for_directors(people, org, framework, team, login):
+    """Social Work: alice meets Word 2 and Excel 3; bob and carol are below both: 2 of 3 people
+    below in each skill, 4 of 6 requirements overall. Highways: dave meets Word 2: 0%."""
+    only_test_skills_active(framework["area"])  # the default framework's requirements set aside
+    assign(people["dave"], make_profile({framework["word"]: 2}, name="Inspector"))
+    set_levels(people["dave"], {framework["word"]: 2})
+    page = login(people["hr"]).get(reverse("skills_matrix:matrix_departments"))
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [(r.unit, r.overall) for r in rows] == [(org["social"], 66.7), (org["highways"], 0.0)]
+    assert [s.name for s in page.context["skills"]] == ["Excel", "Word"]  # framework order
+    assert rows[0].cells == [66.7, 66.7] and rows[1].cells == [None, 0.0]  # Highways needs no Excel
+    # a director compares the departments of their portfolio only; a line manager may not open it
+    director = login(people["director"]).get(reverse("skills_matrix:matrix_departments"))
+    assert [r.unit for r in director.context["rows"]] == [org["social"]]
+    assert login(people["manager"]).get(reverse("skills_matrix:matrix_departments")).status_code == 403
