@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,11 +26,18 @@ class FrameworkApi(APIView):
         return Response(s.AreaSerializer(selectors.framework_tree(), many=True).data)
 
 
+class ManagesFramework(BasePermission):
+    message = "Only HR can see role profiles."
+
+    def has_permission(self, request, view):
+        return permissions.can_manage_framework(request.user)
+
+
 @extend_schema(tags=["skills"])
 class RoleProfileListApi(generics.ListAPIView):
-    """Role profiles with their required levels."""
+    """HR: role profiles with their required levels (HR-only, as the role profiles page)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, ManagesFramework]
     serializer_class = s.RoleProfileSerializer
 
     def get_queryset(self):

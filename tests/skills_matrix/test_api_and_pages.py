@@ -47,8 +47,17 @@ def test_api_framework_and_profiles(people, framework, api_as):
     area = next(a for a in body if a["name"] == "Office tools")
     assert [s["name"] for s in area["skills"]] == ["Excel", "Word"]  # framework order: sort order, then name
     assert [d["level"] for d in area["skills"][0]["descriptors"]] == [0, 1, 2, 3, 4]
-    profiles = api_as(people["bob"]).get("/api/skills/profiles/").json()["results"]
+    profiles = api_as(people["hr"]).get("/api/skills/profiles/").json()["results"]
     assert any(p["is_default"] for p in profiles)
+
+
+@pytest.mark.parametrize("who, status", [("bob", 403), ("manager", 403), ("director", 403), ("hr", 200),
+                                         ("admin", 200)])
+def test_api_role_profiles_are_hr_only_as_on_the_page(people, framework, api_as, login, who, status):
+    from django.urls import reverse
+
+    assert api_as(people[who]).get("/api/skills/profiles/").status_code == status
+    assert login(people[who]).get(reverse("skills_matrix:profiles")).status_code == status
 
 
 def test_api_requirements_are_hr_only(people, framework, api_as):
