@@ -250,3 +250,16 @@ def attempt_questions(attempt: QuizAttempt) -> list:
             q.choices = [(i, q.options[i]) for i in d["order"] if i < len(q.options)]
             out.append(q)
     return out
+
+
+def session_visible_to(user, pk: int) -> Session:
+    """A session the user may see (its page, its calendar invite): one of a course on offer, any
+    for learning staff, and any the user has ever been booked on (a retired course's session keeps
+    its invite for the people who went). Raises Session.DoesNotExist otherwise, so it is a 404."""
+    me = employee_for(user)
+    visible = Q(course__is_active=True)
+    if permissions.can_manage_catalogue(user):
+        visible = Q()
+    elif me is not None:
+        visible |= Q(bookings__employee=me)
+    return Session.objects.select_related("course").filter(visible).distinct().get(pk=pk)

@@ -12,7 +12,7 @@ from people.models import Employee, OrgUnit
 from people.selectors import employee_for, my_employee, reports_of
 
 from . import certificates, lrs_link, permissions, selectors, services, tasks
-from .calendar import session_ics
+from .calendar import CANCEL, REQUEST, session_ics
 from .forms import (
     AssignForm,
     AutoAssignmentRuleForm,
@@ -145,8 +145,14 @@ def session_detail(request, pk: int):
 
 
 def session_invite(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
-    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+    """The session's calendar file: for someone who may see it, and a cancellation (METHOD:CANCEL)
+    once the session is cancelled, so importing it takes the event away."""
+    try:
+        session = selectors.session_visible_to(request.user, pk)
+    except Session.DoesNotExist:
+        raise Http404("No such session.") from None
+    method = CANCEL if session.status == Session.Status.CANCELLED else REQUEST
+    response = HttpResponse(session_ics(session, method=method), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="training-{session.pk}.ics"'
     return response
 

@@ -76,3 +76,17 @@ def test_demo_seeder_builds_a_working_catalogue(people):
     full = [s for s in Session.objects.all() if s.bookings.filter(status=Booking.Status.WAITLISTED).exists()]
     assert full, "some sessions should be full with a waiting list"
     assert HelpLog.objects.exists() and "courses" in out.getvalue()
+
+
+def test_the_invite_is_for_people_who_may_see_the_session_and_cancels_a_cancelled_one(people, login, course,
+                                                                                      learning_admin):
+    session = make_session(course)
+    url = f"/training/sessions/{session.pk}/invite.ics"
+    Booking.objects.create(session=session, employee=people["alice"], status=Booking.Status.CONFIRMED)
+    Course.objects.filter(pk=course.pk).update(is_active=False)  # retired: only its people and learning staff
+    assert login(people["bob"]).get(url).status_code == 404
+    assert login(people["alice"]).get(url).status_code == 200
+    assert login(learning_admin).get(url).status_code == 200
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED)
+    body = login(people["alice"]).get(url).content
+    assert b"METHOD:CANCEL" in body and b"STATUS:CANCELLED" in body
