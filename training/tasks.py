@@ -16,6 +16,12 @@ def session_reminders() -> int:
     return services.session_reminders_send()
 
 
+@shared_task(name="training.tasks.pending_bookings_expire")
+def pending_bookings_expire() -> int:
+    """Hourly: end requests for a place nobody approved before the session started."""
+    return services.pending_bookings_expire()
+
+
 @shared_task(name="training.tasks.assignment_reminders_and_escalations")
 def assignment_reminders_and_escalations() -> dict:
     """Daily: remind learners of courses falling due; tell learners and their managers about

@@ -327,6 +327,9 @@ LRS_XAPI_VERSION = env("LRS_XAPI_VERSION", default="1.0.3")
 CELERY_BEAT_SCHEDULE["training-session-reminders"] = {
     "task": "training.tasks.session_reminders", "schedule": 60 * 60,
 }
+CELERY_BEAT_SCHEDULE["training-pending-bookings-expire"] = {
+    "task": "training.tasks.pending_bookings_expire", "schedule": 60 * 60,
+}
 CELERY_BEAT_SCHEDULE["training-assignment-reminders-and-escalations"] = {
     "task": "training.tasks.assignment_reminders_and_escalations", "schedule": 60 * 60 * 24,
 }

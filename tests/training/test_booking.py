@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, IllegalTransition
 from training import services
-from training.models import Assignment, Booking, Completion
+from training.models import Assignment, Booking, Completion, Session
 
 from .conftest import make_course, make_session
 
@@ -165,3 +165,22 @@ def test_refused_bookings_say_why(people, course, learning_admin):
     with pytest.raises(DomainError, match="cancelled"):
         book(people["alice"], cancelled)
     assert not Booking.objects.exists()
+
+
+def test_a_request_nobody_approved_ends_when_the_session_starts(people, course, django_capture_on_commit_callbacks):
+    from training import tasks
+
+    course.requires_approval = True
+    course.save(update_fields=["requires_approval"])
+    session = make_session(course)
+    waiting = services.booking_create(actor=people["alice"].user, session=session, employee=people["alice"])
+    assert waiting.status == Booking.Status.PENDING
+    assert services.pending_bookings_expire() == 0  # not started yet
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.pending_bookings_expire() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CANCELLED
+    assert [m.to for m in mail.outbox] == [[people["alice"].email]]
+    assert services.pending_bookings_expire() == 0

@@ -48,7 +48,13 @@ from .champions import (
 from .completions import completion_record
 from .quiz import QuizResult, content_opened_record, quiz_start, quiz_submit
 from .reminders import assignments_mark_sent, bookings_mark_reminded
-from .sessions import session_cancel, session_create, session_reminders_send, session_update
+from .sessions import (
+    pending_bookings_expire,
+    session_cancel,
+    session_create,
+    session_reminders_send,
+    session_update,
+)
 
 __all__ = [
     "QuizResult",
@@ -76,6 +82,7 @@ __all__ = [
     "help_log_record",
     "help_request_create",
     "help_request_take",
+    "pending_bookings_expire",
     "quiz_start",
     "quiz_submit",
     "session_cancel",

@@ -124,3 +124,19 @@ def session_reminders_send(*, now: dt.datetime | None = None, hours_ahead: int =
         notify_after_commit(notifications.session_reminder, booking_id)
     return len(ids)
 
+
+@transaction.atomic
+def pending_bookings_expire(*, now: dt.datetime | None = None) -> int:
+    """End requests for a place that nobody approved before the session started: cancelled (the
+    learner is told, as for any cancellation) rather than left waiting on the approvals page for
+    ever. Returns how many ended."""
+    now = now or timezone.now()
+    rows = list(Booking.objects.select_for_update(skip_locked=True, of=("self",)).select_related("employee")
+                .filter(status=B.PENDING, session__starts_at__lte=now))
+    for booking in rows:
+        booking.status = B.CANCELLED
+        booking.save(update_fields=["status", "updated_at"])
+        audit_record(actor=None, action="booking.expired", target=booking, subject=booking.employee,
+                     note="Not approved before the session started.")
+        notify_after_commit(notifications.booking_cancelled, booking.pk)
+    return len(rows)
