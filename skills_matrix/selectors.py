@@ -311,29 +311,43 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
     return Evidence.objects.filter(employee__in=permissions.skills_people_visible_to(user).values("pk"))
 
 
+def _waiting_for(user, me) -> Q:
+    """Whose items wait in this user's validation queue: their direct reports; for HR also anyone
+    whose line manager has left or who has none (nobody else would see them), never their own."""
+    from people import roles
+    from people.selectors import reports_of
+
+    q = Q(employee__in=reports_of(me, indirect=False))
+    if roles.has_role(user, roles.HR):
+        q |= Q(employee__line_manager__isnull=True) | Q(employee__line_manager__is_active=False)
+    return q & ~Q(employee=me)
+
+
 def assessments_to_validate(user) -> QuerySet[Assessment]:
-    """Submitted assessments waiting for this user: those of their direct reports. (Managers higher up
-    the chain may also validate, from the person's page, e.g. while a line manager is away.)"""
-    from people.selectors import employee_for, reports_of
+    """Submitted assessments waiting for this user: those of their direct reports, and for HR those
+    of people without a line manager in post. (Managers higher up the chain may also validate, from
+    the person's page, e.g. while a line manager is away.)"""
+    from people.selectors import employee_for
 
     me = employee_for(user)
     if me is None:
         return Assessment.objects.none()
     return (
-        Assessment.objects.filter(status=Assessment.Status.SUBMITTED, employee__in=reports_of(me, indirect=False))
+        Assessment.objects.filter(_waiting_for(user, me), status=Assessment.Status.SUBMITTED)
         .select_related("employee", "campaign")
         .order_by("submitted_at", "id")
     )
 
 
 def evidence_to_validate(user) -> QuerySet[Evidence]:
-    from people.selectors import employee_for, reports_of
+    """Pending evidence waiting for this user, as for assessments (`_waiting_for`)."""
+    from people.selectors import employee_for
 
     me = employee_for(user)
     if me is None:
         return Evidence.objects.none()
     return (
-        Evidence.objects.filter(status=Evidence.Status.PENDING, employee__in=reports_of(me, indirect=False))
+        Evidence.objects.filter(_waiting_for(user, me), status=Evidence.Status.PENDING)
         .select_related("employee", "skill")
         .order_by("recorded_at", "id")
     )

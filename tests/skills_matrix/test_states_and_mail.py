@@ -81,3 +81,20 @@ def test_a_campaign_reminder_that_never_went_is_sent_by_the_next_run(people, fla
     with django_capture_on_commit_callbacks(execute=True):
         assert services.campaign_send_reminders(campaign_id=campaign.pk, today=tomorrow) == 0
 
+
+
+def test_assessments_and_evidence_whose_manager_has_left_wait_for_hr(people):
+    from skills_matrix import selectors
+    from tests.skills_matrix.factories import make_area, make_skill, submitted_assessment
+
+    skill = make_skill(make_area("Queue area"), "Queue skill")
+    assessment = submitted_assessment(people["bob"], make_campaign(), {skill: 2})
+    services.evidence_record(employee=people["bob"], skill=skill, level=2, source="training", source_ref="t:1",
+                             actor=None)
+    hr = people["hr"].user
+    assert assessment not in selectors.assessments_to_validate(hr)  # bob's manager is in post
+    people["manager"].is_active = False
+    people["manager"].save(update_fields=["is_active"])
+    assert assessment in selectors.assessments_to_validate(hr)
+    assert [e.employee for e in selectors.evidence_to_validate(hr)] == [people["bob"]]
+    assert assessment not in selectors.assessments_to_validate(people["alice"].user)
