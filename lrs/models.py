@@ -1,10 +1,11 @@
 """The Learning Record Store's tables. Statements keep the statement as stored (JSONB) plus the keys
-the query filters use, each indexed: GIN on the agent and activity arrays, B-tree on the rest, and
-(stored, seq) for keyset paging."""
+the query filters use, each indexed: GIN on the agent and activity arrays (PostgreSQL; on SQLite, for
+the demo, they are JSON text lists without an index), B-tree on the rest, and (stored, seq) for
+keyset paging."""
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+
+from .fields import StringArrayField
 
 
 class Statement(models.Model):
@@ -20,12 +21,12 @@ class Statement(models.Model):
     activity_iri = models.CharField(max_length=2048, blank=True)
     target_id = models.UUIDField(null=True, blank=True)
     registration = models.UUIDField(null=True, blank=True)
-    agents = ArrayField(models.CharField(max_length=2048), default=list)  # actor or object
-    related_agents = ArrayField(models.CharField(max_length=2048), default=list)
-    related_activities = ArrayField(models.CharField(max_length=2048), default=list)
+    agents = StringArrayField(models.CharField(max_length=2048), default=list)  # actor or object
+    related_agents = StringArrayField(models.CharField(max_length=2048), default=list)
+    related_activities = StringArrayField(models.CharField(max_length=2048), default=list)
     # Whose credentials stored it: a provider reads the statements it sent.
     client_key = models.CharField(max_length=200, db_index=True)
-    attachment_hashes = ArrayField(models.CharField(max_length=128), default=list)
+    attachment_hashes = StringArrayField(models.CharField(max_length=128), default=list)
 
     class Meta:
         indexes = [
@@ -35,9 +36,8 @@ class Statement(models.Model):
             models.Index(fields=["activity_iri", "stored", "seq"], name="lrs_stmt_activity"),
             models.Index(fields=["registration", "stored", "seq"], name="lrs_stmt_registration"),
             models.Index(fields=["target_id"], name="lrs_stmt_target", condition=models.Q(target_id__isnull=False)),
-            GinIndex(fields=["agents"], name="lrs_stmt_agents"),
-            GinIndex(fields=["related_agents"], name="lrs_stmt_related_agents"),
-            GinIndex(fields=["related_activities"], name="lrs_stmt_related_acts"),
+            # GIN on agents, related_agents and related_activities: PostgreSQL only, so made by
+            # migration 0001 (lrs_stmt_agents, lrs_stmt_related_agents, lrs_stmt_related_acts).
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ attachments), documents, activities."""
 import json
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -139,6 +140,10 @@ def statements_query(principal: Principal, params: dict) -> Page:
         # the few statements whose StatementRef targets a match (found from the targeting side, so
         # a filter matching half the table is not materialised). An OR of the two would scan.
         targets = Statement.objects.filter(q, statement_id=OuterRef("target_id"))
+        if not connections[base.db].features.supports_slicing_ordering_in_compound:
+            # SQLite (the demo) allows no LIMIT in a UNION's branches: the OR, on its small tables.
+            rows = list(base.filter(q | Q(Exists(targets), target_id__isnull=False)).order_by(*order)[: limit + 1])
+            return _page(rows, limit)
         referring = base.filter(target_id__isnull=False).filter(Exists(targets))
         union = base.filter(q).order_by(*order)[: limit + 1].union(
             referring.order_by(*order)[: limit + 1], all=True)
@@ -148,6 +153,10 @@ def statements_query(principal: Principal, params: dict) -> Page:
                 seen.add(row.seq)
                 rows.append(row)
         rows = rows[: limit + 1]
+    return _page(rows, limit)
+
+
+def _page(rows: list[Statement], limit: int) -> Page:
     more = None
     if len(rows) > limit:
         rows = rows[:limit]
