@@ -18,6 +18,7 @@ from django.db import transaction
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 from django_auth_ldap.config import LDAPSearch
 
+from core.auth import PasswordCheckUnavailable
 from people.models import Employee
 
 from .config import configured_sources
@@ -61,6 +62,11 @@ def _directory_error_seen(sender, context, user, request, exception, **kwargs):
 ldap_error.connect(_directory_error_seen, dispatch_uid="ldap_sync.auth.directory_error")
 
 
+class _Confirming:
+    """Stands in for the HTTP request while a password is confirmed: the receiver above notes a
+    directory problem on it (`directory_sign_in_error`) as it does on a sign-in request."""
+
+
 class EmployeeLDAPBackend(LDAPBackend):
     @property
     def settings(self):
@@ -102,6 +108,18 @@ class EmployeeLDAPBackend(LDAPBackend):
             ldap_error.send(type(self), context="authenticate", user=None, request=request, exception=problem)
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def password_confirm(self, user, password) -> bool:
+        """Is `password` this person's directory password now? (Asked again before a bank details
+        change.) A wrong password is False; a directory that cannot be reached raises
+        PasswordCheckUnavailable, so it is not counted as a wrong password."""
+        marker = _Confirming()
+        found = self.authenticate(marker, username=user.get_username(), password=password)
+        if found is None and getattr(marker, "directory_sign_in_error", None):
+            raise PasswordCheckUnavailable(
+                "We could not check your password because the council directory is not answering. "
+                "Nothing has been changed: try again in a few minutes.")
+        return found is not None and found.pk == user.pk
 
     def get_or_build_user(self, username, ldap_user):
         profile = self._profile()

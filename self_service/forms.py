@@ -65,8 +65,9 @@ class BankDetailsForm(forms.Form):
     sort_code = forms.CharField(label="Sort code", max_length=20, help_text="Must be 6 digits long, for example 309430.")
     account_number = forms.CharField(label="Account number", max_length=20,
                                      help_text="Must be 8 digits long, for example 00733445.")
-    password = forms.CharField(label="Your intranet password", widget=forms.PasswordInput(render_value=False),
-                               help_text="To protect your pay, enter your password again.")
+    password = forms.CharField(label="The password you sign in with", widget=forms.PasswordInput(render_value=False),
+                               help_text="To protect your pay, enter it again. If you sign in with your council "
+                                         "network password, enter that.")
 
 
 class DecisionForm(forms.Form):

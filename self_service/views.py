@@ -4,6 +4,7 @@ write through services; domain errors become a clear message on the page."""
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -152,7 +153,9 @@ def bank_details_new(request):
     form = BankDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            req = services.bank_details_request_submit(actor=request.user, employee=me, **form.cleaned_data)
+            req = services.bank_details_request_submit(actor=request.user, employee=me,
+                                                       auth_backend=request.session.get(BACKEND_SESSION_KEY),
+                                                       **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
         except DomainError as exc:

@@ -1,6 +1,7 @@
 """The self-service API: the same selectors (scoping) and services (rules) as the pages. Another
 person's request id is a 404; a transition not allowed from the current status is a 409."""
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -165,7 +166,8 @@ class ProcessingQueueApi(generics.ListAPIView):
 
 @extend_schema(tags=TAGS, request=BankDetailsSerializer, responses={201: RequestOutputSerializer})
 class BankDetailsApi(APIView):
-    """Change your own bank details: needs your password again; the response shows them masked."""
+    """Change your own bank details: needs the password you sign in with again (checked against the
+    directory for staff who sign in with it); the response shows them masked."""
 
     permission_classes = [IsAuthenticated]
 
@@ -173,8 +175,10 @@ class BankDetailsApi(APIView):
         s = BankDetailsSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         me = my_employee(request.user, missing=Http404)
+        # Signed in with a session: the backend that signed them in; with a token, any configured one.
+        backend = request.session.get(BACKEND_SESSION_KEY) if request.auth is None else None
         req = services.bank_details_request_submit(actor=request.user, employee=me, channel="online",
-                                                   **s.validated_data)
+                                                   auth_backend=backend, **s.validated_data)
         return Response(RequestOutputSerializer(req).data, status=status.HTTP_201_CREATED)
 
 

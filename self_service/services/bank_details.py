@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.auth import password_confirm
 from core.errors import DomainError
 from people.audit import audit_record, diff, mask_value
 from people.models import AuditEntry, Employee
@@ -28,13 +29,17 @@ BANK_PASSWORD_WINDOW = dt.timedelta(minutes=15)
 
 
 def bank_details_request_submit(*, actor, employee: Employee, account_name: str, sort_code: str,
-                                account_number: str, password: str, channel: str = Channel.ONLINE) -> Request:
-    """A bank details change: only by the employee, after re-entering their password. The details
-    are encrypted at rest; the audit and pages only ever see the last four digits; the email already
-    on the record is told; payroll approves and a second payroll officer verifies before export.
+                                account_number: str, password: str, auth_backend: str | None = None,
+                                channel: str = Channel.ONLINE) -> Request:
+    """A bank details change: only by the employee, after re-entering the password they sign in with.
+    `auth_backend` is the backend that signed them in (the session's, `BACKEND_SESSION_KEY`): the
+    directory for staff who sign in with their network password, who have no local password. The
+    details are encrypted at rest; the audit and pages only ever see the last digits; the email
+    already on the record is told; payroll approves and a second payroll officer verifies before export.
 
-    Not atomic itself: a wrong password is audited (and counted towards a short lock-out) even though
-    the request is refused; the change itself is written in one transaction."""
+    Not atomic itself: a wrong password is audited (and counted towards a short lock-out of bank
+    changes, not of signing in) even though the request is refused; a directory that cannot be asked
+    is neither (core.auth.PasswordCheckUnavailable). The change itself is written in one transaction."""
     me = employee_for(actor)
     if me is None or me.pk != employee.pk:
         raise PermissionDenied("Only the employee can change their own bank details.")
@@ -43,10 +48,14 @@ def bank_details_request_submit(*, actor, employee: Employee, account_name: str,
     if failures >= BANK_PASSWORD_ATTEMPTS:
         raise ValidationError({"password": "You have entered a wrong password too many times. Try again in 15 "
                                            "minutes, or contact Payroll."})
-    if not password or not actor.check_password(password):
+    if not password_confirm(user=actor, password=password, backend_path=auth_backend):
         audit_record(actor=actor, action="bank_details.password_failed", target=employee, subject=employee,
                      channel=channel)
-        raise ValidationError({"password": "The password is not correct."})
+        left = BANK_PASSWORD_ATTEMPTS - failures - 1
+        raise ValidationError({"password": "The password is not correct. Enter the password you sign in with. "
+                                           + (f"After {left} more wrong {'try' if left == 1 else 'tries'} bank "
+                                              "changes are locked for 15 minutes." if left else
+                                              "Bank changes are now locked for 15 minutes.")})
     return _bank_details_request_create(actor=actor, employee=employee, account_name=account_name,
                                         sort_code=sort_code, account_number=account_number, channel=channel)
 
