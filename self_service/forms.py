@@ -156,11 +156,18 @@ class RequestTypeForm(forms.ModelForm):
         model = RequestType
         fields = ["name", "description", "fields", "approval_chain", "processing_team", "affects_payroll",
                   "attachments_allowed", "attachment_required", "attachment_hint", "decision_deadline_days",
-                  "reminder_working_days", "is_active", "order"]
-        widgets = {"processing_team": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
+                  "reminder_working_days", "visibility", "is_active", "order"]
+        widgets = {"processing_team": forms.RadioSelect, "visibility": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visibility"].required = False  # left out: as it was (new types: managers may see them)
 
     def clean_approval_chain(self):
         return self.cleaned_data.get("approval_chain") or []
+
+    def clean_visibility(self):
+        return self.cleaned_data.get("visibility") or self.instance.visibility
 
 
 class WorkingPatternForm(forms.Form):

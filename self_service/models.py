@@ -45,6 +45,16 @@ class RequestType(models.Model):
         HR = "hr", "HR"
         PAYROLL = "payroll", "Payroll"
 
+    class Visibility(models.TextChoices):
+        """Who may see a request of this type besides the employee (and whoever keyed it in for them),
+        the processing team and a team it waits for. The one rule: `selectors.requests_visible_to`
+        (pages, API, attachments, search) and routing read it."""
+
+        LINE_MANAGEMENT = "line_management", "Also their managers (line manager, head of service, director)"
+        PROCESSING_TEAM = "processing_team", "Only the processing team: personal, never their managers"
+
+    PERSON_APPROVERS = ("line_manager", "head_of_service")
+
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -60,6 +70,10 @@ class RequestType(models.Model):
         null=True, blank=True, help_text="Statutory decision deadline in calendar days (flexible working: 2 months)."
     )
     reminder_working_days = models.PositiveIntegerField(null=True, blank=True, help_text="Blank: the default.")
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.LINE_MANAGEMENT,
+        help_text="Personal requests (home address, contacts, a change of name, bank details) are seen by the "
+                  "processing team only: their approval chain cannot include the line manager or head of service.")
     is_active = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=100)
 
@@ -109,8 +123,30 @@ class RequestType(models.Model):
                     errors["approval_chain"] = (f"Level {i}: “when” needs a “field” of this form and a number "
                                                 "“over”, e.g. {\"field\": \"hours\", \"over\": 10}.")
                     break
+        errors.update(self._visibility_errors())
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def managers_may_see(self) -> bool:
+        return self.visibility == self.Visibility.LINE_MANAGEMENT
+
+    def _visibility_errors(self) -> dict:
+        """A personal type never goes to the employee's managers; bank details go to payroll only."""
+        chain = self.approval_chain if isinstance(self.approval_chain, list) else []
+        approvers = [lvl.get("approver") for lvl in chain if isinstance(lvl, dict)]
+        if self.kind == self.Kind.BANK_DETAILS:
+            if self.visibility != self.Visibility.PROCESSING_TEAM:
+                return {"visibility": "Bank details are seen by payroll only, never by the employee's managers."}
+            if self.processing_team != self.Team.PAYROLL or any(a != "payroll" for a in approvers):
+                return {"approval_chain": "Bank details changes are approved by payroll only: every level must be "
+                                          "“payroll” and Payroll must process them."}
+        if not self.managers_may_see:
+            for i, approver in enumerate(approvers, start=1):
+                if approver in self.PERSON_APPROVERS:
+                    return {"approval_chain": f"Level {i}: this type is seen by the processing team only, so it "
+                                              "cannot go to the line manager or head of service. Use hr or payroll."}
+        return {}
 
 
 class Request(models.Model):

@@ -57,6 +57,8 @@ def can_approve(user, request: Request) -> bool:
     if request.status != Request.Status.SUBMITTED or is_own(user, request):
         return False
     if request.current_approver_id:
+        if not request.type.managers_may_see:  # personal: never decided by a manager (routing agrees)
+            return False
         me = employee_for(user)
         if me is None:
             return False

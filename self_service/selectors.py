@@ -16,6 +16,7 @@ from .permissions import acting_for_ids, teams_of
 from .workdays import MONDAY_TO_FRIDAY
 
 S = Request.Status
+MANAGERS_MAY_SEE = Q(type__visibility=RequestType.Visibility.LINE_MANAGEMENT)
 LIST_RELATED = ("type", "employee", "employee__org_unit", "current_approver")
 
 
@@ -31,9 +32,13 @@ def my_requests(user) -> QuerySet[Request]:
 
 
 def requests_visible_to(user) -> QuerySet[Request]:
-    """Every request the user may open: their own (and those they keyed in), their reports'
-    (direct, indirect, and those of a manager they are acting for), what waits for their decision
-    and what their processing team handles. Drafts stay private to their authors."""
+    """Every request the user may open: their own (and those they keyed in), what their processing
+    team handles or waits for their team's decision, and, for types their managers may see
+    (`RequestType.visibility`), their reports' (direct, indirect, and those of a manager they are
+    acting for) and what waits for their own decision. Drafts stay private to their authors.
+
+    The one rule for who sees a request: pages, the API, attachment downloads, comments and site
+    search all read through here."""
     if not getattr(user, "is_authenticated", False):
         return Request.objects.none()
     me = employee_for(user)
@@ -46,12 +51,12 @@ def requests_visible_to(user) -> QuerySet[Request]:
         others |= Q(current_approver_role__in=user_roles)
     if me is not None:
         acting = acting_for_ids(me)
-        others |= Q(current_approver_id__in=[me.pk, *acting])
-        line = Q(employee__in=reports_of(me, include_inactive=True))
+        line = Q(current_approver_id__in=[me.pk, *acting]) | Q(employee__in=reports_of(me, include_inactive=True))
         for manager_id in acting:
             line |= Q(employee__in=reports_of(Employee(pk=manager_id), include_inactive=True))
-        # Bank details are for payroll only, not line managers.
-        others |= line & ~Q(type__kind=RequestType.Kind.BANK_DETAILS)
+        # The type says whether managers see it at all: personal requests (home address, contacts,
+        # a change of name, bank details) are the processing team's only.
+        others |= line & MANAGERS_MAY_SEE
     return Request.objects.filter(own | (others & ~Q(status=S.DRAFT))).select_related(*LIST_RELATED)
 
 
@@ -61,7 +66,7 @@ def approval_queue(user, *, type_code: str = "", employee_query: str = "", overd
     me = employee_for(user)
     waiting_for = Q(pk__in=[])
     if me is not None:
-        waiting_for |= Q(current_approver_id__in=[me.pk, *acting_for_ids(me)])
+        waiting_for |= Q(current_approver_id__in=[me.pk, *acting_for_ids(me)]) & MANAGERS_MAY_SEE
     user_roles = [r for r in (roles.HR, roles.PAYROLL) if roles.has_role(user, r)]
     if user_roles:
         waiting_for |= Q(current_approver_id__isnull=True, current_approver_role__in=user_roles)

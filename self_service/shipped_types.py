@@ -1,5 +1,7 @@
 """The request types the council starts with (seeded by migration 0002; HR changes them in the admin
-afterwards). See RequestType for the field and approval-chain formats."""
+afterwards). See RequestType for the field and approval-chain formats. Personal types
+(home address, personal contact, emergency contacts, change of name, bank details) are seen by the
+processing team only, never by the employee's managers (`visibility`)."""
 
 LM = {"approver": "line_manager"}
 
@@ -18,7 +20,7 @@ SHIPPED_TYPES = [
         ],
     },
     {
-        "code": "home-address", "name": "Change of home address", "order": 20,
+        "code": "home-address", "visibility": "processing_team", "name": "Change of home address", "order": 20,
         "description": "Tell HR and payroll your new home address.",
         "processing_team": "hr", "affects_payroll": False, "approval_chain": [],
         "fields": [
@@ -28,7 +30,7 @@ SHIPPED_TYPES = [
         ],
     },
     {
-        "code": "personal-contact", "name": "Change of personal contact details", "order": 21,
+        "code": "personal-contact", "visibility": "processing_team", "name": "Change of personal contact details", "order": 21,
         "description": "Your personal phone number or email, for when we cannot reach you at work.",
         "processing_team": "hr", "affects_payroll": False, "approval_chain": [],
         "fields": [
@@ -37,7 +39,7 @@ SHIPPED_TYPES = [
         ],
     },
     {
-        "code": "emergency-contacts", "name": "Change of emergency contacts", "order": 22,
+        "code": "emergency-contacts", "visibility": "processing_team", "name": "Change of emergency contacts", "order": 22,
         "description": "Who we should contact in an emergency.",
         "processing_team": "hr", "affects_payroll": False, "approval_chain": [],
         "fields": [
@@ -47,7 +49,7 @@ SHIPPED_TYPES = [
         ],
     },
     {
-        "code": "name-change", "name": "Change of name", "order": 23,
+        "code": "name-change", "visibility": "processing_team", "name": "Change of name", "order": 23,
         "description": "Change your name on your employment and pay records. You need evidence.",
         "attachment_hint": "a marriage or civil partnership certificate, deed poll or similar",
         "processing_team": "hr", "affects_payroll": True, "attachment_required": True, "approval_chain": [],
@@ -58,7 +60,7 @@ SHIPPED_TYPES = [
         ],
     },
     {
-        "code": "bank-details", "name": "Change of bank details", "kind": "bank_details", "order": 30,
+        "code": "bank-details", "visibility": "processing_team", "name": "Change of bank details", "kind": "bank_details", "order": 30,
         "description": "The account your pay goes into. A payroll officer checks it and a second one verifies it.",
         "processing_team": "payroll", "affects_payroll": True, "attachments_allowed": False,
         "approval_chain": [{"approver": "payroll"}],

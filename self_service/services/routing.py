@@ -44,6 +44,10 @@ def _resolve(level: dict, request: Request) -> tuple[Employee | None, str]:
     kind = level.get("approver", "line_manager")
     if kind in permissions.TEAM_ROLES:
         return None, permissions.TEAM_ROLES[kind]
+    if not request.type.managers_may_see:
+        # A personal type never goes to the employee's managers (RequestType.clean refuses such a
+        # chain; this holds for one saved around it): its processing team decides.
+        return None, permissions.TEAM_ROLES[request.type.processing_team]
     emp = request.employee
     person = emp.line_manager if kind == "line_manager" else _head_of_service(emp)
     if person is None or not person.is_active or person.pk == emp.pk:

@@ -19,7 +19,7 @@ from ..workdays import MONDAY_TO_FRIDAY
 
 TYPE_FIELDS = ("name", "description", "fields", "approval_chain", "processing_team", "affects_payroll",
                "attachments_allowed", "attachment_required", "attachment_hint", "decision_deadline_days",
-               "reminder_working_days", "is_active", "order")
+               "reminder_working_days", "visibility", "is_active", "order")
 
 
 @transaction.atomic
