@@ -168,7 +168,7 @@ def _named_examples(types, today, now) -> None:
     if payroll is not None and "bank-details" in types:
         bank = Request.objects.create(
             type=types["bank-details"], employee=employee, submitted_by=employee.user, status=S.APPROVED,
-            data={"account_name": employee.display_name, "sort_code": "••••9430", "account_number": "••••3445"},
+            data={"account_name": employee.display_name, "sort_code": "**-**-30", "account_number": "••••3445"},
             summary="New account ••••3445", submitted_at=now - dt.timedelta(days=1), decided_at=now)
         BankDetailsChange.objects.create(request=bank, account_name=employee.display_name,
                                          sort_code_encrypted=crypto.encrypt("309430"),

@@ -70,6 +70,15 @@ class BankDetailsForm(forms.Form):
                                          "network password, enter that.")
 
 
+class VerifyBankDetailsForm(forms.Form):
+    """The second payroll check: the new details re-keyed as the employee confirms them."""
+
+    sort_code = forms.CharField(label="New sort code", max_length=20,
+                                help_text="6 digits, as the employee confirms it to you.")
+    account_number = forms.CharField(label="New account number", max_length=20,
+                                     help_text="8 digits, as the employee confirms it to you.")
+
+
 class DecisionForm(forms.Form):
     comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=4000, help_text="Required when you reject or return a request.")

@@ -32,6 +32,7 @@ from .forms import (
     RatingForm,
     RequestDataForm,
     RequestTypeForm,
+    VerifyBankDetailsForm,
     WorkingPatternForm,
 )
 from .models import (
@@ -196,7 +197,7 @@ def detail(request, pk):
         "req": req, "timeline": timeline, "comments": req.comments.select_related("author"),
         "attachments": req.attachments.all(), "approvals": req.approvals.select_related("decided_by", "acting_for"),
         "actions": may, "bank": bank, "decision_form": DecisionForm(), "comment_form": CommentForm(),
-        "attachment_form": AttachmentForm(), "rating_form": RatingForm(),
+        "attachment_form": AttachmentForm(), "rating_form": RatingForm(), "verify_form": VerifyBankDetailsForm(),
         "fields": [(f.get("label", f["name"]), _display(f, req.data.get(f["name"]))) for f in req.type.fields]
         if bank is None else [],
     })
@@ -210,7 +211,8 @@ def transition(request, pk, action):
     form = DecisionForm(request.POST)
     comment = form.data.get("comment", "")[:4000]
     try:
-        services.request_action_run(action=action, actor=request.user, request=req, comment=comment)
+        services.request_action_run(action=action, actor=request.user, request=req, comment=comment,
+                                    rekeyed={f: request.POST.get(f, "")[:20] for f in ("sort_code", "account_number")})
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)

@@ -38,6 +38,10 @@ class RequestUpdateSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    sort_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
+                                      help_text="verify only: the new sort code, re-keyed as the employee confirms it")
+    account_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
+                                           help_text="verify only: the new account number, re-keyed")
 
 
 class CommentSerializer(serializers.Serializer):

@@ -92,7 +92,8 @@ class RequestDetailApi(generics.RetrieveAPIView):
 @extend_schema(tags=TAGS)
 class RequestTransitionApi(APIView):
     """POST /requests/{id}/{action}/ with action submit, approve, reject, return, withdraw, process or
-    verify (second payroll check of bank details). reject and return need a comment."""
+    verify (second payroll check of bank details: give the re-keyed `sort_code` and `account_number`;
+    a mismatch is a 400 and keeps the change held). reject and return need a comment."""
 
     permission_classes = [IsAuthenticated]
 
@@ -110,8 +111,9 @@ class RequestTransitionApi(APIView):
         req = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
         s = DecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        req = services.request_action_run(action=action, actor=request.user, request=req,
-                                          comment=s.validated_data["comment"], channel=API)
+        v = s.validated_data
+        req = services.request_action_run(action=action, actor=request.user, request=req, comment=v["comment"],
+                                          channel=API, rekeyed={f: v[f] for f in ("sort_code", "account_number")})
         req.refresh_from_db()
         return Response(RequestOutputSerializer(req).data)
 

@@ -2,6 +2,7 @@
 verified by a second payroll officer before the payroll export carries them."""
 
 import datetime as dt
+import hmac
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,18 +11,23 @@ from django.utils import timezone
 
 from core.auth import password_confirm
 from core.errors import DomainError
-from people.audit import audit_record, diff, mask_value
+from people.audit import audit_record, mask_value
 from people.models import AuditEntry, Employee
 from people.selectors import employee_for
 
 from .. import actions, crypto, notify
 from ..models import BankDetailsChange, Channel, Request, RequestType
-from .records import BANK_FIELDS, S, request_audit, request_locked
+from .records import S, request_audit, request_locked
 from .requests import request_submit
 
 
 def _digits(value: str) -> str:
     return re.sub(r"[\s-]", "", value or "")
+
+
+def mask_sort_code(sort_code: str) -> str:
+    """A sort code as everyone but the payroll export sees it: only its last two digits."""
+    return f"**-**-{_digits(sort_code)[-2:]}"
 
 
 BANK_PASSWORD_ATTEMPTS = 5
@@ -79,7 +85,7 @@ def _bank_details_request_create(*, actor, employee: Employee, account_name: str
     rtype = RequestType.objects.filter(kind=RequestType.Kind.BANK_DETAILS, is_active=True).first()
     if rtype is None:
         raise DomainError("Bank details changes are not available. Contact Payroll.")
-    data = {"account_name": account_name.strip(), "sort_code": mask_value(sort_code),
+    data = {"account_name": account_name.strip(), "sort_code": mask_sort_code(sort_code),
             "account_number": mask_value(account_number)}
     request = Request.objects.create(type=rtype, employee=employee, submitted_by=actor, channel=channel, data=data,
                                      summary=f"New account {mask_value(account_number)}")
@@ -87,21 +93,47 @@ def _bank_details_request_create(*, actor, employee: Employee, account_name: str
         request=request, account_name=account_name.strip(), sort_code_encrypted=crypto.encrypt(sort_code),
         account_number_encrypted=crypto.encrypt(account_number), account_last4=account_number[-4:],
     )
-    given = {"account_name": data["account_name"], "sort_code": sort_code, "account_number": account_number}
     request_audit(actor=actor, action="request.created", request=request, channel=channel,
-                  changes={"status": [None, S.DRAFT], **diff({}, given, masked=BANK_FIELDS)})
+                  changes={"status": [None, S.DRAFT], "account_name": [None, data["account_name"]],
+                           "sort_code": ["", data["sort_code"]], "account_number": ["", data["account_number"]]})
     request = request_submit(actor=actor, request=request)
     notify.bank_details_change_requested(request, employee.email)
     return request
 
 
-@transaction.atomic
-def bank_details_verify(*, actor, request: Request, channel: str = AuditEntry.Channel.ONLINE) -> Request:
-    request = request_locked(request)
-    actions.VERIFY.check(actor, request)
-    details = BankDetailsChange.objects.select_for_update().get(request=request)
-    details.verified_by, details.verified_at = actor, timezone.now()
-    details.save(update_fields=["verified_by", "verified_at"])
-    request_audit(actor=actor, action="bank_details.verified", request=request, channel=channel,
-                  changes={"verified_by": [None, actor.get_username()]})
-    return request
+REKEY_FIELDS = {"sort_code": "sort code", "account_number": "account number"}
+
+
+def bank_details_verify(*, actor, request: Request, sort_code: str = "", account_number: str = "",
+                        channel: str = AuditEntry.Channel.ONLINE) -> Request:
+    """The second payroll check: a different payroll officer re-keys the new sort code and account
+    number as the employee confirms them (called back on the number on their record, or from their
+    bank's letter). Nobody is shown them in full, so a match is a real check, not a button beside
+    masked digits. A mismatch is refused and audited (`bank_details.verification_failed`, naming the
+    fields, never the digits), and the change stays held from the payroll export until a re-keying
+    matches.
+
+    Not atomic as a whole: the mismatch's audit entry is committed before the refusal is raised."""
+    keyed = {"sort_code": _digits(sort_code), "account_number": _digits(account_number)}
+    with transaction.atomic():
+        request = request_locked(request)
+        actions.VERIFY.check(actor, request)
+        missing = {f: f"Enter the new {label} as the employee confirms it to you."
+                   for f, label in REKEY_FIELDS.items() if not keyed[f]}
+        if missing:
+            raise ValidationError(missing)
+        details = BankDetailsChange.objects.select_for_update().get(request=request)
+        stored = {"sort_code": crypto.decrypt(details.sort_code_encrypted),
+                  "account_number": crypto.decrypt(details.account_number_encrypted)}
+        wrong = [f for f in REKEY_FIELDS if not hmac.compare_digest(keyed[f].encode(), stored[f].encode())]
+        if not wrong:
+            details.verified_by, details.verified_at = actor, timezone.now()
+            details.save(update_fields=["verified_by", "verified_at"])
+            request_audit(actor=actor, action="bank_details.verified", request=request, channel=channel,
+                          changes={"verified_by": [None, actor.get_username()]})
+            return request
+        request_audit(actor=actor, action="bank_details.verification_failed", request=request, channel=channel,
+                      changes={"did_not_match": [None, ", ".join(REKEY_FIELDS[f] for f in wrong)]})
+    raise ValidationError({
+        f: f"The {REKEY_FIELDS[f]} you keyed does not match the one the employee gave. Check it with them; "
+           "the change stays held from the payroll export until it matches." for f in wrong})

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.django_db
 S = Request.Status
 
 
+REKEYED = {"sort_code": "30-94-30", "account_number": "00733445"}  # as the employee gave them (_bank)
+
+
 def _bank(people, password, who="bob", **kw):
     data = {"account_name": "B Smith", "sort_code": "30-94-30", "account_number": "0073 3445", **kw}
     return services.bank_details_request_submit(actor=people[who].user, employee=people[who], password=password, **data)
@@ -36,10 +39,11 @@ def test_bank_details_are_encrypted_masked_and_the_existing_email_is_told(people
     raw = bytes(details.account_number_encrypted)
     assert b"00733445" not in raw and crypto.decrypt(raw) == "00733445"
     assert crypto.decrypt(details.sort_code_encrypted) == "309430"
-    assert r.data == {"account_name": "B Smith", "sort_code": "••••9430", "account_number": "••••3445"}
+    assert r.data == {"account_name": "B Smith", "sort_code": "**-**-30", "account_number": "••••3445"}
     entry = AuditEntry.objects.get(action="request.created", object_id=str(r.pk))
-    assert entry.changes["account_number"] == ["", "••••3445"]
-    assert "00733445" not in str(list(AuditEntry.objects.values_list("changes", "note")))
+    assert entry.changes["account_number"] == ["", "••••3445"] and entry.changes["sort_code"] == ["", "**-**-30"]
+    assert not {"00733445", "9430", "309430"} & set(re.findall(r"\d+", str(list(
+        AuditEntry.objects.values_list("changes", "note")))))
     assert [m.to for m in mail.outbox if "change to your bank details" in m.subject] == [[people["bob"].email]]
 
 
@@ -73,15 +77,15 @@ def test_second_payroll_officer_must_verify_before_export(people, password, peri
     export = services.payroll_export(actor=people["payroll"].user, period=period)
     assert export.row_count == 0  # held back: not verified
     with pytest.raises(PermissionDenied):  # the approving officer cannot verify their own check
-        services.bank_details_verify(actor=people["payroll"].user, request=r)
+        services.bank_details_verify(actor=people["payroll"].user, request=r, **REKEYED)
     with pytest.raises(PermissionDenied):
-        services.bank_details_verify(actor=people["hr"].user, request=r)
+        services.bank_details_verify(actor=people["hr"].user, request=r, **REKEYED)
     from self_service.dashboard import self_service_tasks
 
     titles = lambda who: [t.title for t in self_service_tasks(people[who].user)]  # noqa: E731
     assert "1 bank details change to verify (second check)" in titles("payroll2")
     assert not any("verify" in t for t in titles("payroll"))  # not the officer who approved it
-    services.bank_details_verify(actor=people["payroll2"].user, request=r)
+    services.bank_details_verify(actor=people["payroll2"].user, request=r, **REKEYED)
     assert not any("verify" in t for t in titles("payroll2"))
     export = services.payroll_export(actor=people["payroll"].user, period=period)
     assert export.row_count == 1
@@ -234,7 +238,53 @@ def test_the_export_page_marks_what_is_held_back_as_the_export_holds_it(people, 
             for r in (held, ready) if r.reference in row}
     assert "Held: needs second check" in rows[held.reference]
     assert "Held" not in rows[ready.reference]
-    services.bank_details_verify(actor=people["payroll2"].user, request=held)
+    services.bank_details_verify(actor=people["payroll2"].user, request=held, **REKEYED)
     assert services.export_held(period) == []
     assert "Held: needs second check" not in login(people["payroll"]).get(
         reverse("self_service:payroll_export"), {"period": period.pk}).content.decode()
+
+
+@pytest.mark.parametrize("rekeyed", [{"sort_code": "309431", "account_number": "00733445"},
+                                     {"sort_code": "309430", "account_number": "00733454"}])
+def test_a_second_check_with_a_wrong_digit_blocks_the_export(people, password, period, rekeyed):
+    r = services.request_approve(actor=people["payroll"].user, request=_bank(people, password))
+    with pytest.raises(ValidationError) as exc:
+        services.bank_details_verify(actor=people["payroll2"].user, request=r, **rekeyed)
+    (field,) = exc.value.message_dict
+    assert rekeyed[field] != REKEYED[field].replace("-", "")
+    assert "does not match the one the employee gave" in exc.value.message_dict[field][0]
+    assert BankDetailsChange.objects.get(request=r).verified_by is None
+    failed = AuditEntry.objects.get(action="bank_details.verification_failed", object_id=str(r.pk))
+    assert failed.actor == people["payroll2"].user and failed.changes == {"did_not_match": [None, field.replace("_", " ")]}
+    assert rekeyed[field] not in str(failed.changes)
+    assert services.export_held(period) == [r]
+    export = services.payroll_export(actor=people["payroll"].user, period=period)
+    assert export.row_count == 0 and not BankAccount.objects.filter(employee=people["bob"]).exists()
+    with pytest.raises(ValidationError, match="Enter the new sort code"):  # nothing keyed is no check at all
+        services.bank_details_verify(actor=people["payroll2"].user, request=r, account_number="00733445")
+    # Keyed right, it is verified and goes in the next export.
+    services.bank_details_verify(actor=people["payroll2"].user, request=r, **REKEYED)
+    assert services.payroll_export(actor=people["payroll"].user, period=period).row_count == 1
+
+
+def test_the_second_check_on_the_page_and_api_re_keys_the_details(people, password, login, api_as, period):
+    r = services.request_approve(actor=people["payroll"].user, request=_bank(people, password))
+    client = login(people["payroll2"])
+    body = client.get(reverse("self_service:detail", args=[r.pk])).content.decode()
+    assert "**-**-30" in body and "9430" not in body and "00733445" not in body
+    assert 'name="sort_code"' in body and 'name="account_number"' in body
+    url = reverse("self_service:transition", args=[r.pk, "verify"])
+    resp = client.post(url, {"sort_code": "309430", "account_number": "00733444"}, follow=True)
+    assert "The account number you keyed does not match" in resp.content.decode()
+    assert BankDetailsChange.objects.get(request=r).verified_by is None
+    api = api_as(people["payroll2"])
+    api_url = reverse("self_service_api:request-transition", args=[r.pk, "verify"])
+    resp = api.post(api_url, {"sort_code": "309430", "account_number": "1"}, format="json")
+    assert resp.status_code == 400 and "account_number" in resp.json()
+    assert AuditEntry.objects.filter(action="bank_details.verification_failed").count() == 2
+    assert api.post(api_url, REKEYED, format="json").status_code == 200
+    assert BankDetailsChange.objects.get(request=r).verified_by == people["payroll2"].user
+    for who in ("bob", "payroll", "payroll2"):  # masked for everyone, the employee and payroll too
+        assert "**-**-30" in login(people[who]).get(reverse("self_service:detail", args=[r.pk])).content.decode()
+        assert api_as(people[who]).get(reverse("self_service_api:request", args=[r.pk])).json()["data"][
+            "sort_code"] == "**-**-30"
