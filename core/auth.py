@@ -31,14 +31,20 @@ def password_confirm(*, user, password: str, backend_path: str | None = None) ->
         return False
     configured = list(settings.AUTHENTICATION_BACKENDS)
     paths = [backend_path] if backend_path in configured else configured
+    unavailable = None
     for path in paths:
         backend = load_backend(path)
         confirm = getattr(backend, "password_confirm", None)
         if confirm is not None:
-            if confirm(user, password):
-                return True
+            try:
+                if confirm(user, password):
+                    return True
+            except PasswordCheckUnavailable as exc:  # another backend may still confirm it
+                unavailable = exc
         elif hasattr(backend, "get_user"):  # a backend that signs people in, not a monitor such as axes'
             found = backend.authenticate(None, username=user.get_username(), password=password)
             if found is not None and found.pk == user.pk:
                 return True
+    if unavailable is not None:
+        raise unavailable
     return False

@@ -77,3 +77,19 @@ def test_a_directory_that_does_not_answer_is_not_a_wrong_password(signed_in_from
     assert "council directory is not answering" in body
     assert not AuditEntry.objects.filter(action="bank_details.password_failed").exists()
     assert not Request.objects.exists()
+
+
+def test_with_a_token_any_configured_backend_confirms_and_a_local_account_is_not_stuck_on_the_directory(
+        signed_in_from_directory, settings):
+    from core.auth import PasswordCheckUnavailable, password_confirm
+    from tests.factories import PASSWORD, UserFactory
+
+    _, employee, _ = signed_in_from_directory
+    local = UserFactory(username="breakglass")
+    assert password_confirm(user=employee.user, password="sw01-password")  # no backend named: the directory
+    assert not password_confirm(user=employee.user, password=PASSWORD)
+    assert password_confirm(user=local, password=PASSWORD)
+    settings.AUTH_LDAP_SERVER_URI = "ldap://127.0.0.1:9"
+    assert password_confirm(user=local, password=PASSWORD)  # the directory being down is no matter here
+    with pytest.raises(PasswordCheckUnavailable):
+        password_confirm(user=employee.user, password="sw01-password")
