@@ -230,6 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "core.api.throttling.AnonymousRateLimit",  # last: counts calls nobody signed in, before the 401
     ],
     # Deny by default: every API view states who may use it.
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.DenyAll"],
@@ -243,7 +244,13 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "100/hour"},
+    # Per signed-in user and per anonymous IP (core/api/throttling.py): over the rate is a 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonRateThrottle", "core.api.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE_USER", default="2000/hour"),
+                               "anon": env("API_RATE_ANON", default="100/hour")},
+    # The client IP for the anonymous rate: REMOTE_ADDR, or the address this many proxies back in
+    # X-Forwarded-For (1 behind the TLS proxy). Never the header as the client wrote it.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Staff intranet API",
@@ -254,6 +261,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The ways to authenticate; core.api.throttling.AnonymousRateLimit (last in the list) is a rate limit.
+    "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication",
+                                 "rest_framework.authentication.SessionAuthentication"],
     # One stable name per choice set that appears under a field name used by other choice sets too
     # (kind, status) or under several field names (level, self_level, validated_level, baseline_level).
     "ENUM_NAME_OVERRIDES": {
