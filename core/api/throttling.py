@@ -12,6 +12,7 @@ REMOTE_ADDR unless REST_FRAMEWORK["NUM_PROXIES"] says how many proxies of ours a
 a header a client writes itself never picks the bucket.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import throttling
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import Throttled
@@ -48,8 +49,24 @@ class AnonymousRateLimit(BaseAuthentication):
     """Last in DEFAULT_AUTHENTICATION_CLASSES: authenticates nobody, rate-limits the anonymous."""
 
     def authenticate(self, request):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if getattr(view, "swagger_fake_view", False):
+            return None  # drf-spectacular building the schema (at deploy check too), not a caller
         throttle = _AnonymousCall()
         if not throttle.allow_request(request, None):
             raise Throttled(wait=throttle.wait())
         request._request.anonymous_call_counted = True
         return None
+
+
+class AnonymousRateLimitSchema(OpenApiAuthenticationExtension):
+    """In the OpenAPI schema AnonymousRateLimit is no way to authenticate: no security scheme."""
+
+    target_class = AnonymousRateLimit
+    name = []
+
+    def get_security_requirement(self, auto_schema):
+        return None
+
+    def get_security_definition(self, auto_schema):
+        return []

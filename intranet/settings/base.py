@@ -261,9 +261,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    # The ways to authenticate; core.api.throttling.AnonymousRateLimit (last in the list) is a rate limit.
-    "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication",
-                                 "rest_framework.authentication.SessionAuthentication"],
     # One stable name per choice set that appears under a field name used by other choice sets too
     # (kind, status) or under several field names (level, self_level, validated_level, baseline_level).
     "ENUM_NAME_OVERRIDES": {
