@@ -139,10 +139,16 @@ class Directory:
         return SourceConfig(**options)
 
 
-@pytest.fixture(scope="session")
-def slapd_server(tmp_path_factory):
-    server = CouncilSlapd()
-    server.TMPDIR = str(tmp_path_factory.mktemp("slapd-run"))
+def _root_bound(server):
+    conn = ldap.initialize(server.ldap_uri)
+    conn.simple_bind_s(server.root_dn, server.root_pw)
+    return conn
+
+
+def _start_with_council(server, tmp_path_factory, name, connect):
+    """Start `server` in its own temporary folder and add the council suffix and the sync account.
+    `connect()` gives a connection bound as the root DN."""
+    server.TMPDIR = str(tmp_path_factory.mktemp(name))
     server.testrundir = os.path.join(server.TMPDIR, f"python-ldap-test-{server.port}")
     server._slapd_conf = os.path.join(server.testrundir, "slapd.d")
     server._db_directory = os.path.join(server.testrundir, "openldap-data")
@@ -151,13 +157,18 @@ def slapd_server(tmp_path_factory):
         server.ldapi_uri = "ldapi://" + quote_plus(os.path.join(server.testrundir, "ldapi"))
         server.default_ldap_uri = server.ldapi_uri
     server.start()
-    conn = ldap.initialize(server.ldap_uri)
-    conn.simple_bind_s(server.root_dn, server.root_pw)
+    conn = connect()
     conn.add_s(SUFFIX, ldap.modlist.addModlist({"objectClass": [b"dcObject", b"organization"],
                                                 "dc": [b"council"], "o": [b"Demo Council"]}))
     conn.add_s(SYNC_DN, ldap.modlist.addModlist({"objectClass": [b"person"], "cn": [b"intranet-sync"],
                                                  "sn": [b"sync"], "userPassword": [SYNC_PW.encode()]}))
     conn.unbind_s()
+
+
+@pytest.fixture(scope="session")
+def slapd_server(tmp_path_factory):
+    server = CouncilSlapd()
+    _start_with_council(server, tmp_path_factory, "slapd-run", lambda: _root_bound(server))
     yield server
     server.stop()
 
@@ -204,22 +215,8 @@ def tls_directory(tmp_path_factory):
     server.cafile = ca_file
     server.servercert, server.serverkey = make_server_cert(certs, ca_key, ca_cert, "127.0.0.1")
     server.ldaps_port = server._avail_tcp_port()
-    server.TMPDIR = str(tmp_path_factory.mktemp("slapd-tls-run"))
-    server.testrundir = os.path.join(server.TMPDIR, f"python-ldap-test-{server.port}")
-    server._slapd_conf = os.path.join(server.testrundir, "slapd.d")
-    server._db_directory = os.path.join(server.testrundir, "openldap-data")
-    if server.ldapi_uri:
-        from urllib.parse import quote_plus
-        server.ldapi_uri = "ldapi://" + quote_plus(os.path.join(server.testrundir, "ldapi"))
-        server.default_ldap_uri = server.ldapi_uri
-    server.start()
     directory = TLSDirectory(server, ca_file, other_ca_file)
-    conn = directory.admin()
-    conn.add_s(SUFFIX, ldap.modlist.addModlist({"objectClass": [b"dcObject", b"organization"],
-                                                "dc": [b"council"], "o": [b"Demo Council"]}))
-    conn.add_s(SYNC_DN, ldap.modlist.addModlist({"objectClass": [b"person"], "cn": [b"intranet-sync"],
-                                                 "sn": [b"sync"], "userPassword": [SYNC_PW.encode()]}))
-    conn.unbind_s()
+    _start_with_council(server, tmp_path_factory, "slapd-tls-run", directory.admin)
     directory.reset()
     # A DN held by another server: searching it answers with a referral.
     directory.add(REFERRAL_DN, {"objectClass": [b"referral", b"extensibleObject"], "ou": [b"elsewhere"],
