@@ -96,6 +96,9 @@ class Document(models.Model):
     agent_key = models.CharField(max_length=40, blank=True)  # identity.agent_digest
     registration = models.CharField(max_length=36, blank=True)
     doc_id = models.CharField(max_length=2048)
+    # Whose credentials wrote it: each provider key has its own document space, as it reads back
+    # only its own statements (a cmi5 launch token acts in its issuer's space).
+    client_key = models.CharField(max_length=200)
     content = models.BinaryField()
     content_type = models.CharField(max_length=255)
     etag = models.CharField(max_length=40)
@@ -103,10 +106,12 @@ class Document(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "activity_iri", "agent_key", "registration", "doc_id"],
+            models.UniqueConstraint(fields=["client_key", "kind", "activity_iri", "agent_key", "registration",
+                                            "doc_id"],
                                     name="lrs_document_identity"),
         ]
-        indexes = [models.Index(fields=["kind", "activity_iri", "agent_key", "updated"], name="lrs_doc_lookup")]
+        indexes = [models.Index(fields=["client_key", "kind", "activity_iri", "agent_key", "updated"],
+                                name="lrs_doc_lookup_by_key")]
 
     def __str__(self):
         return f"{self.kind} {self.doc_id}"

@@ -236,9 +236,13 @@ def _activities_merge(statements: list[dict]) -> None:
 
 # -- documents (Communication 2.2 to 2.7) -------------------------------------------------------------
 
-def document_identity(*, kind: str, activity_iri: str = "", agent: dict | None = None, registration: str = "",
-                      doc_id: str) -> dict:
-    return {"kind": kind, "activity_iri": activity_iri, "agent_key": agent_digest(agent) if agent else "",
+def document_identity(*, client_key: str, kind: str, activity_iri: str = "", agent: dict | None = None,
+                      registration: str = "", doc_id: str) -> dict:
+    """What names one document: the writer's key (its document space), kind, activity, agent,
+    registration and id. Every read, write and delete filters by all of it."""
+    if not client_key:
+        raise ValueError("A document belongs to a credential: client_key is required.")
+    return {"client_key": client_key, "kind": kind, "activity_iri": activity_iri, "agent_key": agent_digest(agent) if agent else "",
             "registration": registration or "", "doc_id": doc_id}
 
 

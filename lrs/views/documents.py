@@ -47,7 +47,7 @@ def _identity(xreq: XRequest, kind: str, *, doc_param: str, activity: bool, agen
         validation.uuid_value(reg, "registration")
     if doc_required:
         require(params, doc_param)
-    identity = services.document_identity(kind=kind, activity_iri=params.get("activityId", ""), agent=agent_obj,
+    identity = services.document_identity(client_key=xreq.principal.key, kind=kind, activity_iri=params.get("activityId", ""), agent=agent_obj,
                                           registration=reg.lower(), doc_id=params.get(doc_param))
     if kind == Kind.STATE and "registration" not in params and params.get(doc_param) is None:
         identity.pop("registration")  # every registration's states for the activity and agent

@@ -121,3 +121,32 @@ def test_head_on_a_document_gives_its_etag_and_no_body(xapi):
     head, get = xapi.head("activities/state", params), xapi.get("activities/state", params)
     assert head.status_code == 200 and head.content == b"" and head["ETag"] == get["ETag"]
     assert xapi.head("activities/state", state(stateId="missing")).status_code == 404
+
+
+@pytest.fixture
+def other_provider(db):
+    from django.contrib.auth.hashers import make_password
+
+    from training.models import ContentProvider
+
+    ContentProvider.objects.create(name="Another supplier", key_id="lrs-other", key_hash=make_password("other-secret"))
+    return XapiClient("lrs-other", "other-secret")
+
+
+@pytest.mark.parametrize(("path", "params"), [
+    ("activities/state", state(stateId="bookmark")),
+    ("activities/profile", {"activityId": ACT, "profileId": "p"}),
+    ("agents/profile", {"agent": AGENT, "profileId": "p"}),
+])
+def test_documents_belong_to_the_provider_that_wrote_them(xapi, other_provider, path, params):
+    """One supplier's content cannot read, list, overwrite or delete another supplier's documents:
+    each key has its own document space, as each reads back only its own statements."""
+    assert xapi.put(path, {"mine": 1}, params, HTTP_IF_NONE_MATCH="*").status_code == 204
+    assert other_provider.get(path, params).status_code == 404
+    listing = {k: v for k, v in params.items() if k not in ("stateId", "profileId")}
+    assert other_provider.get(path, listing).json() == []
+    # the other supplier writes its own document under the same identity, without touching ours
+    assert other_provider.put(path, {"theirs": 2}, params, HTTP_IF_NONE_MATCH="*").status_code == 204
+    assert other_provider.delete(path, params, HTTP_IF_MATCH="*").status_code == 204
+    assert xapi.get(path, params).json() == {"mine": 1}
+    assert xapi.get(path, listing).json() == [params.get("stateId") or params.get("profileId")]
