@@ -147,6 +147,8 @@ class LDAPSource(Source):
         attrs = self.profile.requested_attributes(self.config.attributes)
         if self.config.profile != "ad":
             attrs = sorted({*attrs, self.config.disabled_attribute})
+        if self.config.department_rule == "auto":
+            attrs = sorted({*attrs, "ou"})  # the rule's fallback when the department attribute is empty
         yield from self._paged_search(self.config.base_dn, self._user_filter(extra), attrs)
 
     def start_marker(self) -> str:

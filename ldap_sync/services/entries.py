@@ -10,7 +10,7 @@ from django.db.models import Q
 from people.models import Employee
 
 from ..config import SourceConfig
-from ..profiles import DirectoryEntry, EntryError
+from ..profiles import OU_PATH, DirectoryEntry, EntryError
 from ..sources import Source
 from .run_state import RunLog
 from .units import OrgUnits
@@ -68,7 +68,7 @@ def desired_values(entry: DirectoryEntry, units: OrgUnits) -> dict:
     """The synced columns as the directory has them now."""
     return {
         "employee_number": entry.employee_number, "first_name": entry.first_name, "last_name": entry.last_name,
-        "email": entry.email, "job_title": entry.job_title, "org_unit_id": units.resolve(entry.department),
+        "email": entry.email, "job_title": entry.job_title, "org_unit_id": units.resolve(entry.department, path=entry.department_from == OU_PATH),
         "work_phone": entry.work_phone, "mobile_phone": entry.mobile_phone, "directory_dn": entry.dn,
     }
 

@@ -55,7 +55,8 @@ class RunLog:
 
     def unit_created(self, key: str, unit: OrgUnit):
         self.counts["units_created"] += 1
-        self.change("unit", unit.name, changes={"directory_key": [None, key], "parent": [None, "holding unit"]})
+        parent = "holding unit" if unit.parent.kind == OrgUnit.Kind.HOLDING else unit.parent.name
+        self.change("unit", unit.name, changes={"directory_key": [None, key], "parent": [None, parent]})
 
 
 class DirectoryAudit:

@@ -10,10 +10,10 @@ from django.utils import timezone
 from people.audit import audit_record
 from people.models import AuditEntry
 
-from ..config import SourceConfig
+from ..config import SourceConfig, config_problem
 from ..models import SourceState, SyncRun
 from ..signals import directory_sync_applied_on_commit
-from ..sources import DirectoryUnavailable, Source, source_for
+from ..sources import DirectoryMisconfigured, DirectoryUnavailable, Source, source_for
 from .entries import EntryMatcher, HighWater, read_in_batches
 from .leavers import leavers_deactivate_or_hold, missing_collect
 from .managers import ManagerLinks
@@ -47,6 +47,8 @@ class _Steps:
 
     def execute(self) -> None:
         config = self.ctx.config
+        if problem := config_problem(config):
+            raise DirectoryMisconfigured(problem)
         start_marker = self.source.start_marker()
         read_in_batches(source=self.source, config=config, since=self.since, log=self.log,
                         apply=self.changes.apply_batch)

@@ -3,7 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 from core.errors import DomainError
 from ldap_sync.config import source_config
 from ldap_sync.models import SyncRun
-from ldap_sync.services import directory_sync, held_run_confirm
+from ldap_sync.profiles import OU_PATH, profile_for
+from ldap_sync.services import directory_check, directory_sync, held_run_confirm
+from ldap_sync.services.check import DirectoryCheck
 from ldap_sync.sources import DirectoryUnavailable
 
 
@@ -16,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="default", help="Source name (default: the LDAP_* settings).")
         parser.add_argument("--confirm-held", type=int, metavar="RUN_ID",
                             help="Apply the held leavers of a held run.")
+        parser.add_argument("--check", action="store_true",
+                            help="Read the directory and say which attribute fed the org units; change nothing.")
 
     def handle(self, *args, **opts):
         try:
@@ -23,10 +27,40 @@ class Command(BaseCommand):
                 run = held_run_confirm(run_id=opts["confirm_held"], actor=None)
                 self.stdout.write(f"Run {run.pk}: {run.counts.get('deactivated', 0)} leavers deactivated.")
                 return
+            if opts["check"]:
+                self.report_check(directory_check(config=source_config(opts["source"])))
+                return
             run = directory_sync(config=source_config(opts["source"]), full=opts["full"], dry_run=opts["dry_run"])
         except (DomainError, DirectoryUnavailable) as exc:
             raise CommandError(str(exc)) from exc
         self.report(run, verbose=opts["dry_run"] or opts["verbosity"] > 1)
+
+    def report_check(self, check: DirectoryCheck):
+        c = check.config
+        default = c.name == "default"
+        rule = "LDAP_DEPARTMENT_RULE" if default else "department_rule"
+        where = c.path if c.kind == "ldif" else f"{c.uri} under {c.base_dn or '(the whole directory)'}"
+        self.stdout.write(f"Directory check of source '{c.name}' ({c.profile} profile, {rule}={c.department_rule}): "
+                          "nothing was changed.")
+        self.stdout.write(f"Read {check.read} entries from {where}; {check.unusable} could not be used.")
+        for dn, reason in check.reasons:
+            self.stdout.write(self.style.WARNING(f"  skipped {dn}: {reason}"))
+        fed = ", ".join(f"{'the OU path of the DN' if source == OU_PATH else source} ({n} entries)"
+                        for source, n in check.department_from.most_common())
+        self.stdout.write(f"Org units came from: {fed or 'nothing'}.")
+        department_attribute = profile_for(c.profile).attribute_map(c.attributes)["department"]
+        none = (f"{check.without_department} entries had no department ({department_attribute}"
+                f"{', ou or an OU below the base DN' if c.department_rule == 'auto' else ''}): they will have no unit.")
+        self.stdout.write(self.style.WARNING(none) if check.without_department else none)
+        if check.departments:
+            shown = ", ".join(f"{key} ({n})" for key, n in check.departments.most_common(10))
+            more = f", and {len(check.departments) - 10} more" if len(check.departments) > 10 else ""
+            self.stdout.write(f"{len(check.departments)} units: {shown}{more}.")
+        elif check.read:
+            attributes = "LDAP_ATTRIBUTES" if default else "attributes"
+            self.stdout.write(self.style.WARNING(
+                f"No entry gave a department: set {attributes} (e.g. department=departmentNumber) or "
+                f"{rule}=ou_path."))
 
     def report(self, run: SyncRun, *, verbose: bool):
         self.stdout.write(f"Run {run.pk} ({run.get_kind_display().lower()}): {run.get_status_display()}")
