@@ -70,6 +70,19 @@ class SyncRun(models.Model):
     def error_count(self) -> int:
         return self.counts.get("skipped", 0) + self.counts.get("manager_errors", 0)
 
+    @staticmethod
+    def problem_kind(error: dict) -> str:
+        """"skipped" (the entry was not synced), "warning" (a manager link not followed) or
+        "not found" (a role group). Runs recorded before errors carried a kind are read by reason."""
+        kind = error.get("kind") or ("role_groups_missing" if error["reason"].startswith("role group") else "skipped")
+        return {"manager_errors": "warning", "role_groups_missing": "not found"}.get(kind, "skipped")
+
+    def skipped_entries(self) -> list[dict]:
+        return [e for e in self.errors if self.problem_kind(e) == "skipped"]
+
+    def warnings(self) -> list[dict]:
+        return [e for e in self.errors if self.problem_kind(e) != "skipped"]
+
 
 class RoleGrant(models.Model):
     """A role the directory gives an employee through group membership. Kept by stable id so that

@@ -17,7 +17,7 @@ COUNT_LABELS = [
     ("read", "Entries read"), ("created", "Created"), ("updated", "Updated"), ("moved", "Moved"),
     ("reactivated", "Returners"), ("deactivated", "Leavers deactivated"), ("unchanged", "Unchanged"),
     ("skipped", "Entries skipped"), ("managers_changed", "Line managers changed"),
-    ("manager_errors", "Manager links not followed"), ("units_created", "New units in the holding unit"),
+    ("manager_errors", "Warnings: manager links not followed"), ("units_created", "New units in the holding unit"),
     ("roles_granted", "Roles granted"), ("roles_removed", "Roles removed"),
     ("role_groups_missing", "Role groups not found (their grants kept)"),
 ]
@@ -58,7 +58,10 @@ def run_detail(request, pk: int):
     _require_admin(request)
     run = get_object_or_404(selectors.sync_runs_visible_to(request.user), pk=pk)
     counts = [(label, run.counts.get(key, 0)) for key, label in COUNT_LABELS if key in run.counts]
-    return render(request, "ldap_sync/run_detail.html", {"run": run, "counts": counts, "held": SyncRun.Status.HELD})
+    return render(request, "ldap_sync/run_detail.html", {
+        "run": run, "counts": counts, "held": SyncRun.Status.HELD,
+        "skipped": run.skipped_entries(), "warnings": run.warnings(),
+    })
 
 
 @require_POST

@@ -38,9 +38,16 @@ class RunLog:
         self.limit = setting("LDAP_SYNC_DETAIL_LIMIT", 1000)
 
     def error(self, reason: str, *, dn: str = "", directory_id: str = "", kind: str = "skipped"):
+        """A problem with an entry, counted under `kind`: "skipped" (the entry was not synced),
+        "manager_errors" (a warning: the entry was synced, its manager link not changed) or
+        "role_groups_missing"."""
         self.counts[kind] += 1
         if len(self.errors) < self.limit:
-            self.errors.append({"dn": dn, "directory_id": directory_id, "reason": reason})
+            self.errors.append({"dn": dn, "directory_id": directory_id, "reason": reason, "kind": kind})
+
+    def warning(self, reason: str, *, dn: str = "", directory_id="") -> None:
+        """A manager reference that cannot be followed: the entry itself is synced."""
+        self.error(reason, dn=dn, directory_id=directory_id, kind="manager_errors")
 
     def notice(self, sentence: str) -> None:
         self.notices.append(sentence)

@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 detail = "; ".join(f"{f}: {b!r} → {a!r}" for f, (b, a) in change["changes"].items())
                 self.stdout.write(f"  {change['action']:<12} {change['name']}  {detail}")
         for error in run.errors:
-            what = "not found" if error["reason"].startswith("role group") else "skipped"
+            what = SyncRun.problem_kind(error)
             self.stdout.write(self.style.WARNING(f"  {what} {error['dn'] or error['directory_id']}: {error['reason']}"))
         if run.status == SyncRun.Status.HELD:
             self.stdout.write(self.style.WARNING(
