@@ -20,6 +20,7 @@ COUNT_LABELS = [
     ("manager_errors", "Warnings: manager links not followed"), ("units_created", "New units in the holding unit"),
     ("roles_granted", "Roles granted"), ("roles_removed", "Roles removed"),
     ("role_groups_missing", "Role groups not found (their grants kept)"),
+    ("rematched", "Re-matched by employee number (new directory id)"),
 ]
 
 
@@ -61,6 +62,7 @@ def run_detail(request, pk: int):
     return render(request, "ldap_sync/run_detail.html", {
         "run": run, "counts": counts, "held": SyncRun.Status.HELD,
         "skipped": run.skipped_entries(), "warnings": run.warnings(),
+        "held_leavers": services.held_list(run), "held_rematches": run.held_rematches,
     })
 
 
@@ -72,5 +74,7 @@ def run_confirm(request, pk: int):
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("ldap_sync:run_detail", pk=pk)
-    messages.success(request, f"{run.counts.get('deactivated', 0)} leavers from run {run.pk} were deactivated.")
+    rematched = run.counts.get("rematched", 0)
+    messages.success(request, f"{run.counts.get('deactivated', 0)} leavers from run {run.pk} were deactivated"
+                     + (f" and {rematched} records re-matched." if rematched else "."))
     return redirect("ldap_sync:run_detail", pk=pk)

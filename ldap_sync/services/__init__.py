@@ -22,12 +22,12 @@ The package, by workflow:
 from .accounts import employee_account_link
 from .check import directory_check
 from .entries import BATCH_SIZE, SYNCED_FIELDS
-from .leavers import deactivate_employees, held_run_confirm
+from .leavers import deactivate_employees, held_list, held_run_confirm
 from .roles import apply_directory_roles, role_grants_from_sign_in
 from .runs import LOCK_TTL, directory_sync
 from .units import HOLDING_UNIT_CODE
 
 __all__ = [
     "BATCH_SIZE", "HOLDING_UNIT_CODE", "LOCK_TTL", "SYNCED_FIELDS", "apply_directory_roles", "deactivate_employees",
-    "directory_check", "directory_sync", "employee_account_link", "held_run_confirm", "role_grants_from_sign_in",
+    "directory_check", "directory_sync", "employee_account_link", "held_list", "held_run_confirm", "role_grants_from_sign_in",
 ]

@@ -46,8 +46,8 @@ class ManagerLinks:
             else:
                 target = dn_to_pk.get(key) or fallback.get(key)
                 if target is None:
-                    self.log.warning(f"its manager {key} is not an entry the sync reads: the manager link was "
-                                     "not changed", directory_id=pk)
+                    self.log.warning(f"unknown manager {key}: not an entry this sync reads, so the manager link "
+                                     "was not changed", directory_id=pk)
                     continue
                 if target == pk:
                     self.log.warning("the entry names itself as its own manager: the link was not followed",

@@ -29,7 +29,7 @@ class RunLog:
         self.counts = dict.fromkeys(
             ["read", "created", "updated", "moved", "reactivated", "deactivated", "unchanged", "skipped",
              "managers_changed", "manager_errors", "units_created", "roles_granted", "roles_removed",
-             "role_groups_missing"], 0
+             "role_groups_missing", "rematched"], 0
         )
         self.notices: list[str] = []  # sentences for the run's message (and the command's output)
         self.errors: list[dict] = []
@@ -102,6 +102,8 @@ class RunContext:
     dn_to_pk: dict[str, int] = field(default_factory=dict)  # every entry read, by normalised DN
     created_pks: set[int] = field(default_factory=set)
     pending_deactivations: list[int] = field(default_factory=list)
+    # Active records re-matched by employee number to a new stable id (their old entry gone).
+    pending_rematches: list[dict] = field(default_factory=list)
 
     @property
     def actor(self):

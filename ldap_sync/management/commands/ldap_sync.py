@@ -25,7 +25,8 @@ class Command(BaseCommand):
         try:
             if opts["confirm_held"]:
                 run = held_run_confirm(run_id=opts["confirm_held"], actor=None)
-                self.stdout.write(f"Run {run.pk}: {run.counts.get('deactivated', 0)} leavers deactivated.")
+                self.stdout.write(f"Run {run.pk}: {run.counts.get('deactivated', 0)} leavers deactivated, "
+                                  f"{run.counts.get('rematched', 0)} records re-matched. {run.message}")
                 return
             if opts["check"]:
                 self.report_check(directory_check(config=source_config(opts["source"])))
@@ -75,5 +76,12 @@ class Command(BaseCommand):
             what = SyncRun.problem_kind(error)
             self.stdout.write(self.style.WARNING(f"  {what} {error['dn'] or error['directory_id']}: {error['reason']}"))
         if run.status == SyncRun.Status.HELD:
+            for person in run.held_deactivations:
+                if isinstance(person, dict):
+                    self.stdout.write(f"  held leaver   {person['name']}  {person['employee_number'] or '-'}  "
+                                      f"{person['directory_id']}  {person['dn']}")
+            for person in run.held_rematches:
+                self.stdout.write(f"  held re-match {person['name']}  {person['employee_number']}  "
+                                  f"{person['old_directory_id']} -> {person['directory_id']}  {person['dn']}")
             self.stdout.write(self.style.WARNING(
                 f"Confirm with: manage.py ldap_sync --confirm-held {run.pk}  (or on the Directory sync page)"))
