@@ -39,8 +39,9 @@ class SourceConfig:
     # Attribute map overrides on top of the profile's defaults, e.g. {"employee_number": "employeeID"}.
     attributes: dict = field(default_factory=dict)
     # "auto": the department attribute, else `ou` on the entry, else the OU path of the DN;
-    # "attribute": the department attribute only; "ou_path": the OUs below base_dn only.
-    department_rule: str = "auto"
+    # "attribute": the department attribute only; "ou_path": the OUs below base_dn only;
+    # "": the profile's default (OpenLDAP auto, AD attribute).
+    department_rule: str = ""
     # OpenLDAP has no standard disabled flag: an attribute and the values that mean "disabled".
     disabled_attribute: str = "employeeType"
     disabled_values: tuple = ("disabled", "leaver")
@@ -83,7 +84,7 @@ def config_problem(config: SourceConfig) -> str:
     env = config.name == "default"
     rule_setting = "LDAP_DEPARTMENT_RULE" if env else f"department_rule of LDAP_SOURCES['{config.name}']"
     map_setting = "LDAP_ATTRIBUTES" if env else f"attributes of LDAP_SOURCES['{config.name}']"
-    if config.department_rule not in DEPARTMENT_RULES:
+    if config.department_rule and config.department_rule not in DEPARTMENT_RULES:
         return (f"{rule_setting} is '{config.department_rule}': use one of {', '.join(DEPARTMENT_RULES)} "
                 "(auto reads the department attribute, else ou on the entry, else the OU path of the DN).")
     known = PROFILES[config.profile].attributes if config.profile in PROFILES else {}
@@ -98,7 +99,7 @@ def config_problem(config: SourceConfig) -> str:
 
 
 def _default_source() -> dict | None:
-    common = {"department_rule": getattr(settings, "LDAP_DEPARTMENT_RULE", "") or "auto",
+    common = {"department_rule": getattr(settings, "LDAP_DEPARTMENT_RULE", ""),
               "attributes": parse_attributes(getattr(settings, "LDAP_ATTRIBUTES", ""))}
     if getattr(settings, "LDAP_LDIF_PATH", ""):
         return {"kind": "ldif", "path": settings.LDAP_LDIF_PATH, "profile": settings.LDAP_PROFILE,

@@ -103,6 +103,8 @@ class Profile:
     default_filter: str
     change_attribute: str
     _map_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # The department rule when the source sets none: see department_rule_of().
+    default_department_rule: str = "auto"
 
     def attribute_map(self, overrides: dict) -> dict:
         return {**self.attributes, **(overrides or {})}
@@ -205,7 +207,7 @@ class Profile:
         """(department, where it came from). "attribute": the department attribute; "ou_path": the
         OUs between the base DN and the entry; "auto" (the default): the department attribute, else
         `ou` on the entry, else the OU path, which covers the common layouts with no setting."""
-        rule = config.department_rule
+        rule = department_rule_of(config)
         if rule == "ou_path":
             path = ou_path(dn, config.base_dn)
             return path, OU_PATH if path else ""
@@ -295,6 +297,8 @@ ACTIVE_DIRECTORY = ActiveDirectoryProfile(
     },
     default_filter="(&(objectCategory=person)(objectClass=user))",
     change_attribute="uSNChanged",
+    # AD fills `department`; its OUs are as often sites or account types ("Disabled Users") as teams.
+    default_department_rule="attribute",
 )
 
 PROFILES = {p.name: p for p in (OPENLDAP, ACTIVE_DIRECTORY)}
@@ -305,6 +309,11 @@ def profile_for(name: str) -> Profile:
         return PROFILES[name]
     except KeyError:
         raise ValueError(f"Unknown directory profile '{name}'. Use one of: {', '.join(PROFILES)}") from None
+
+
+def department_rule_of(config) -> str:
+    """The source's department rule, or its profile's default (OpenLDAP auto, AD attribute)."""
+    return config.department_rule or PROFILES[config.profile].default_department_rule
 
 
 def is_user_entry(attrs: dict, profile: Profile) -> bool:

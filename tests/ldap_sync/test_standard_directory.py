@@ -259,3 +259,18 @@ def test_group_roles_separator_agrees_with_the_readme():
                                         "CN=Payroll,OU=Groups,DC=council,DC=local": "Payroll"}
     env_example = (intranet.settings.base.BASE_DIR / ".env.example").read_text()
     assert "LDAP_DEPARTMENT_RULE=" in env_example and "LDAP_ATTRIBUTES=" in env_example
+
+
+def test_the_default_rule_is_auto_on_openldap_and_the_department_attribute_on_ad():
+    from ldap_sync.config import SourceConfig
+    from ldap_sync.profiles import ACTIVE_DIRECTORY, OPENLDAP, OU_PATH
+
+    dn = "CN=Priya Shah,OU=Disabled Users,OU=Staff,DC=council,DC=local"
+    ad = {"objectGUID": [bytes(16)], "sn": [b"Shah"], "userAccountControl": [b"512"]}
+    config = SourceConfig(name="ad", kind="ldap", profile="ad", base_dn="OU=Staff,DC=council,DC=local")
+    assert ACTIVE_DIRECTORY.parse(dn, ad, config).department == ""  # not the OU "Disabled Users"
+
+    ol = {"entryUUID": [b"1d4c6a9e-0000-4000-8000-000000000001"], "sn": [b"Shah"]}
+    config = SourceConfig(name="ol", kind="ldap", profile="openldap", base_dn="OU=Staff,DC=council,DC=local")
+    entry = OPENLDAP.parse(dn.replace("CN=", "uid="), ol, config)
+    assert (entry.department, entry.department_from) == ("Disabled Users", OU_PATH)

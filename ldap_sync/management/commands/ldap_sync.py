@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.errors import DomainError
 from ldap_sync.config import source_config
 from ldap_sync.models import SyncRun
-from ldap_sync.profiles import OU_PATH, profile_for
+from ldap_sync.profiles import OU_PATH, department_rule_of, profile_for
 from ldap_sync.services import directory_check, directory_sync, held_run_confirm
 from ldap_sync.services.check import DirectoryCheck
 from ldap_sync.sources import DirectoryUnavailable
@@ -40,8 +40,9 @@ class Command(BaseCommand):
         c = check.config
         default = c.name == "default"
         rule = "LDAP_DEPARTMENT_RULE" if default else "department_rule"
+        rule_in_force = department_rule_of(c)
         where = c.path if c.kind == "ldif" else f"{c.uri} under {c.base_dn or '(the whole directory)'}"
-        self.stdout.write(f"Directory check of source '{c.name}' ({c.profile} profile, {rule}={c.department_rule}): "
+        self.stdout.write(f"Directory check of source '{c.name}' ({c.profile} profile, {rule}={rule_in_force}): "
                           "nothing was changed.")
         self.stdout.write(f"Read {check.read} entries from {where}; {check.unusable} could not be used.")
         for dn, reason in check.reasons:
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Org units came from: {fed or 'nothing'}.")
         department_attribute = profile_for(c.profile).attribute_map(c.attributes)["department"]
         none = (f"{check.without_department} entries had no department ({department_attribute}"
-                f"{', ou or an OU below the base DN' if c.department_rule == 'auto' else ''}): they will have no unit.")
+                f"{', ou or an OU below the base DN' if rule_in_force == 'auto' else ''}): they will have no unit.")
         self.stdout.write(self.style.WARNING(none) if check.without_department else none)
         if check.departments:
             shown = ", ".join(f"{key} ({n})" for key, n in check.departments.most_common(10))
