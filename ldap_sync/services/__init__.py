@@ -29,5 +29,6 @@ from .units import HOLDING_UNIT_CODE
 
 __all__ = [
     "BATCH_SIZE", "HOLDING_UNIT_CODE", "LOCK_TTL", "SYNCED_FIELDS", "apply_directory_roles", "deactivate_employees",
-    "directory_check", "directory_sync", "employee_account_link", "held_list", "held_run_confirm", "role_grants_from_sign_in",
+    "directory_check", "directory_sync", "employee_account_link", "held_list", "held_run_confirm",
+    "role_grants_from_sign_in",
 ]

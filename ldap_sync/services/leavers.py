@@ -150,7 +150,8 @@ def held_run_confirm(*, run_id: int, actor) -> SyncRun:
     note = f"Directory sync run {run.pk} ({run.source}): held changes confirmed"
     rematched, rematch_left = rematches_apply(run.held_rematches, actor=actor, note=note, log=log, cutoff=cutoff)
     done = deactivate_employees(pks=pks, actor=actor, note=note, log=log)
-    left = [p["name"] for p in listed if p["pk"] not in set(pks)]
+    chosen = set(pks)
+    left = [p["name"] for p in listed if p["pk"] not in chosen]
     run.status = SyncRun.Status.CONFIRMED
     run.confirmed_by = acting_user(actor)
     run.confirmed_at = timezone.now()

@@ -151,7 +151,9 @@ def _finish(run: SyncRun, steps: _Steps, state: SourceState, *, incremental: boo
     elif steps.held:
         run.status = SyncRun.Status.HELD
         # Counted as applied: nothing (the entries read and the problems found are still facts).
-        would = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in log.counts.items() if v and k in CHANGE_COUNTS)
+        # (Its re-matches are held with its leavers: confirming applies them, not the next run.)
+        would = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in log.counts.items()
+                          if v and k in CHANGE_COUNTS and k != "rematched")
         run.counts = {k: 0 if k in CHANGE_COUNTS else v for k, v in log.counts.items()}
         if would:
             run.message += f" Once confirmed, the next run would apply the rest: {would}."

@@ -135,7 +135,7 @@ def test_a_rebuilt_directory_is_rematched_by_employee_number_and_held_above_the_
 
     assert run.status == SyncRun.Status.HELD and run.held_deactivations == []
     assert run.counts["created"] == run.counts["deactivated"] == run.counts["skipped"] == 0
-    assert "30 active staff re-matched by employee number" in run.message
+    assert "30 active staff re-matched by employee number" in run.message and "rematched 30" not in run.message
     assert dict(Employee.objects.filter(directory_id__isnull=False).values_list(
         "employee_number", "directory_id")) == old_ids  # nothing applied yet
     held = {p["employee_number"]: p for p in run.held_rematches}
