@@ -42,9 +42,11 @@ def sync_run_alert(run: SyncRun | None) -> bool:
         what += [f"{m} {'re-match' if m == 1 else 're-matches'}"] if m else []
         subject = (f"Directory sync held: {' and '.join(what)} {'needs' if n + m == 1 else 'need'} confirming "
                    f"({run.source})")
-        body = (f"Directory sync run {run.pk} of '{run.source}' would mark {n} people as leavers and re-match "
-                f"{m} records to new directory entries, more than the safety limit, so it has applied nothing."
-                f"\n\n{run.message}\n\nCheck the lists and confirm them, or fix the directory: {link}")
+        would = " and ".join([*([f"mark {n} people as leavers"] if n else []),
+                              *([f"re-match {m} records to new directory entries"] if m else [])])
+        body = (f"Directory sync run {run.pk} of '{run.source}' would {would}, more than the safety limit, so it "
+                f"has applied nothing.\n\n{run.message}\n\nCheck the list and confirm it, or fix the directory: "
+                f"{link}")
     else:
         subject = f"Directory sync failed ({run.source})"
         body = (f"Directory sync run {run.pk} of '{run.source}' failed and changed nothing.\n\n{run.message}\n\n"

@@ -8,11 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from ldap_sync import alerts
 from ldap_sync.models import SyncRun
 from ldap_sync.services import directory_sync
 from ldap_sync.sources import LDAPSource
 from people.models import AuditEntry, Employee
 
+from ..factories import UserFactory
 from .conftest import dn_of, person
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,17 @@ def test_one_recreated_account_is_rematched_at_once_and_counted(directory, org):
     reason = {e["dn"]: e["reason"] for e in run.errors}[dn_of("sw08")]
     assert "the next full run re-matches the record" in reason
     assert directory_sync(config=directory.config()).counts["rematched"] == 1
+
+
+def test_the_alert_for_a_held_rebuild_names_the_rematches(directory, org, mailoutbox,
+                                                          django_capture_on_commit_callbacks):
+    UserFactory(username="root", email="root@council.example", is_superuser=True)
+    directory_sync(config=directory.config())
+    directory.reset()
+    run = directory_sync(config=directory.config())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.sync_run_alert(run)
+
+    assert mailoutbox[0].subject == "Directory sync held: 30 re-matches need confirming (test-ldap)"
+    assert "would re-match 30 records to new directory entries" in mailoutbox[0].body
