@@ -21,6 +21,7 @@ class DirectoryCheck:
     department_from: Counter = field(default_factory=Counter)  # attribute name or OU_PATH -> entries
     departments: Counter = field(default_factory=Counter)  # department key -> entries
     without_department: int = 0
+    without_examples: list[str] = field(default_factory=list)  # the first few DNs that gave none
 
 
 def directory_check(*, config: SourceConfig, source: Source | None = None) -> DirectoryCheck:
@@ -45,6 +46,8 @@ def directory_check(*, config: SourceConfig, source: Source | None = None) -> Di
                 report.departments[entry.department] += 1
             else:
                 report.without_department += 1
+                if len(report.without_examples) < REASONS_SHOWN:
+                    report.without_examples.append(dn)
     finally:
         source.close()
     return report

@@ -244,6 +244,7 @@ def test_check_prints_which_attribute_fed_units_and_how_many_had_none(standard, 
     assert "Read 5 entries" in out
     assert "Org units came from: departmentNumber (3 entries), the OU path of the DN (1 entries)." in out
     assert "1 entries had no department (departmentNumber, ou or an OU below the base DN)" in out
+    assert f"no department: uid=nod,{PEOPLE}" in out
     assert "3 units: Planning (2)" in out and "Adults and Health/Social Work (1)" in out
     assert not SyncRun.objects.exists() and not Employee.objects.exists()  # a check changes nothing
 

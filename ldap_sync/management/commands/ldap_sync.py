@@ -54,6 +54,8 @@ class Command(BaseCommand):
         none = (f"{check.without_department} entries had no department ({department_attribute}"
                 f"{', ou or an OU below the base DN' if rule_in_force == 'auto' else ''}): they will have no unit.")
         self.stdout.write(self.style.WARNING(none) if check.without_department else none)
+        for dn in check.without_examples:
+            self.stdout.write(f"  no department: {dn}")
         if check.departments:
             shown = ", ".join(f"{key} ({n})" for key, n in check.departments.most_common(10))
             more = f", and {len(check.departments) - 10} more" if len(check.departments) > 10 else ""
