@@ -31,7 +31,8 @@ def _require_admin(request):
 
 def run_list(request):
     _require_admin(request)
-    runs = selectors.sync_runs_visible_to(request.user).defer("errors", "changes", "held_deactivations")
+    runs = selectors.sync_runs_visible_to(request.user).defer(
+        "errors", "changes", "held_deactivations", "held_rematches")
     page = Paginator(runs, RUNS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ldap_sync/run_list.html", {"page": page, "sources": sorted(configured_sources())})
 
