@@ -37,11 +37,16 @@ def sync_run_alert(run: SyncRun | None) -> bool:
         return False
     link = reverse("ldap_sync:run_detail", args=[run.pk])
     if run.status == SyncRun.Status.HELD:
-        n = len(run.held_deactivations)
-        subject = f"Directory sync held: {n} {'leaver needs' if n == 1 else 'leavers need'} confirming ({run.source})"
-        body = (f"Directory sync run {run.pk} of '{run.source}' would mark {len(run.held_deactivations)} people as "
-                f"leavers, more than the safety limit, so it has not deactivated them.\n\n{run.message}\n\n"
-                f"Check the list and confirm it, or fix the directory: {link}")
+        n, m = len(run.held_deactivations), len(run.held_rematches)
+        what = [f"{n} {'leaver' if n == 1 else 'leavers'}"] if n else []
+        what += [f"{m} {'re-match' if m == 1 else 're-matches'}"] if m else []
+        subject = (f"Directory sync held: {' and '.join(what)} {'needs' if n + m == 1 else 'need'} confirming "
+                   f"({run.source})")
+        would = " and ".join([*([f"mark {n} people as leavers"] if n else []),
+                              *([f"re-match {m} records to new directory entries"] if m else [])])
+        body = (f"Directory sync run {run.pk} of '{run.source}' would {would}, more than the safety limit, so it "
+                f"has applied nothing.\n\n{run.message}\n\nCheck the list and confirm it, or fix the directory: "
+                f"{link}")
     else:
         subject = f"Directory sync failed ({run.source})"
         body = (f"Directory sync run {run.pk} of '{run.source}' failed and changed nothing.\n\n{run.message}\n\n"

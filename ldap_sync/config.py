@@ -9,11 +9,16 @@ point the sync at their directory without editing code; more sources go in setti
     }
 """
 
+import re
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
 from core.errors import DomainError
+
+from .profiles import DEPARTMENT_RULES, PROFILES
+
+_ATTRIBUTE = re.compile(r"[A-Za-z][A-Za-z0-9-]*|[0-9]+(\.[0-9]+)+")
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,10 @@ class SourceConfig:
     path: str = ""
     # Attribute map overrides on top of the profile's defaults, e.g. {"employee_number": "employeeID"}.
     attributes: dict = field(default_factory=dict)
-    # "attribute": the department attribute names the unit; "ou_path": the OUs of the DN do.
-    department_rule: str = "attribute"
+    # "auto": the department attribute, else `ou` on the entry, else the OU path of the DN;
+    # "attribute": the department attribute only; "ou_path": the OUs below base_dn only;
+    # "": the profile's default (OpenLDAP auto, AD attribute).
+    department_rule: str = ""
     # OpenLDAP has no standard disabled flag: an attribute and the values that mean "disabled".
     disabled_attribute: str = "employeeType"
     disabled_values: tuple = ("disabled", "leaver")
@@ -58,12 +65,48 @@ def parse_group_roles(value) -> dict:
     return out
 
 
+def parse_attributes(value) -> dict:
+    """"department=departmentNumber;employee_number=employeeID" -> {logical name: LDAP attribute}.
+    Attribute names hold neither "," nor ";", so either separates the pairs."""
+    if isinstance(value, dict):
+        return value
+    out = {}
+    for item in (value or "").replace(",", ";").split(";"):
+        logical, sep, attribute = item.partition("=")
+        if logical.strip() or attribute.strip():
+            out[logical.strip()] = attribute.strip() if sep else ""
+    return out
+
+
+def config_problem(config: SourceConfig) -> str:
+    """The sentence naming the setting to fix when the department rule or an attribute override
+    cannot work, else "". Checked before a run reads anything."""
+    env = config.name == "default"
+    rule_setting = "LDAP_DEPARTMENT_RULE" if env else f"department_rule of LDAP_SOURCES['{config.name}']"
+    map_setting = "LDAP_ATTRIBUTES" if env else f"attributes of LDAP_SOURCES['{config.name}']"
+    if config.department_rule and config.department_rule not in DEPARTMENT_RULES:
+        return (f"{rule_setting} is '{config.department_rule}': use one of {', '.join(DEPARTMENT_RULES)} "
+                "(auto reads the department attribute, else ou on the entry, else the OU path of the DN).")
+    known = PROFILES[config.profile].attributes if config.profile in PROFILES else {}
+    for logical, attribute in config.attributes.items():
+        if known and logical not in known:
+            return (f"{map_setting} names '{logical}', which is not one of: {', '.join(sorted(known))} "
+                    "(write them as name=attribute;name=attribute, e.g. department=departmentNumber).")
+        if not attribute or not _ATTRIBUTE.fullmatch(attribute):
+            return (f"{map_setting} gives '{logical}' the attribute '{attribute}', which is not an LDAP attribute "
+                    "name (letters, digits and hyphens, e.g. departmentNumber).")
+    return ""
+
+
 def _default_source() -> dict | None:
+    common = {"department_rule": getattr(settings, "LDAP_DEPARTMENT_RULE", ""),
+              "attributes": parse_attributes(getattr(settings, "LDAP_ATTRIBUTES", ""))}
     if getattr(settings, "LDAP_LDIF_PATH", ""):
         return {"kind": "ldif", "path": settings.LDAP_LDIF_PATH, "profile": settings.LDAP_PROFILE,
-                "base_dn": settings.LDAP_BASE_DN}
+                "base_dn": settings.LDAP_BASE_DN, **common}
     if getattr(settings, "LDAP_URI", ""):
         return {
+            **common,
             "kind": "ldap", "uri": settings.LDAP_URI, "bind_dn": settings.LDAP_BIND_DN,
             "bind_password": settings.LDAP_BIND_PASSWORD, "base_dn": settings.LDAP_BASE_DN,
             "profile": settings.LDAP_PROFILE, "user_filter": settings.LDAP_USER_FILTER,

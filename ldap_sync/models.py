@@ -51,8 +51,12 @@ class SyncRun(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # [{"action": "create|update|move|deactivate|reactivate|unit", "name": ..., "changes": {f: [before, after]}}]
     changes = models.JSONField(default=list, blank=True)
-    # Employee ids whose deactivation waits for an admin (held runs only).
+    # Held runs only: the leavers waiting for an admin, as [{"pk", "name", "employee_number",
+    # "directory_id", "dn"}] (runs held before these were recorded hold employee ids only) ...
     held_deactivations = models.JSONField(default=list, blank=True)
+    # ... and the active records re-matched by employee number to a new stable id, as [{"pk", "name",
+    # "employee_number", "old_directory_id", "directory_id", "old_dn", "dn"}].
+    held_rematches = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -69,6 +73,19 @@ class SyncRun(models.Model):
     @property
     def error_count(self) -> int:
         return self.counts.get("skipped", 0) + self.counts.get("manager_errors", 0)
+
+    @staticmethod
+    def problem_kind(error: dict) -> str:
+        """"skipped" (the entry was not synced), "warning" (a manager link not followed) or
+        "not found" (a role group). Runs recorded before errors carried a kind are read by reason."""
+        kind = error.get("kind") or ("role_groups_missing" if error["reason"].startswith("role group") else "skipped")
+        return {"manager_errors": "warning", "role_groups_missing": "not found"}.get(kind, "skipped")
+
+    def skipped_entries(self) -> list[dict]:
+        return [e for e in self.errors if self.problem_kind(e) == "skipped"]
+
+    def warnings(self) -> list[dict]:
+        return [e for e in self.errors if self.problem_kind(e) != "skipped"]
 
 
 class RoleGrant(models.Model):

@@ -45,6 +45,8 @@ class DirectoryEntry(NamedTuple):
     photo: bytes | None
     photo_hash: str
     change_marker: str  # uSNChanged or modifyTimestamp, for the high-water mark
+    # Where `department` came from: the attribute's name, OU_PATH, or "" when the entry gave none.
+    department_from: str = ""
 
 
 _DN_SEPARATOR_SPACES = re.compile(r"\s*([,=+])\s*")
@@ -59,10 +61,22 @@ def dn_key(dn: str) -> str:
     return _DN_SEPARATOR_SPACES.sub(r"\1", low)
 
 
-def ou_path(dn: str) -> str:
-    """'cn=x,ou=Team A,ou=Social Work,dc=c' -> 'Social Work/Team A' (outermost first)."""
+OU_PATH = "the OU path of the DN"
+DEPARTMENT_RULES = ("auto", "attribute", "ou_path")
+
+
+def ou_path(dn: str, base_dn: str = "") -> str:
+    """'cn=x,ou=Team A,ou=Social Work,dc=c' -> 'Social Work/Team A' (outermost first). The OUs of
+    `base_dn` are not part of it: with base 'ou=People,dc=c', 'uid=x,ou=Planning,ou=Place,ou=People,dc=c'
+    is 'Place/Planning'."""
+    rdns = ldap.dn.str2dn(dn)
+    if base_dn:
+        base = [[(a.lower(), v.lower()) for a, v, _f in rdn] for rdn in ldap.dn.str2dn(base_dn)]
+        tail = [[(a.lower(), v.lower()) for a, v, _f in rdn] for rdn in rdns[len(rdns) - len(base):]]
+        if base and tail == base:
+            rdns = rdns[: len(rdns) - len(base)]
     parts = []
-    for rdn in ldap.dn.str2dn(dn):
+    for rdn in rdns:
         for attr, value, _flags in rdn:
             if attr.lower() == "ou":
                 parts.append(value)
@@ -89,6 +103,8 @@ class Profile:
     default_filter: str
     change_attribute: str
     _map_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # The department rule when the source sets none: see department_rule_of().
+    default_department_rule: str = "auto"
 
     def attribute_map(self, overrides: dict) -> dict:
         return {**self.attributes, **(overrides or {})}
@@ -163,7 +179,7 @@ class Profile:
         number = text("employee_number") or None
         if number and len(number) > 32:
             raise EntryError(f"{amap['employee_number']}: longer than 32 characters")
-        department = ou_path(dn) if config.department_rule == "ou_path" else text("department")
+        department, department_from = self._department(dn, low, text, amap, config)
         manager = text("manager")
         photo = first("photo")
         return DirectoryEntry(
@@ -183,7 +199,27 @@ class Profile:
             photo=photo,
             photo_hash=hashlib.sha256(photo).hexdigest() if photo else "",
             change_marker=text("change_marker"),
+            department_from=department_from,
         )
+
+    @staticmethod
+    def _department(dn: str, low: dict, text, amap: dict, config) -> tuple[str, str]:
+        """(department, where it came from). "attribute": the department attribute; "ou_path": the
+        OUs between the base DN and the entry; "auto" (the default): the department attribute, else
+        `ou` on the entry, else the OU path, which covers the common layouts with no setting."""
+        rule = department_rule_of(config)
+        if rule == "ou_path":
+            path = ou_path(dn, config.base_dn)
+            return path, OU_PATH if path else ""
+        value = text("department")
+        if value or rule == "attribute":
+            return value, amap["department"] if value else ""
+        if amap["department"].lower() != "ou" and (values := low.get("ou")):
+            value = values[0].decode("utf-8", "replace").strip()[: _FIELD_LIMITS["department"]]
+            if value:
+                return value, "ou"
+        path = ou_path(dn, config.base_dn)
+        return path, OU_PATH if path else ""
 
 
 class OpenLDAPProfile(Profile):
@@ -230,7 +266,7 @@ OPENLDAP = OpenLDAPProfile(
         "last_name": "sn",
         "email": "mail",
         "job_title": "title",
-        "department": "ou",
+        "department": "departmentNumber",  # the "auto" rule falls back to ou, then the DN's OUs
         "work_phone": "telephoneNumber",
         "mobile_phone": "mobile",
         "manager": "manager",
@@ -261,6 +297,8 @@ ACTIVE_DIRECTORY = ActiveDirectoryProfile(
     },
     default_filter="(&(objectCategory=person)(objectClass=user))",
     change_attribute="uSNChanged",
+    # AD fills `department`; its OUs are as often sites or account types ("Disabled Users") as teams.
+    default_department_rule="attribute",
 )
 
 PROFILES = {p.name: p for p in (OPENLDAP, ACTIVE_DIRECTORY)}
@@ -271,6 +309,11 @@ def profile_for(name: str) -> Profile:
         return PROFILES[name]
     except KeyError:
         raise ValueError(f"Unknown directory profile '{name}'. Use one of: {', '.join(PROFILES)}") from None
+
+
+def department_rule_of(config) -> str:
+    """The source's department rule, or its profile's default (OpenLDAP auto, AD attribute)."""
+    return config.department_rule or PROFILES[config.profile].default_department_rule
 
 
 def is_user_entry(attrs: dict, profile: Profile) -> bool:

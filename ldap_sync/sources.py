@@ -20,7 +20,7 @@ from ldif import LDIFRecordList
 
 from .config import SourceConfig
 from .connection import DirectoryMisconfigured, DirectoryUnavailable, check_settings, explain, tls_options
-from .profiles import Profile, dn_key, is_user_entry, profile_for
+from .profiles import Profile, department_rule_of, dn_key, is_user_entry, profile_for
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,8 @@ class LDAPSource(Source):
         attrs = self.profile.requested_attributes(self.config.attributes)
         if self.config.profile != "ad":
             attrs = sorted({*attrs, self.config.disabled_attribute})
+        if department_rule_of(self.config) == "auto":
+            attrs = sorted({*attrs, "ou"})  # the rule's fallback when the department attribute is empty
         yield from self._paged_search(self.config.base_dn, self._user_filter(extra), attrs)
 
     def start_marker(self) -> str:

@@ -17,9 +17,10 @@ COUNT_LABELS = [
     ("read", "Entries read"), ("created", "Created"), ("updated", "Updated"), ("moved", "Moved"),
     ("reactivated", "Returners"), ("deactivated", "Leavers deactivated"), ("unchanged", "Unchanged"),
     ("skipped", "Entries skipped"), ("managers_changed", "Line managers changed"),
-    ("manager_errors", "Manager links not followed"), ("units_created", "New units in the holding unit"),
+    ("manager_errors", "Warnings: manager links not followed"), ("units_created", "New units in the holding unit"),
     ("roles_granted", "Roles granted"), ("roles_removed", "Roles removed"),
     ("role_groups_missing", "Role groups not found (their grants kept)"),
+    ("rematched", "Re-matched by employee number (new directory id)"),
 ]
 
 
@@ -30,7 +31,8 @@ def _require_admin(request):
 
 def run_list(request):
     _require_admin(request)
-    runs = selectors.sync_runs_visible_to(request.user).defer("errors", "changes", "held_deactivations")
+    runs = selectors.sync_runs_visible_to(request.user).defer(
+        "errors", "changes", "held_deactivations", "held_rematches")
     page = Paginator(runs, RUNS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ldap_sync/run_list.html", {"page": page, "sources": sorted(configured_sources())})
 
@@ -58,7 +60,11 @@ def run_detail(request, pk: int):
     _require_admin(request)
     run = get_object_or_404(selectors.sync_runs_visible_to(request.user), pk=pk)
     counts = [(label, run.counts.get(key, 0)) for key, label in COUNT_LABELS if key in run.counts]
-    return render(request, "ldap_sync/run_detail.html", {"run": run, "counts": counts, "held": SyncRun.Status.HELD})
+    return render(request, "ldap_sync/run_detail.html", {
+        "run": run, "counts": counts, "held": SyncRun.Status.HELD,
+        "skipped": run.skipped_entries(), "warnings": run.warnings(),
+        "held_leavers": services.held_list(run), "held_rematches": run.held_rematches,
+    })
 
 
 @require_POST
@@ -69,5 +75,7 @@ def run_confirm(request, pk: int):
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("ldap_sync:run_detail", pk=pk)
-    messages.success(request, f"{run.counts.get('deactivated', 0)} leavers from run {run.pk} were deactivated.")
+    rematched = run.counts.get("rematched", 0)
+    messages.success(request, f"{run.counts.get('deactivated', 0)} leavers from run {run.pk} were deactivated"
+                     + (f" and {rematched} records re-matched." if rematched else "."))
     return redirect("ldap_sync:run_detail", pk=pk)

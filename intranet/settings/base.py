@@ -302,6 +302,12 @@ LDAP_CA_FILE = env("LDAP_CA_FILE", default="")
 LDAP_PAGE_SIZE = env.int("LDAP_PAGE_SIZE", default=500)
 LDAP_LDIF_PATH = env("LDAP_LDIF_PATH", default="")
 LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+# Where an entry's org unit comes from: auto (departmentNumber, else ou on the entry, else the OU path
+# of the DN below LDAP_BASE_DN), attribute, or ou_path; empty: auto for openldap, attribute for ad.
+# Attribute overrides: "department=businessCategory;...".
+LDAP_DEPARTMENT_RULE = env("LDAP_DEPARTMENT_RULE", default="")
+LDAP_ATTRIBUTES = env("LDAP_ATTRIBUTES", default="")
+LDAP_INCREMENTAL_MARGIN_SECONDS = env.int("LDAP_INCREMENTAL_MARGIN_SECONDS", default=5)
 # More sources: {"name": {"kind": "ldap"|"ldif", ...}} (see ldap_sync/config.py).
 LDAP_SOURCES: dict = {}
 # A run with more leavers than this (count or % of active staff) is held until an admin confirms.

@@ -17,6 +17,6 @@ class SyncRunDetailSerializer(SyncRunSerializer):
     confirmed_by = serializers.CharField(source="confirmed_by.username", default=None, read_only=True)
 
     class Meta(SyncRunSerializer.Meta):
-        fields = [*SyncRunSerializer.Meta.fields, "errors", "changes", "held_deactivations", "confirmed_by",
+        fields = [*SyncRunSerializer.Meta.fields, "errors", "changes", "held_deactivations", "held_rematches", "confirmed_by",
                   "confirmed_at"]
         read_only_fields = fields

@@ -13,7 +13,8 @@ class SyncRunListApi(generics.ListAPIView):
     filterset_fields = ["source", "status", "kind"]
 
     def get_queryset(self):
-        return selectors.sync_runs_visible_to(self.request.user).defer("errors", "changes", "held_deactivations")
+        return selectors.sync_runs_visible_to(self.request.user).defer(
+            "errors", "changes", "held_deactivations", "held_rematches")
 
 
 class SyncRunDetailApi(generics.RetrieveAPIView):

@@ -14,18 +14,21 @@ The package, by workflow:
   managers.py        line-manager links, loops and unknown managers
   leavers.py         leavers, the hold threshold, deactivation, confirming a held run
   roles.py           directory groups -> role grants -> Django groups
+  check.py           `--check`: what the settings make of the directory, writing nothing
   accounts.py        linking a first sign-in's account to the synced employee
   run_state.py       what the steps share: the run log, the audit helper, per-run state
 """
 
 from .accounts import employee_account_link
+from .check import directory_check
 from .entries import BATCH_SIZE, SYNCED_FIELDS
-from .leavers import deactivate_employees, held_run_confirm
+from .leavers import deactivate_employees, held_list, held_run_confirm
 from .roles import apply_directory_roles, role_grants_from_sign_in
 from .runs import LOCK_TTL, directory_sync
 from .units import HOLDING_UNIT_CODE
 
 __all__ = [
     "BATCH_SIZE", "HOLDING_UNIT_CODE", "LOCK_TTL", "SYNCED_FIELDS", "apply_directory_roles", "deactivate_employees",
-    "directory_sync", "employee_account_link", "held_run_confirm", "role_grants_from_sign_in",
+    "directory_check", "directory_sync", "employee_account_link", "held_list", "held_run_confirm",
+    "role_grants_from_sign_in",
 ]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from people.models import Employee
 
 from ..config import SourceConfig
-from ..profiles import DirectoryEntry, EntryError
+from ..profiles import OU_PATH, DirectoryEntry, EntryError
 from ..sources import Source
 from .run_state import RunLog
 from .units import OrgUnits
@@ -68,7 +68,8 @@ def desired_values(entry: DirectoryEntry, units: OrgUnits) -> dict:
     """The synced columns as the directory has them now."""
     return {
         "employee_number": entry.employee_number, "first_name": entry.first_name, "last_name": entry.last_name,
-        "email": entry.email, "job_title": entry.job_title, "org_unit_id": units.resolve(entry.department),
+        "email": entry.email, "job_title": entry.job_title,
+        "org_unit_id": units.resolve(entry.department, path=entry.department_from == OU_PATH),
         "work_phone": entry.work_phone, "mobile_phone": entry.mobile_phone, "directory_dn": entry.dn,
     }
 
@@ -76,12 +77,20 @@ def desired_values(entry: DirectoryEntry, units: OrgUnits) -> dict:
 class EntryMatcher:
     """Which existing row each entry is, refusing an entry whose stable id or employee number this
     run has already seen or that belongs to someone else. Remembers every stable id read (the
-    leavers step needs them)."""
+    leavers step needs them).
 
-    def __init__(self, log: RunLog):
+    An entry whose stable id is new but whose employee number is on a record matched to another
+    stable id (a returner's new account, a directory rebuilt with new ids, or a duplicate number)
+    is decided only once every entry has been read (`deferred_matches`): if that other entry is in
+    the directory it keeps the record, whatever the page order; if it has gone, a full run re-matches
+    the record to the new entry."""
+
+    def __init__(self, log: RunLog, *, full: bool = True):
         self.log = log
+        self.full = full
         self.seen_ids: set[str] = set()
-        self.seen_numbers: dict[str, str] = {}
+        self.seen_numbers: dict[str, tuple[str, str]] = {}  # number -> (stable id, DN) of the entry that has it
+        self.deferred: list[DirectoryEntry] = []
 
     def rows_for(self, entries: list[DirectoryEntry]) -> tuple[dict, dict]:
         """Existing rows for a batch: (by stable id, by employee number), in one query."""
@@ -96,35 +105,77 @@ class EntryMatcher:
         return by_id, by_number
 
     def match(self, e: DirectoryEntry, by_id: dict, by_number: dict) -> tuple[bool, dict | None]:
-        """(accepted, the existing row or None for a new starter). A refused entry is logged."""
+        """(accepted, the existing row or None for a new starter). A refused entry is logged; a
+        deferred one is neither accepted nor logged yet."""
         if e.directory_id in self.seen_ids:
             self.log.error("the same stable id appears twice in the directory", dn=e.dn, directory_id=e.directory_id)
             return False, None
         row = by_id.get(e.directory_id)
         if row is None and e.employee_number:
-            # Adopt by employee number: a record HR created before the directory was connected,
-            # or a returner whose new account has a new stable id.
             candidate = by_number.get(e.employee_number)
-            if candidate is not None and (
-                candidate["directory_id"] is None
-                or (not candidate["is_active"] and candidate["directory_id"] not in self.seen_ids)
-            ):
-                row = candidate
+            if candidate is not None and candidate["directory_id"] is None:
+                row = candidate  # a record HR created before the directory was connected
+            elif candidate is not None:
+                self.seen_ids.add(e.directory_id)
+                # Photos are dropped while waiting (a rebuilt directory defers every entry); a photo
+                # that changed is taken by the next full run.
+                self.deferred.append(e._replace(photo=None) if e.photo else e)
+                return False, None
         if e.employee_number:
             other = self.seen_numbers.get(e.employee_number)
             owner = by_number.get(e.employee_number)
-            if other and other != e.directory_id:
-                self.log.error(f"duplicate employee number {e.employee_number} (already used in this run)",
-                               dn=e.dn, directory_id=e.directory_id)
+            if other and other[0] != e.directory_id:
+                self.log.error(f"duplicate employee number {e.employee_number}: entry {other[1]} has it too and "
+                               "keeps it, so this entry was not synced", dn=e.dn, directory_id=e.directory_id)
                 return False, None
             if owner is not None and owner is not row and owner["directory_id"] not in (None, e.directory_id):
                 self.log.error(f"duplicate employee number {e.employee_number} (belongs to "
                                f"{Employee.name_from(owner['first_name'], owner['last_name'])})",
                                dn=e.dn, directory_id=e.directory_id)
                 return False, None
-            self.seen_numbers[e.employee_number] = e.directory_id
+            self.seen_numbers[e.employee_number] = (e.directory_id, e.dn)
         self.seen_ids.add(e.directory_id)
         return True, row
+
+    def deferred_matches(self) -> list[tuple[DirectoryEntry, dict | None]]:
+        """The deferred entries, decided against the records as this run has left them: (entry, row
+        or None for a new starter) for those accepted; the others are logged as skipped."""
+        entries, self.deferred = self.deferred, []
+        out = []
+        for i in range(0, len(entries), BATCH_SIZE):
+            chunk = entries[i:i + BATCH_SIZE]
+            _by_id, by_number = self.rows_for(chunk)
+            for e in chunk:
+                accepted, row = self._decide(e, by_number.get(e.employee_number))
+                if accepted:
+                    self.seen_numbers[e.employee_number] = (e.directory_id, e.dn)
+                    out.append((e, row))
+        return out
+
+    def _decide(self, e: DirectoryEntry, record: dict | None) -> tuple[bool, dict | None]:
+        number = e.employee_number
+        kept_by = self.seen_numbers.get(number)
+        name = Employee.name_from(record["first_name"], record["last_name"], record["preferred_name"]) if record else ""
+        if kept_by and kept_by[0] != e.directory_id:
+            self.log.error(f"duplicate employee number {number}: {name or 'the record'} stays with the entry already "
+                           f"matched to it, {kept_by[1]}, so this entry was not synced", dn=e.dn,
+                           directory_id=e.directory_id)
+            return False, None
+        if record is None or record["directory_id"] is None:
+            return True, record  # the number is free now (its entry was renumbered), or an HR record
+        if record["directory_id"] in self.seen_ids:
+            self.log.error(f"duplicate employee number {number}: {name} stays with the entry already matched to it, "
+                           f"{record['directory_dn'] or record['directory_id']}, so this entry was not synced",
+                           dn=e.dn, directory_id=e.directory_id)
+            return False, None
+        if record["is_active"] and not self.full:
+            self.log.error(f"employee number {number} is {name}'s, whose record is matched to another directory entry "
+                           f"({record['directory_dn'] or record['directory_id']}) that this incremental run did not "
+                           "read: the next full run re-matches the record to this entry if that one has gone",
+                           dn=e.dn, directory_id=e.directory_id)
+            return False, None
+        # Its entry has gone: a returner's new account (inactive), or a rebuilt directory (active).
+        return True, record
 
 
 class HighWater:

@@ -16,7 +16,7 @@ from ..models import SyncRun
 from ..profiles import dn_key
 from ..signals import directory_sync_applied_on_commit
 from .entries import BATCH_SIZE
-from .run_state import RunContext, RunLog, acting_user, employee_names, setting
+from .run_state import RunContext, RunLog, acting_user, setting
 
 
 def _in_scope(config: SourceConfig):
@@ -34,29 +34,60 @@ def missing_collect(ctx: RunContext, seen_ids: set[str]) -> None:
 
 
 def leavers_deactivate_or_hold(ctx: RunContext) -> bool:
-    """Deactivate the run's leavers, or, above the configured limits, hold them on the run for an
-    admin to confirm (returns True). The limits catch a wrong filter or base DN before it switches
-    off half the council."""
-    pending = ctx.pending_deactivations
-    if not pending:
+    """Deactivate the run's leavers, or, when they or the run's re-matches are above the configured
+    limits, hold the run for an admin to confirm (returns True; the caller then applies nothing of
+    the run). The limits catch a wrong filter or base DN before it switches off half the council,
+    and a rebuilt directory (every stable id new) before it re-links everyone unseen."""
+    pending, rematches = ctx.pending_deactivations, ctx.pending_rematches
+    if not pending and not rematches:
         return False
     active = _in_scope(ctx.config).count() or 1
     max_count = setting("LDAP_DEACTIVATION_MAX_COUNT", 50)
     max_percent = setting("LDAP_DEACTIVATION_MAX_PERCENT", 10)
-    percent = len(pending) * 100 / active
-    if len(pending) > max_count or percent > max_percent:
-        ctx.run.held_deactivations = pending
-        ctx.run.message = (
-            f"{len(pending)} leavers ({percent:.1f}% of {active} active staff) is above the limit of "
-            f"{max_count} or {max_percent}%. No one was deactivated: an intranet admin must confirm."
-        )
-        shown = pending[: ctx.log.limit]
-        names = employee_names(shown)
-        for pk in shown:
-            ctx.log.change("deactivate (held)", names.get(pk, str(pk)), "", {"is_active": [True, False]})
+
+    def over(n: int) -> bool:
+        return n > max_count or n * 100 / active > max_percent
+
+    if over(len(pending)) or over(len(rematches)):
+        ctx.run.held_deactivations = held_people(pending)
+        ctx.run.held_rematches = list(rematches)
+        limit = f"above the limit of {max_count} or {max_percent}% of {active} active staff"
+        ctx.run.message = " ".join(filter(None, [
+            over(len(pending)) and f"{len(pending)} leavers ({len(pending) * 100 / active:.1f}%) is {limit}.",
+            over(len(rematches)) and (
+                f"{len(rematches)} active staff re-matched by employee number to new directory entries "
+                f"({len(rematches) * 100 / active:.1f}%) is {limit}: the directory may have been rebuilt."),
+            "Nothing from this run was applied: an intranet admin must check the people listed and confirm.",
+        ]))
+        for person in ctx.run.held_deactivations[: ctx.log.limit]:
+            ctx.log.change("deactivate (held)", person["name"], person["directory_id"] or "",
+                           {"is_active": [True, False]})
         return True
     deactivate_employees(pks=pending, actor=ctx.actor, note=ctx.audit.note, log=ctx.log, today=ctx.today)
     return False
+
+
+def held_people(pks: list[int]) -> list[dict]:
+    """What the admin checks a held leaver against the directory by: name, employee number,
+    directory id and DN, as recorded when the run was held."""
+    out = []
+    for i in range(0, len(pks), 5000):
+        rows = Employee.objects.filter(pk__in=pks[i:i + 5000]).values_list(
+            "pk", "first_name", "last_name", "preferred_name", "employee_number", "directory_id", "directory_dn")
+        by_pk = {row[0]: row for row in rows}
+        for pk in pks[i:i + 5000]:
+            if pk in by_pk:
+                _pk, first, last, pref, number, did, dn = by_pk[pk]
+                out.append({"pk": pk, "name": Employee.name_from(first, last, pref), "employee_number": number,
+                            "directory_id": did, "dn": dn})
+    return out
+
+
+def held_list(run: SyncRun) -> list[dict]:
+    """The run's held leavers as held_people records them (runs held before that recorded ids only)."""
+    items = run.held_deactivations or []
+    ids = [i for i in items if isinstance(i, int)]
+    return [*(i for i in items if isinstance(i, dict)), *(held_people(ids) if ids else [])]
 
 
 def deactivate_employees(*, pks: list[int], actor, note: str, log: RunLog | None = None, today=None) -> int:
@@ -94,7 +125,9 @@ def deactivate_employees(*, pks: list[int], actor, note: str, log: RunLog | None
 
 @transaction.atomic
 def held_run_confirm(*, run_id: int, actor) -> SyncRun:
-    """An admin has checked a held run's leavers: deactivate those still active."""
+    """An admin has checked a held run's lists: deactivate the listed leavers still active and
+    re-match the listed records (held_rematches) to their new stable ids. Nothing else of the run
+    was applied when it was held; the next run applies it."""
     run = SyncRun.objects.select_for_update().filter(pk=run_id).first()
     if run is None:
         raise DomainError(f"There is no sync run {run_id}.", field="run", status_code=404)
@@ -107,21 +140,66 @@ def held_run_confirm(*, run_id: int, actor) -> SyncRun:
     if later is not None:
         raise IllegalTransition(f"Run {run.pk} was overtaken by full run {later.pk}, which read the directory "
                                 f"again. Check that run instead.")
-    # Anyone a later (incremental) run has touched was evidently still in the directory: leave them.
+    # Exactly the listed people, less anyone a later (incremental) run has touched, who was
+    # evidently still in the directory; the run's message says who was left and why.
     cutoff = run.finished_at or timezone.now()
-    pks = list(Employee.objects.filter(pk__in=run.held_deactivations, updated_at__lte=cutoff)
+    listed = held_list(run)
+    pks = list(Employee.objects.filter(pk__in=[p["pk"] for p in listed], updated_at__lte=cutoff, is_active=True)
                .values_list("pk", flat=True))
     log = RunLog()
-    note = f"Directory sync run {run.pk} ({run.source}): held leavers confirmed"
+    note = f"Directory sync run {run.pk} ({run.source}): held changes confirmed"
+    rematched, rematch_left = rematches_apply(run.held_rematches, actor=actor, note=note, log=log, cutoff=cutoff)
     done = deactivate_employees(pks=pks, actor=actor, note=note, log=log)
+    chosen = set(pks)
+    left = [p["name"] for p in listed if p["pk"] not in chosen]
     run.status = SyncRun.Status.CONFIRMED
     run.confirmed_by = acting_user(actor)
     run.confirmed_at = timezone.now()
-    run.counts = {**run.counts, "deactivated": run.counts.get("deactivated", 0) + done}
+    run.counts = {**run.counts, "deactivated": run.counts.get("deactivated", 0) + done,
+                  "rematched": run.counts.get("rematched", 0) + rematched}
     run.changes = [c for c in run.changes if c["action"] != "deactivate (held)"] + log.changes
-    run.save(update_fields=["status", "confirmed_by", "confirmed_at", "counts", "changes"])
+    said = []
+    if listed:
+        said.append(f"Confirmed: {done} of {len(listed)} listed leavers deactivated"
+                    + (f"; left active, as already inactive or changed since the run: {', '.join(left)}." if left
+                       else "."))
+    if run.held_rematches:
+        said.append(f"{rematched} of {len(run.held_rematches)} listed records re-matched to their new directory "
+                    "entries" + (f"; not re-matched, as changed since the run: {', '.join(rematch_left)}."
+                                 if rematch_left else "."))
+    said.append("The next run applies the rest of the directory's changes.")
+    run.message = " ".join([run.message, *said]).strip()
+    run.save(update_fields=["status", "confirmed_by", "confirmed_at", "counts", "changes", "message"])
     audit_record(actor=actor, action="directory_sync.held_confirmed", target=run,
-                 changes={"status": [SyncRun.Status.HELD, SyncRun.Status.CONFIRMED], "deactivated": [0, done]},
+                 changes={"status": [SyncRun.Status.HELD, SyncRun.Status.CONFIRMED], "deactivated": [0, done],
+                          "rematched": [0, rematched]},
                  channel=AuditEntry.Channel.DIRECTORY)
     directory_sync_applied_on_commit(sender=SyncRun, run_id=run.pk, source=run.source, status=run.status)
     return run
+
+
+def rematches_apply(items: list[dict], *, actor, note: str, log: RunLog, cutoff) -> tuple[int, list[str]]:
+    """Give each listed record its new stable id, if it still has the old one and no record has
+    taken the new one; one audit entry each. Returns (how many, the names left as they were)."""
+    if not items:
+        return 0, []
+    taken = set(Employee.objects.filter(directory_id__in=[i["directory_id"] for i in items])
+                .values_list("directory_id", flat=True))
+    current = dict(Employee.objects.filter(pk__in=[i["pk"] for i in items], updated_at__lte=cutoff)
+                   .values_list("pk", "directory_id"))
+    ct = ContentType.objects.get_for_model(Employee)
+    now, done, left, audits = timezone.now(), [], [], []
+    for item in items:
+        if current.get(item["pk"]) != item["old_directory_id"] or item["directory_id"] in taken:
+            left.append(item["name"])
+            continue
+        done.append(Employee(pk=item["pk"], directory_id=item["directory_id"], updated_at=now))
+        taken.add(item["directory_id"])
+        change = {"directory_id": [item["old_directory_id"], item["directory_id"]]}
+        audits.append(AuditEntry(actor=acting_user(actor), action="employee.rematched", content_type=ct,
+                                 object_id=str(item["pk"]), target_repr=item["name"][:300], subject_id=item["pk"],
+                                 changes=change, channel=AuditEntry.Channel.DIRECTORY, note=note))
+        log.change("rematched", item["name"], item["directory_id"], change)
+    Employee.objects.bulk_update(done, ["directory_id", "updated_at"], batch_size=BATCH_SIZE)
+    audit_bulk(audits)
+    return len(done), left

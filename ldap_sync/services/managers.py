@@ -1,5 +1,6 @@
 """Line-manager links, followed once every entry of the run has been read (a report may come before
-their manager in the stream). Unknown managers and loops are reported and not followed."""
+their manager in the stream). A manager reference to nobody, to the entry itself or into a loop is
+a warning naming the entry's DN; the entry is synced, the link not followed."""
 
 from django.db import connection
 from django.db.models.functions import Lower
@@ -45,12 +46,12 @@ class ManagerLinks:
             else:
                 target = dn_to_pk.get(key) or fallback.get(key)
                 if target is None:
-                    self.log.error(f"unknown manager {key}: the manager link was not changed",
-                                   directory_id=pk, kind="manager_errors")
+                    self.log.warning(f"unknown manager {key}: not an entry this sync reads, so the manager link "
+                                     "was not changed", directory_id=pk)
                     continue
                 if target == pk:
-                    self.log.error("the entry names itself as its own manager: the link was not followed",
-                                   directory_id=pk, kind="manager_errors")
+                    self.log.warning("the entry names itself as its own manager: the link was not followed",
+                                     directory_id=pk)
                     target = None
             if target != cur:
                 wanted[pk] = target
@@ -113,7 +114,7 @@ class ManagerLinks:
                 if pk not in current:  # not changing in this run: its parent is still the stored one
                     current[pk] = parent.get(pk)
                 wanted[pk] = None
-                self.log.error(f"manager loop: {chain}", directory_id=pk, kind="manager_errors")
+                self.log.warning(f"manager loop: {chain}: the link was not followed", directory_id=pk)
 
     def _write(self, wanted: dict[int, int | None]) -> None:
         items = list(wanted.items())

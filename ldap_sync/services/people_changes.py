@@ -39,6 +39,7 @@ class _Update:
     changes: dict
     moved: bool
     entry: DirectoryEntry
+    rematched: bool = False
 
 
 class EmployeeChanges:
@@ -48,7 +49,23 @@ class EmployeeChanges:
         self.matcher, self.units, self.managers, self.high_water = matcher, units, managers, high_water
 
     def apply_batch(self, entries: list[DirectoryEntry]) -> None:
-        creates, updates, reactivated_users = self._plan(entries)
+        by_id, by_number = self.matcher.rows_for(entries)
+        matched = []
+        for e in entries:
+            accepted, row = self.matcher.match(e, by_id, by_number)
+            if accepted:
+                matched.append((e, row))
+        self._apply(matched)
+
+    def apply_deferred(self) -> None:
+        """The entries EntryMatcher decides once every entry has been read (returners' new accounts,
+        re-matches after a rebuild, duplicate numbers), applied as the batches were."""
+        matched = self.matcher.deferred_matches()
+        for i in range(0, len(matched), BATCH_SIZE):
+            self._apply(matched[i:i + BATCH_SIZE])
+
+    def _apply(self, matched: list[tuple[DirectoryEntry, dict | None]]) -> None:
+        creates, updates, reactivated_users = self._plan(matched)
         if creates:
             self._create(creates)
         if updates:
@@ -56,15 +73,11 @@ class EmployeeChanges:
         if reactivated_users:
             get_user_model().objects.filter(pk__in=reactivated_users).update(is_active=True)
 
-    def _plan(self, entries: list[DirectoryEntry]):
-        by_id, by_number = self.matcher.rows_for(entries)
+    def _plan(self, matched: list[tuple[DirectoryEntry, dict | None]]):
         creates: list[tuple[dict, DirectoryEntry]] = []  # (column values, entry)
         updates: list[_Update] = []
         reactivated_users: list[int] = []
-        for e in entries:
-            accepted, row = self.matcher.match(e, by_id, by_number)
-            if not accepted:
-                continue
+        for e, row in matched:
             self.high_water.track(e.change_marker)
             desired = desired_values(e, self.units)
             if row is None:
@@ -79,7 +92,7 @@ class EmployeeChanges:
 
     def _new_row(self, e: DirectoryEntry, desired: dict) -> dict:
         return {**desired, "directory_id": e.directory_id, "is_active": not e.disabled,
-                "left_on": self.ctx.today if e.disabled else None, "photo_hash": e.photo_hash,
+                "left_on": self.ctx.today if e.disabled else None, "photo_hash": e.photo_hash if e.photo else "",
                 "photo": self._store_photo(e) if e.photo else "", "search_text": search_text(desired)}
 
     def _compare(self, e: DirectoryEntry, row: dict, desired: dict, reactivated_users: list) -> _Update | None:
@@ -87,10 +100,21 @@ class EmployeeChanges:
         returner's account and the manager link the entry asks for."""
         changes = {f: [row[f], desired[f]] for f in SYNCED_FIELDS if row[f] != desired[f]}
         new_state = {**row, **desired}
+        rematched = False
         if row["directory_id"] != e.directory_id:
             changes["directory_id"] = [row["directory_id"], e.directory_id]
             new_state["directory_id"] = e.directory_id
-        if e.photo_hash != row["photo_hash"]:
+            if row["directory_id"] and row["is_active"]:
+                rematched = True  # an active record, its old entry gone: held above the limits (leavers.py)
+                self.log.counts["rematched"] += 1
+                self.ctx.pending_rematches.append({
+                    "pk": row["pk"], "name": Employee.name_from(row["first_name"], row["last_name"],
+                                                                row["preferred_name"]),
+                    "employee_number": e.employee_number, "old_directory_id": row["directory_id"],
+                    "directory_id": e.directory_id, "old_dn": row["directory_dn"], "dn": e.dn,
+                })
+        # A deferred entry's photo bytes were dropped (EntryMatcher.match): leave the photo to the next run.
+        if e.photo_hash != row["photo_hash"] and (e.photo or not e.photo_hash):
             changes["photo"] = [bool(row["photo_hash"]), bool(e.photo)]
             new_state["photo_hash"] = e.photo_hash
             new_state["photo"] = self._store_photo(e) if e.photo else ""
@@ -108,7 +132,7 @@ class EmployeeChanges:
         if not changes:
             return None
         moved = "directory_dn" in changes and bool(row["directory_dn"])
-        return _Update(self._employee_from(new_state), changes, moved, e)
+        return _Update(self._employee_from(new_state), changes, moved, e, rematched)
 
     def _create(self, creates: list[tuple[dict, DirectoryEntry]]) -> None:
         pks = insert_rows(Employee, [new for new, _ in creates], need_ids=True)
@@ -133,8 +157,8 @@ class EmployeeChanges:
             readable = self.units.readable(u.changes)
             emp = u.employee
             name = emp.display_name
-            action = "employee.moved" if u.moved else "employee.reactivated" if "is_active" in u.changes \
-                else "employee.updated"
+            action = "employee.rematched" if u.rematched else "employee.moved" if u.moved \
+                else "employee.reactivated" if "is_active" in u.changes else "employee.updated"
             audits.append(self.ctx.audit.entry(emp.pk, name, action, readable))
             self.log.change(action.removeprefix("employee."), name, u.entry.directory_id, readable)
             self.log.counts["moved" if u.moved else "updated"] += 1

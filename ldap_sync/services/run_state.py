@@ -29,7 +29,7 @@ class RunLog:
         self.counts = dict.fromkeys(
             ["read", "created", "updated", "moved", "reactivated", "deactivated", "unchanged", "skipped",
              "managers_changed", "manager_errors", "units_created", "roles_granted", "roles_removed",
-             "role_groups_missing"], 0
+             "role_groups_missing", "rematched"], 0
         )
         self.notices: list[str] = []  # sentences for the run's message (and the command's output)
         self.errors: list[dict] = []
@@ -38,9 +38,16 @@ class RunLog:
         self.limit = setting("LDAP_SYNC_DETAIL_LIMIT", 1000)
 
     def error(self, reason: str, *, dn: str = "", directory_id: str = "", kind: str = "skipped"):
+        """A problem with an entry, counted under `kind`: "skipped" (the entry was not synced),
+        "manager_errors" (a warning: the entry was synced, its manager link not changed) or
+        "role_groups_missing"."""
         self.counts[kind] += 1
         if len(self.errors) < self.limit:
-            self.errors.append({"dn": dn, "directory_id": directory_id, "reason": reason})
+            self.errors.append({"dn": dn, "directory_id": directory_id, "reason": reason, "kind": kind})
+
+    def warning(self, reason: str, *, dn: str = "", directory_id="") -> None:
+        """A manager reference that cannot be followed: the entry itself is synced."""
+        self.error(reason, dn=dn, directory_id=directory_id, kind="manager_errors")
 
     def notice(self, sentence: str) -> None:
         self.notices.append(sentence)
@@ -55,7 +62,8 @@ class RunLog:
 
     def unit_created(self, key: str, unit: OrgUnit):
         self.counts["units_created"] += 1
-        self.change("unit", unit.name, changes={"directory_key": [None, key], "parent": [None, "holding unit"]})
+        parent = "holding unit" if unit.parent.kind == OrgUnit.Kind.HOLDING else unit.parent.name
+        self.change("unit", unit.name, changes={"directory_key": [None, key], "parent": [None, parent]})
 
 
 class DirectoryAudit:
@@ -94,6 +102,8 @@ class RunContext:
     dn_to_pk: dict[str, int] = field(default_factory=dict)  # every entry read, by normalised DN
     created_pks: set[int] = field(default_factory=set)
     pending_deactivations: list[int] = field(default_factory=list)
+    # Active records re-matched by employee number to a new stable id (their old entry gone).
+    pending_rematches: list[dict] = field(default_factory=list)
 
     @property
     def actor(self):

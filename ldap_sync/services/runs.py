@@ -10,10 +10,10 @@ from django.utils import timezone
 from people.audit import audit_record
 from people.models import AuditEntry
 
-from ..config import SourceConfig
+from ..config import SourceConfig, config_problem
 from ..models import SourceState, SyncRun
 from ..signals import directory_sync_applied_on_commit
-from ..sources import DirectoryUnavailable, Source, source_for
+from ..sources import DirectoryMisconfigured, DirectoryUnavailable, Source, source_for
 from .entries import EntryMatcher, HighWater, read_in_batches
 from .leavers import leavers_deactivate_or_hold, missing_collect
 from .managers import ManagerLinks
@@ -23,6 +23,9 @@ from .run_state import DirectoryAudit, RunContext, RunLog, acting_user
 from .units import OrgUnits
 
 LOCK_TTL = timedelta(hours=3)
+# What a run changes, as opposed to what it read or found wrong: a held run counts none of these.
+CHANGE_COUNTS = {"created", "updated", "moved", "reactivated", "deactivated", "managers_changed", "units_created",
+                 "roles_granted", "roles_removed", "rematched"}
 
 
 class _Steps:
@@ -37,7 +40,7 @@ class _Steps:
             audit=DirectoryAudit(actor=actor, note=f"Directory sync run {run.pk} ({config.name})"),
             today=timezone.localdate(), now=timezone.now(),
         )
-        self.matcher = EntryMatcher(self.log)
+        self.matcher = EntryMatcher(self.log, full=full)
         self.managers = ManagerLinks(self.ctx)
         self.high_water = HighWater(since=since, profile_name=source.profile.name)
         self.changes = EmployeeChanges(self.ctx, matcher=self.matcher, units=OrgUnits(self.log),
@@ -47,9 +50,12 @@ class _Steps:
 
     def execute(self) -> None:
         config = self.ctx.config
+        if problem := config_problem(config):
+            raise DirectoryMisconfigured(problem)
         start_marker = self.source.start_marker()
         read_in_batches(source=self.source, config=config, since=self.since, log=self.log,
                         apply=self.changes.apply_batch)
+        self.changes.apply_deferred()
         if self.full and self.log.counts["read"] == 0:
             # An empty answer is far more likely a wrong filter or base DN than a council with no staff.
             raise DirectoryUnavailable("The directory returned no entries, so nothing was changed.")
@@ -101,7 +107,9 @@ def directory_sync(*, config: SourceConfig, full: bool = True, dry_run: bool = F
             steps = _Steps(config=config, source=source, run=run, full=not incremental,
                            since=state.high_water if incremental else "", dry_run=dry_run, actor=actor)
             steps.execute()
-            if dry_run:
+            if dry_run or steps.held:
+                # A held run applies nothing: its leavers and re-matches wait for an admin, and the
+                # rest of its changes for the next run (the high-water mark does not move).
                 transaction.set_rollback(True)
             else:
                 audit_record(actor=actor, action="directory_sync.applied", target=run,
@@ -115,8 +123,9 @@ def directory_sync(*, config: SourceConfig, full: bool = True, dry_run: bool = F
         # entries read before the failure are still worth showing.
         run.counts = {k: (v if k == "read" else 0) for k, v in steps.log.counts.items()} if steps else {}
         run.errors = steps.log.errors if steps else []
-        run.held_deactivations = []
-        run.save(update_fields=["status", "finished_at", "message", "counts", "errors", "held_deactivations"])
+        run.held_deactivations, run.held_rematches = [], []
+        run.save(update_fields=["status", "finished_at", "message", "counts", "errors", "held_deactivations",
+                                "held_rematches"])
         _release(state, run)
         raise
     finally:
@@ -135,12 +144,26 @@ def _finish(run: SyncRun, steps: _Steps, state: SourceState, *, incremental: boo
         run.message = " ".join(filter(None, [run.message, *log.notices]))
     if dry_run:
         run.status = SyncRun.Status.DRY_RUN
-        run.held_deactivations = []
+        run.held_deactivations, run.held_rematches = [], []
         if steps.held:
             run.message = "Would be held: " + run.message
         _release(state, run)
+    elif steps.held:
+        run.status = SyncRun.Status.HELD
+        # Counted as applied: nothing (the entries read and the problems found are still facts).
+        # (Its re-matches are held with its leavers: confirming applies them, not the next run.)
+        would = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in log.counts.items()
+                          if v and k in CHANGE_COUNTS and k != "rematched")
+        run.counts = {k: 0 if k in CHANGE_COUNTS else v for k, v in log.counts.items()}
+        if would:
+            run.message += f" Once confirmed, the next run would apply the rest: {would}."
+        _release(state, run)
+        audit_record(actor=run.triggered_by, action="directory_sync.held", target=run,
+                     changes={"held_deactivations": [None, len(run.held_deactivations)],
+                              "held_rematches": [None, len(run.held_rematches)]},
+                     channel=AuditEntry.Channel.DIRECTORY)
     else:
-        run.status = SyncRun.Status.HELD if steps.held else SyncRun.Status.APPLIED
+        run.status = SyncRun.Status.APPLIED
         fields = {"high_water": steps.high_water.value}
         if not incremental:
             fields["last_full_at"] = run.started_at

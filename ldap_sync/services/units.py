@@ -13,15 +13,19 @@ HOLDING_UNIT_CODE = "directory-holding"
 
 class OrgUnits:
     """Directory department / OU path -> org unit. A key the tree lacks gets a new unit under the
-    holding unit for HR to place; the run lists each one."""
+    holding unit for HR to place; the run lists each one. An OU path builds its tree: for
+    'Place/Planning', Planning goes under the unit 'Place' resolves to (found or new)."""
 
     def __init__(self, run_log: RunLog):
         self.log = run_log
         self.by_key: dict[str, int] = {}
         by_name: dict[str, list[int]] = {}
         self.names: dict[int, str] = {}
-        for pk, key, name, code in OrgUnit.objects.values_list("pk", "directory_key", "name", "code"):
+        self.children: dict[tuple[int, str], int] = {}  # (parent pk, lower-case name) -> pk
+        for pk, key, name, code, parent in OrgUnit.objects.values_list("pk", "directory_key", "name", "code",
+                                                                       "parent_id"):
             self.names[pk] = name
+            self.children.setdefault((parent, name.lower()), pk)
             # Matched in this order: the unit's directory key, its code, then its name if unique.
             self.by_key.setdefault(code.lower(), pk)
             if key:
@@ -42,23 +46,28 @@ class OrgUnits:
                 self.names[self._holding.pk] = self._holding.name
         return self._holding
 
-    def resolve(self, key: str) -> int | None:
+    def resolve(self, key: str, *, path: bool = False) -> int | None:
+        """The unit for a department (or, with `path`, an OU path such as 'Place/Planning')."""
         if not key:
             return None
         low = key.lower()
         if low in self.by_key:
             return self.by_key[low]
-        leaf = low.rsplit("/", 1)[-1]
-        if leaf in self.by_name:
-            pk = self.by_key[low] = self.by_name[leaf]
-            return pk
+        parent_key, _, leaf = low.rpartition("/")
+        parent_pk = self.resolve(key[: len(parent_key)], path=True) if path and parent_key else None
+        found = self.children.get((parent_pk, leaf)) if parent_pk else self.by_name.get(leaf)
+        if found is not None:
+            self.by_key[low] = found
+            return found
         name = key.rsplit("/", 1)[-1][:200]
         code = f"dir-{slugify(name)[:40]}-{hashlib.sha256(low.encode()).hexdigest()[:8]}"
+        parent = OrgUnit.objects.get(pk=parent_pk) if parent_pk else self.holding()
         unit = OrgUnit.objects.create(
-            code=code, name=name, kind=OrgUnit.Kind.TEAM, parent=self.holding(), directory_key=key[:255]
+            code=code, name=name, kind=OrgUnit.Kind.TEAM, parent=parent, directory_key=key[:255]
         )
         self.by_key[low] = unit.pk
         self.names[unit.pk] = unit.name
+        self.children[(parent.pk, leaf)] = unit.pk
         self.log.unit_created(key, unit)
         return unit.pk
 
