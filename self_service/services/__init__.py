@@ -43,7 +43,13 @@ from .payroll import (
     payroll_import,
 )
 from .records import BANK_FIELDS, DATA_FIELDS, ROUTE_FIELDS
-from .reminders import approval_escalations_run, approval_reminders_send, request_escalate
+from .reminders import (
+    approval_escalations_run,
+    approval_reminders_send,
+    request_escalate,
+    request_queue_escalate,
+    request_reminder_sent,
+)
 from .request_actions import request_action_run
 from .requests import request_create, request_submit, request_update, request_withdraw
 from .routing import levels_for
@@ -55,7 +61,7 @@ __all__ = [
     "approval_escalations_run", "approval_reminders_send", "attachment_add", "bank_details_request_submit",
     "bank_details_verify", "comment_add", "delegation_create", "delegation_end", "export_csv", "export_held",
     "leave_days", "levels_for", "payroll_export", "payroll_export_open", "payroll_import", "rating_record",
-    "request_action_run", "request_approve", "request_create", "request_escalate", "request_process",
+    "request_action_run", "request_approve", "request_create", "request_escalate", "request_process", "request_queue_escalate", "request_reminder_sent",
     "request_reject", "request_return", "request_submit", "request_type_save", "request_update",
     "request_withdraw", "requests_bulk_approve", "working_pattern_set",
 ]
