@@ -65,8 +65,10 @@ __all__ = [
     "approval_escalations_run", "approval_reminders_send", "attachment_add", "attachment_download_record",
     "bank_details_view_record", "bank_details_request_submit",
     "bank_details_verify", "comment_add", "delegation_create", "delegation_end", "export_csv", "export_held",
-    "leave_days", "levels_for", "pay_period_close", "pay_period_save", "payroll_export", "payroll_export_open", "payroll_import", "rating_record",
-    "request_action_run", "request_approve", "request_create", "request_escalate", "request_process", "request_queue_escalate", "request_reminder_sent",
+    "leave_days", "levels_for", "pay_period_close", "pay_period_save", "payroll_export", "payroll_export_open",
+    "payroll_import", "rating_record",
+    "request_action_run", "request_approve", "request_create", "request_escalate", "request_process",
+    "request_queue_escalate", "request_reminder_sent",
     "request_reject", "request_return", "request_submit", "request_type_save", "request_update",
     "request_withdraw", "requests_bulk_approve", "working_pattern_set",
 ]
