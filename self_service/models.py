@@ -182,7 +182,8 @@ class Request(models.Model):
     current_approver_role = models.CharField(max_length=16, blank=True)
     awaiting_since = models.DateTimeField(null=True, blank=True)
     # reminded_at: the mail server accepted the last reminder (core.mail on_sent); reminder_queued_at:
-    # one was queued, so the next run does not queue another while the mail task is still retrying.
+    # one was queued, so the next run does not queue another while the mail task is still retrying
+    # (cleared when the reminder is recorded as sent).
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminder_queued_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -49,7 +49,7 @@ def approval_reminders_send(*, today: dt.date | None = None, now: dt.datetime | 
             continue
         if r.reminded_at is not None and not _waiting(today, threshold, r.reminded_at):
             continue
-        hook = after_sent("self_service.request_reminder_sent", r.pk, r.awaiting_since.isoformat())
+        hook = after_sent("self_service.request_reminder_sent", r.pk, r.awaiting_since.isoformat(), now.isoformat())
         with transaction.atomic():
             Request.objects.filter(pk=r.pk).update(reminder_queued_at=now)
             if r.current_approver_id:
@@ -61,16 +61,19 @@ def approval_reminders_send(*, today: dt.date | None = None, now: dt.datetime | 
 
 
 @transaction.atomic
-def request_reminder_sent(*, request_id: int, awaiting_since: str) -> bool:
-    """The mail server took a reminder: record it (audited), unless the request has since moved on
-    (decided, or waiting for someone else since a later time)."""
-    since = dt.datetime.fromisoformat(awaiting_since)
-    request = Request.objects.select_for_update().filter(pk=request_id, status=S.SUBMITTED,
-                                                         awaiting_since=since).select_related("employee").first()
+def request_reminder_sent(*, request_id: int, awaiting_since: str, queued_at: str) -> bool:
+    """The mail server took a reminder: record it (audited) once for the round queued at
+    `queued_at`, unless the request has since moved on (decided, or waiting for someone else since
+    a later time). A role queue's reminder is one email per member: the first accepted records the
+    round, the others find it recorded."""
+    request = Request.objects.select_for_update().filter(
+        pk=request_id, status=S.SUBMITTED, awaiting_since=dt.datetime.fromisoformat(awaiting_since),
+        reminder_queued_at=dt.datetime.fromisoformat(queued_at),
+    ).select_related("employee").first()
     if request is None:
         return False
-    request.reminded_at = timezone.now()
-    request.save(update_fields=["reminded_at", "updated_at"])
+    request.reminded_at, request.reminder_queued_at = timezone.now(), None
+    request.save(update_fields=["reminded_at", "reminder_queued_at", "updated_at"])
     request_audit(actor=None, action="request.reminded", request=request, channel=AuditEntry.Channel.SYSTEM,
                   note=f"Reminder sent to {request.current_approver or request.current_approver_role}.")
     return True

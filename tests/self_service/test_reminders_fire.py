@@ -55,7 +55,7 @@ def test_a_reminder_the_mail_server_refused_is_not_marked_sent_and_goes_next_tim
         assert services.approval_reminders_send(today=dt.date(2026, 12, 23), now=later) == 1
     assert [(m.to, m.subject[:9]) for m in mail.outbox] == [([people["manager"].email], "Reminder:")]
     r.refresh_from_db()
-    assert r.reminded_at is not None
+    assert r.reminded_at is not None and r.reminder_queued_at is None
     assert AuditEntry.objects.filter(action="request.reminded", object_id=str(r.pk), channel="system").count() == 1
 
 
@@ -63,19 +63,24 @@ def test_the_hr_queue_is_reminded_then_escalated_to_its_members_managers(
         people, home_address_for, settings, django_capture_on_commit_callbacks, org):
     settings.SELF_SERVICE_REMINDER_WORKING_DAYS = 3
     settings.SELF_SERVICE_ESCALATION_WORKING_DAYS = 5
+    from django.contrib.auth.models import Group
+
     hr_lead = people["head"]
     people["hr"].line_manager = hr_lead
     people["hr"].save(update_fields=["line_manager"])
+    people["champion"].user.groups.add(Group.objects.get(name="HR"))  # a second member of the HR queue
     r = home_address_for(people["alice"])
     assert r.current_approver is None and r.current_approver_role == "HR"
     _waiting_since(r, FRIDAY)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.approval_reminders_send(today=dt.date(2026, 12, 23)) == 1
-    assert [(m.to, m.subject) for m in mail.outbox] == [
-        ([people["hr"].email], "Reminder: a change of home address is waiting in the HR queue")]
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
+        (e.email, "Reminder: a change of home address is waiting in the HR queue")
+        for e in (people["hr"], people["champion"]))
     r.refresh_from_db()
     assert r.reminded_at is not None
+    assert AuditEntry.objects.filter(action="request.reminded", object_id=str(r.pk)).count() == 1
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +88,9 @@ def test_the_hr_queue_is_reminded_then_escalated_to_its_members_managers(
         assert services.approval_escalations_run(today=dt.date(2026, 12, 30)) == 0  # once
     r.refresh_from_db()
     assert r.escalated_at is not None and r.current_approver_role == "HR"
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([people["hr"].email, hr_lead.email])
+    # the queue, and its members' line managers (the champion's manager is the head too: told once)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([people["hr"].email, people["champion"].email,
+                                                           hr_lead.email])
     assert all(m.subject.startswith("Escalated:") for m in mail.outbox)
     assert AuditEntry.objects.filter(action="request.escalated", object_id=str(r.pk)).count() == 1
 
