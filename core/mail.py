@@ -29,6 +29,11 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 
+def absolute_url(path: str) -> str:
+    """`path` (from `reverse`) as a link that works from an email: on `settings.SITE_URL`."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def after_sent(task_name: str, *args, **kwargs):
     """The `on_sent` hook that queues task `task_name` with these (JSON) arguments."""
     return signature(task_name, args=args, kwargs=kwargs, immutable=True)

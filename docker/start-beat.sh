@@ -5,5 +5,5 @@ set -euo pipefail
 cd /app
 exec celery -A intranet beat \
   --loglevel "${CELERY_LOG_LEVEL:-INFO}" \
-  --scheduler django_celery_beat.schedulers:DatabaseScheduler \
+  --scheduler intranet.beat:DefaultsKeepingScheduler \
   --pidfile=

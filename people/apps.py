@@ -21,3 +21,9 @@ class PeopleConfig(AppConfig):
         register_nav(NavItem("Home", "home", order=0, prefix="/"))
         register_nav(NavItem("Directory", "people:directory", order=10, prefix="/people/"))
         register_search_provider("people", "People", search.people_results, order=10)
+
+        from core.demo import register_demo_seeder
+
+        from .demo_history import seed_sign_ins
+
+        register_demo_seeder("people_sign_ins", seed_sign_ins, order=90)  # before reporting's snapshots

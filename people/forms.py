@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from . import ownership
 from .models import Employee, OrgUnit
 from .services import SELF_EDITABLE_FIELDS
 
@@ -45,6 +46,24 @@ class MyDetailsForm(forms.ModelForm):
             "location": "For example, Civic Centre, 2nd floor.",
         }
         widgets = {"work_style": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fields the directory owns for this person are shown on the page as read-only, not edited.
+        for name in ownership.directory_owned(self.instance):
+            self.fields.pop(name, None)
+
+    def directory_fields(self) -> list[tuple[str, str, str]]:
+        """(label, current value, how to change it) for each directory-owned field."""
+        owned = ownership.directory_owned(self.instance)
+        labels = {**self.Meta.labels, "org_unit": "Team", "employee_number": "Employee number"}
+        out = []
+        for name, how in owned.items():
+            field = Employee._meta.get_field(name)
+            value = getattr(self.instance, name)
+            out.append((labels.get(name, str(field.verbose_name).capitalize()), str(value) if value else "Not recorded",
+                        how))
+        return out
 
 
 class OrgUnitSearchForm(forms.Form):

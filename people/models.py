@@ -186,3 +186,25 @@ class SignIn(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PersonalDetails(models.Model):
+    """What HR hold about an employee that the directory does not: home address, personal contact,
+    emergency contact. The intranet owns it (people.ownership); written when HR approve the
+    employee's request for a change (audited), seen by the employee and HR only."""
+
+    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="personal_details")
+    home_address = models.TextField(blank=True)
+    home_postcode = models.CharField(max_length=16, blank=True)
+    personal_phone = models.CharField(max_length=32, blank=True)
+    personal_email = models.EmailField(blank=True)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=100, blank=True)
+    emergency_contact_phone = models.CharField(max_length=32, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "personal details"
+
+    def __str__(self):
+        return f"Personal details of {self.employee}"

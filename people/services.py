@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import permissions
+from . import ownership, permissions
 from .audit import audit_record, diff
-from .models import AuditEntry, Employee, OrgUnit
+from .models import AuditEntry, Employee, OrgUnit, PersonalDetails
 
-# The fields an employee may change on their own record without HR. Everything else (names, job,
-# grade, team, manager) comes from HR or the directory.
-SELF_EDITABLE_FIELDS = ("preferred_name", "work_phone", "mobile_phone", "location", "work_style")
+# The fields an employee may change on their own record without HR, less those the directory owns
+# for them (people.ownership). Everything else (names, job, grade, team, manager) is HR's or the directory's.
+SELF_EDITABLE_FIELDS = ownership.SELF_EDITABLE_FIELDS
 
 
 def _snapshot(employee: Employee, fields) -> dict:
@@ -27,17 +27,21 @@ def _snapshot(employee: Employee, fields) -> dict:
 def employee_update_own_details(*, user, employee: Employee, data: dict, channel=AuditEntry.Channel.ONLINE) -> Employee:
     """Change the self-editable fields of the signed-in user's own record.
 
-    Raises ValidationError naming any field outside SELF_EDITABLE_FIELDS, and PermissionDenied when
-    the record is not the user's own.
+    Raises ValidationError naming any field outside the employee's self-editable fields (a field the
+    directory owns for them says where to change it), and PermissionDenied when the record is not
+    the user's own.
     """
     if employee.user_id != user.pk:
         raise PermissionDenied("You can only change your own details.")
-    not_allowed = sorted(set(data) - set(SELF_EDITABLE_FIELDS))
-    if not_allowed:
-        raise ValidationError(
-            dict.fromkeys(not_allowed, "You cannot change this yourself. Ask HR or your line manager to update it.")
-        )
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    owned = ownership.directory_owned(employee)
+    not_allowed = sorted(set(data) - set(ownership.self_editable_fields(employee)))
+    if not_allowed:
+        raise ValidationError({
+            f: f"This comes from the council's directory, so a change here would be undone. {owned[f]}" if f in owned
+            else "You cannot change this yourself. Ask HR or your line manager to update it."
+            for f in not_allowed
+        })
     before = _snapshot(employee, data.keys())
     for field, value in data.items():
         setattr(employee, field, value)
@@ -235,3 +239,55 @@ def org_unit_update(
     changes = diff(before, _unit_snapshot(unit))
     audit_record(actor=actor, action="org_unit.updated", target=unit, subject=None, changes=changes, channel=channel)
     return unit
+
+
+PERSONAL_FIELDS = ("home_address", "home_postcode", "personal_phone", "personal_email", "emergency_contact_name",
+                   "emergency_contact_relationship", "emergency_contact_phone")
+NAME_FIELDS = ("first_name", "last_name")
+
+
+@transaction.atomic
+def employee_record_update_from_request(*, actor, employee: Employee, values: dict, source: str,
+                                        channel=AuditEntry.Channel.ONLINE) -> list[str]:
+    """Write an approved personal-details request (`source`, its reference) to the employee's record:
+    personal details (home address, personal contact, emergency contact) and, for a change of name,
+    the legal names. Audited with before and after. A name the directory owns for this employee is
+    not written (the next sync would put it back): it is returned, for HR to change in the directory.
+    Empty values mean "no change" (optional fields left blank on the request)."""
+    unknown = sorted(set(values) - set(PERSONAL_FIELDS) - set(NAME_FIELDS))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "Not a field of the employee record."))
+    values = {k: v for k, v in values.items() if v not in (None, "")}
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    owned = ownership.directory_owned(employee)
+    left_for_directory = [f for f in NAME_FIELDS if f in values and f in owned and values[f] != getattr(employee, f)]
+    names = {f: values[f] for f in NAME_FIELDS if f in values and f not in owned}
+    personal = {f: values[f] for f in PERSONAL_FIELDS if f in values}
+    changes = {}
+    if names:
+        before = _snapshot(employee, names)
+        for field, value in names.items():
+            setattr(employee, field, value)
+        employee.full_clean(exclude=[f.name for f in Employee._meta.concrete_fields if f.name not in names],
+                            validate_unique=False)
+        changes |= diff(before, _snapshot(employee, names))
+        if changes:
+            employee.save(update_fields=[*changes, "updated_at"])  # save() refreshes search_text
+    if personal:
+        details, _ = PersonalDetails.objects.select_for_update().get_or_create(employee=employee)
+        before = _snapshot(details, personal)
+        for field, value in personal.items():
+            setattr(details, field, value)
+        details.full_clean(exclude=["employee"])
+        personal_changes = diff(before, _snapshot(details, personal))
+        if personal_changes:
+            details.save()
+            changes |= personal_changes
+    if changes or left_for_directory:
+        note = f"From {source}."
+        if left_for_directory:
+            note += (f" {', '.join(f.replace('_', ' ') for f in left_for_directory).capitalize()} not changed here: "
+                     "the council's directory owns it; HR change it there.")
+        audit_record(actor=actor, action="employee.record_updated", target=employee, subject=employee,
+                     changes=changes, channel=channel, note=note)
+    return left_for_directory

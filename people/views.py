@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import permissions, selectors, services
 from .forms import DirectorySearchForm, MyDetailsForm, OrgUnitForm, OrgUnitSearchForm
-from .models import AuditEntry, Employee, OrgUnit
+from .models import AuditEntry, Employee, OrgUnit, PersonalDetails
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -116,7 +116,7 @@ def my_details(request):
     if request.method == "POST":
         form = MyDetailsForm(request.POST, request.FILES, instance=Employee.objects.get(pk=me.pk))
         if form.is_valid():
-            data = {f: form.cleaned_data[f] for f in services.SELF_EDITABLE_FIELDS}
+            data = {f: form.cleaned_data[f] for f in services.SELF_EDITABLE_FIELDS if f in form.fields}
             try:
                 # One transaction for the details and the photo: a rejected photo must not leave the
                 # phone number changed behind the error message.
@@ -134,7 +134,8 @@ def my_details(request):
                 return redirect("people:profile", pk=me.pk)
     else:
         form = MyDetailsForm(instance=me)
-    return render(request, "people/my_details.html", {"form": form, "me": me})
+    personal = PersonalDetails.objects.filter(employee=me).first()
+    return render(request, "people/my_details.html", {"form": form, "me": me, "personal": personal})
 
 
 def org_tree(request):

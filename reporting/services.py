@@ -25,17 +25,22 @@ SNAPSHOT_KINDS = [OrgUnit.Kind.COUNCIL, OrgUnit.Kind.PORTFOLIO, OrgUnit.Kind.DEP
 
 
 @transaction.atomic
-def snapshot_take(*, month: dt.date) -> int:
+def snapshot_take(*, month: dt.date, figures: list[str] | None = None, kinds: list[str] | None = None) -> int:
     """Record every figure for every active unit for `month` (its first to last day). Re-running
     for the same month replaces that month's figures, so the nightly run keeps the current month
     up to date and the run on the 1st closes the month before. Returns the number recorded.
 
     Recorded figures (the skills gap) can only be computed as they stand now, so they are written
     for this month and the month just closed; re-running an older month keeps what was recorded
-    for it then rather than putting today's value in its place."""
+    for it then rather than putting today's value in its place.
+
+    `figures` and `kinds` narrow it to some figures and kinds of unit (the demo's year of history
+    records the trend figures for the council, portfolios and departments only)."""
     month = month.replace(day=1)
-    units = list(OrgUnit.objects.filter(is_active=True, kind__in=SNAPSHOT_KINDS).order_by("tree_id", "lft"))
+    units = list(OrgUnit.objects.filter(is_active=True, kind__in=kinds or SNAPSHOT_KINDS).order_by("tree_id", "lft"))
     keys = [f.key for f in FIGURES if not f.recorded] if month < last_month() else None
+    if figures is not None:
+        keys = [k for k in (keys or [f.key for f in FIGURES]) if k in figures]
     results = compute_figures(units, month_period(month), keys, live=True)
     roots = [u for u in units if u.parent_id is None]
     rows = []
@@ -50,7 +55,10 @@ def snapshot_take(*, month: dt.date) -> int:
                 value = r.values.get(u.pk)
             rows.append(FigureSnapshot(month=month, unit=u, unit_code=u.code, unit_name=u.name, figure=r.key,
                                        value=None if value is None else float(value)))
-    FigureSnapshot.objects.filter(month=month, figure__in=[r.key for r in results]).delete()
+    replaced = FigureSnapshot.objects.filter(month=month, figure__in=[r.key for r in results])
+    if kinds:  # only the units recorded now; other kinds keep theirs
+        replaced = replaced.filter(unit_code__in=[u.code for u in units])
+    replaced.delete()
     FigureSnapshot.objects.bulk_create(rows, batch_size=1000)
     log.info("reporting: recorded %s figures for %s", len(rows), month)
     return len(rows)

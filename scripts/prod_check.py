@@ -280,7 +280,7 @@ class LocalStack:
                                "--hostname", f"prodcheck-{os.getpid()}@%h"])
         self.beat_started_at = time.time()
         self._spawn("beat", [str(self.bin / "celery"), "-A", "intranet", "beat", "--loglevel", "INFO",
-                             "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "--pidfile=",
+                             "--scheduler", "intranet.beat:DefaultsKeepingScheduler", "--pidfile=",
                              "--schedule", str(self.run_dir / "beat-schedule")])
 
     def assert_alive(self) -> None:

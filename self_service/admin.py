@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
+from people.admin_audit import AuditedAdmin
 from people.audit import audit_record
 
 from . import services
@@ -8,7 +9,7 @@ from .models import WEEKDAY_FIELDS, Delegation, LeaveEntitlement, PayPeriod, Req
 
 
 @admin.register(RequestType)
-class RequestTypeAdmin(admin.ModelAdmin):
+class RequestTypeAdmin(AuditedAdmin, admin.ModelAdmin):
     """HR configures request types here: fields, approval chain, processing team, payroll effect."""
 
     list_display = ["name", "code", "kind", "processing_team", "affects_payroll", "is_active", "order"]
@@ -17,25 +18,25 @@ class RequestTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PayPeriod)
-class PayPeriodAdmin(admin.ModelAdmin):
+class PayPeriodAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "starts_on", "ends_on", "cutoff_on", "pay_date"]
 
 
 @admin.register(LeaveEntitlement)
-class LeaveEntitlementAdmin(admin.ModelAdmin):
+class LeaveEntitlementAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["employee", "year", "full_time_days", "fte", "carried_over"]
     list_filter = ["year"]
     raw_id_fields = ["employee"]
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["manager", "delegate", "starts_on", "ends_on"]
     raw_id_fields = ["manager", "delegate"]
 
 
 @admin.register(WorkingPattern)
-class WorkingPatternAdmin(admin.ModelAdmin):
+class WorkingPatternAdmin(AuditedAdmin, admin.ModelAdmin):
     """HR sets the days a part-time employee works; saves go through the service so they are audited
     and the entitlement FTE follows the pattern."""
 

@@ -68,18 +68,24 @@ def seed(*, rng, staff_count: int, stdout) -> None:
     types = {t.code: t for t in RequestType.objects.all()}
     simple = [c for c in ("overtime", "mileage-expenses", "home-address", "emergency-contacts", "flexible-working",
                           "digital-request", "working-hours") if c in types]
-    channels = [Channel.ONLINE] * 7 + [Channel.ASSISTED] * 2 + [Channel.PAPER]
     statuses = [S.SUBMITTED] * 3 + [S.APPROVED] * 2 + [S.PROCESSED] * 4 + [S.REJECTED, S.RETURNED, S.WITHDRAWN, S.DRAFT]
+    settled = [S.PROCESSED] * 6 + [S.APPROVED, S.REJECTED, S.WITHDRAWN]  # older requests have been decided
     requests = []
     with_manager = [e for e in staff if e.line_manager_id and e.user_id]
     for emp in rng.sample(with_manager, min(len(with_manager), max(10, len(with_manager) // 2))):
         for _ in range(rng.randint(1, 3)):
-            status = rng.choice(statuses)
-            submitted = now - dt.timedelta(days=rng.randint(1, 80))
-            req = Request(employee=emp, submitted_by=emp.user, channel=rng.choice(channels), status=status,
+            # A year of requests, busier lately, and more of them made online as staff take it up
+            # (the dashboard's digital take-up and channel shift trends).
+            age = 1 + int(364 * rng.random() ** 1.3)
+            status = rng.choice(statuses if age <= 30 else settled)
+            submitted = now - dt.timedelta(days=age)
+            online = 0.5 + 0.38 * (1 - age / 365)
+            channel = Channel.ONLINE if rng.random() < online else rng.choice([Channel.ASSISTED] * 2 + [Channel.PAPER])
+            req = Request(employee=emp, submitted_by=emp.user, channel=channel, status=status,
                           submitted_at=None if status == S.DRAFT else submitted)
             if rng.random() < 0.4:
-                start = today + dt.timedelta(days=rng.randint(-60, 90))
+                start = (today + dt.timedelta(days=rng.randint(-60, 90)) if age <= 30
+                         else submitted.date() + dt.timedelta(days=rng.randint(7, 45)))
                 days = working_days_in(start, start + dt.timedelta(days=rng.randint(0, 6)))
                 if not days:
                     continue

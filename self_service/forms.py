@@ -126,12 +126,28 @@ class QueueFilterForm(forms.Form):
 
 
 class PayrollImportForm(forms.Form):
-    period = forms.ModelChoiceField(label="Pay period", queryset=PayPeriod.objects.all(), empty_label=None)
+    period = forms.ModelChoiceField(label="Pay period", queryset=PayPeriod.objects.filter(closed_at__isnull=True),
+                                    empty_label=None)
     file = forms.FileField(label="Payslip CSV file", help_text="UTF-8 CSV in the format described below.")
 
 
 class PayrollExportForm(forms.Form):
-    period = forms.ModelChoiceField(label="Pay period", queryset=PayPeriod.objects.all(), empty_label=None)
+    period = forms.ModelChoiceField(label="Pay period", queryset=PayPeriod.objects.filter(closed_at__isnull=True),
+                                    empty_label=None)
+
+
+class PayPeriodForm(forms.ModelForm):
+    """Payroll's pay period page; the rules (dates in order, cut-off within, no overlap) are the
+    model's clean(), which the form shows and the service runs again on the row it saves."""
+
+    class Meta:
+        model = PayPeriod
+        fields = ["code", "name", "starts_on", "ends_on", "cutoff_on", "pay_date"]
+        labels = {"code": "Code", "starts_on": "First day", "ends_on": "Last day", "cutoff_on": "Cut-off date",
+                  "pay_date": "Pay date"}
+        help_texts = {"cutoff_on": "Changes approved on or before this day are paid in this period.",
+                      "code": "For example, 2027-01."}
+        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in ("starts_on", "ends_on", "cutoff_on", "pay_date")}
 
 
 class AuditSearchForm(forms.Form):

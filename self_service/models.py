@@ -181,7 +181,11 @@ class Request(models.Model):
     )
     current_approver_role = models.CharField(max_length=16, blank=True)
     awaiting_since = models.DateTimeField(null=True, blank=True)
+    # reminded_at: the mail server accepted the last reminder (core.mail on_sent); reminder_queued_at:
+    # one was queued, so the next run does not queue another while the mail task is still retrying
+    # (cleared when the reminder is recorded as sent).
     reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_queued_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     decision_due = models.DateField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -386,110 +390,18 @@ class WorkingPattern(models.Model):
         return f"{self.employee}: {self.describe()}"
 
 
-class PayPeriod(models.Model):
-    """A monthly payroll period. Changes approved on or before `cutoff_on` go into this period's
-    export; later ones go to the next period."""
+# Payroll's models live in payroll_models.py (size); imported here so Django registers them with the app.
+from .payroll_models import (  # noqa: E402
+    BankAccount,
+    BankDetailsChange,
+    PayPeriod,
+    PayrollExport,
+    PayrollImport,
+    Payslip,
+)
 
-    code = models.CharField(max_length=16, unique=True, help_text="E.g. 2026-11.")
-    name = models.CharField(max_length=64)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    cutoff_on = models.DateField()
-    pay_date = models.DateField()
-
-    class Meta:
-        ordering = ["-starts_on"]
-
-    def __str__(self):
-        return self.name
-
-
-class PayrollImport(models.Model):
-    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="imports")
-    filename = models.CharField(max_length=200)
-    row_count = models.PositiveIntegerField()
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.period} import ({self.row_count} payslips)"
-
-
-class Payslip(models.Model):
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="payslips")
-    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="payslips")
-    payroll_import = models.ForeignKey(PayrollImport, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="payslips")
-    tax_code = models.CharField(max_length=16)
-    gross_pay = models.DecimalField(max_digits=10, decimal_places=2)
-    income_tax = models.DecimalField(max_digits=10, decimal_places=2)
-    national_insurance = models.DecimalField(max_digits=10, decimal_places=2)
-    pension = models.DecimalField(max_digits=10, decimal_places=2)
-    other_deductions = models.DecimalField(max_digits=10, decimal_places=2)
-    net_pay = models.DecimalField(max_digits=10, decimal_places=2)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-period__starts_on"]
-        constraints = [models.UniqueConstraint(fields=["employee", "period"], name="one_payslip_per_period")]
-
-    def __str__(self):
-        return f"Payslip {self.period} – {self.employee}"
-
-    @property
-    def total_deductions(self):
-        return self.income_tax + self.national_insurance + self.pension + self.other_deductions
-
-
-class PayrollExport(models.Model):
-    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="exports")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    row_count = models.PositiveIntegerField(default=0)
-    # The CSV as sent (it carries bank details), encrypted like them so it can be downloaded again.
-    content_encrypted = models.BinaryField()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Payroll export {self.period} ({self.row_count} changes)"
-
-
-class BankDetailsChange(models.Model):
-    """The new bank details of a bank details change request. Sort code and account number are
-    Fernet-encrypted; only the last four digits are kept in clear for masked display."""
-
-    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="bank_details")
-    account_name = models.CharField(max_length=100)
-    sort_code_encrypted = models.BinaryField()
-    account_number_encrypted = models.BinaryField()
-    account_last4 = models.CharField(max_length=4)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    verified_at = models.DateTimeField(null=True, blank=True)
-
-    @property
-    def masked_account(self) -> str:
-        return f"••••{self.account_last4}"
-
-    def __str__(self):
-        return f"Bank details {self.masked_account}"
-
-
-class BankAccount(models.Model):
-    """The bank account payroll pays an employee into (set when a verified change is exported)."""
-
-    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="bank_account")
-    account_name = models.CharField(max_length=100)
-    sort_code_encrypted = models.BinaryField()
-    account_number_encrypted = models.BinaryField()
-    account_last4 = models.CharField(max_length=4)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    @property
-    def masked_account(self) -> str:
-        return f"••••{self.account_last4}"
-
-    def __str__(self):
-        return f"Bank account {self.masked_account}"
+__all__ = [
+    "Approval", "Attachment", "BankAccount", "BankDetailsChange", "Channel", "Comment", "Delegation",
+    "LeaveEntitlement", "PayPeriod", "PayrollExport", "PayrollImport", "Payslip", "Request", "RequestType",
+    "WorkingPattern",
+]

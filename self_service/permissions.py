@@ -29,6 +29,16 @@ def acting_for_ids(employee, on: dt.date | None = None) -> list[int]:
     )
 
 
+def acting_managers_of(manager, on: dt.date | None = None) -> list:
+    """Who is acting manager for `manager` today (still working here): they get what the manager
+    gets to decide, and its reminders."""
+    if manager is None:
+        return []
+    on = on or timezone.localdate()
+    return [d.delegate for d in Delegation.objects.filter(
+        manager=manager, starts_on__lte=on, ends_on__gte=on, delegate__is_active=True).select_related("delegate")]
+
+
 def can_submit_on_behalf(user) -> bool:
     """Assisted digital: HR and digital champions key in requests for colleagues."""
     return roles.has_role(user, roles.HR, roles.DIGITAL_CHAMPION)

@@ -169,8 +169,8 @@ def my_payslips(user) -> QuerySet[Payslip]:
 
 
 def period_for_approval(day: dt.date) -> PayPeriod | None:
-    """The first period whose cut-off is on or after the day a change was approved."""
-    return PayPeriod.objects.filter(cutoff_on__gte=day).order_by("cutoff_on").first()
+    """The first open period whose cut-off is on or after the day a change was approved."""
+    return PayPeriod.objects.filter(cutoff_on__gte=day, closed_at__isnull=True).order_by("cutoff_on").first()
 
 
 def export_candidates(period: PayPeriod) -> QuerySet[Request]:

@@ -11,3 +11,9 @@ def approval_reminders_and_escalations() -> dict:
     escalated = services.approval_escalations_run()
     reminded = services.approval_reminders_send()
     return {"escalated": escalated, "reminded": reminded}
+
+
+@shared_task(name="self_service.request_reminder_sent")
+def request_reminder_sent(request_id: int, awaiting_since: str, queued_at: str) -> bool:
+    """core.mail's on_sent hook for a reminder: the mail server accepted it."""
+    return services.request_reminder_sent(request_id=request_id, awaiting_since=awaiting_since, queued_at=queued_at)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pay_period_views, views
 
 app_name = "self_service"
 urlpatterns = [
@@ -24,6 +24,10 @@ urlpatterns = [
     path("payroll/import/", views.payroll_import, name="payroll_import"),
     path("payroll/export/", views.payroll_export, name="payroll_export"),
     path("payroll/exports/<int:pk>/", views.payroll_export_download, name="payroll_export_download"),
+    path("payroll/periods/", pay_period_views.pay_periods, name="pay_periods"),
+    path("payroll/periods/new/", pay_period_views.pay_period_edit, name="pay_period_add"),
+    path("payroll/periods/<int:pk>/", pay_period_views.pay_period_edit, name="pay_period_edit"),
+    path("payroll/periods/<int:pk>/close/", pay_period_views.pay_period_close, name="pay_period_close"),
     path("request-types/", views.request_types, name="request_types"),
     path("request-types/add/", views.request_type_edit, name="request_type_add"),
     path("request-types/<slug:code>/", views.request_type_edit, name="request_type_edit"),

@@ -191,6 +191,8 @@ def detail(request, pk):
         content_type__app_label="self_service", content_type__model="request", object_id=str(req.pk)
     ).select_related("actor").order_by("created_at", "id")
     bank = getattr(req, "bank_details", None) if req.type.kind == RequestType.Kind.BANK_DETAILS else None
+    if bank is not None:
+        services.bank_details_view_record(actor=request.user, request=req)
     may = actions.available(request.user, req)  # the buttons: each action's own rule, nothing restated here
     may["decide"] = may["approve"] or may["reject"] or may["return"]
     return render(request, "self_service/detail.html", {
@@ -257,12 +259,14 @@ def attachment_upload(request, pk):
 
 
 def attachment_download(request, pk):
-    att = get_object_or_404(Attachment, pk=pk, request__in=selectors.requests_visible_to(request.user))
+    att = get_object_or_404(Attachment.objects.select_related("request__employee"), pk=pk,
+                            request__in=selectors.requests_visible_to(request.user))
     # The only way to an attachment: it lives in private storage, which has no public URL.
     try:
         handle = att.file.open("rb")
     except FileNotFoundError:
         raise Http404("No such file.") from None
+    services.attachment_download_record(actor=request.user, attachment=att)
     return FileResponse(handle, as_attachment=True, filename=att.original_name, content_type=att.content_type)
 
 

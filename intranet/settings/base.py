@@ -6,6 +6,7 @@ Everything an operator may need to change is read from the environment (see READ
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -18,6 +19,8 @@ if (BASE_DIR / ".env").exists():
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# Where staff reach the intranet, for the links in emails (a mail has no host to be relative to).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 COUNCIL_NAME = env("COUNCIL_NAME", default="Demo Borough Council")
@@ -218,10 +221,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, except that a restart keeps a time an admin changed
+# (intranet/beat.py); the stock one puts every entry back to the default below at each start.
+CELERY_BEAT_SCHEDULER = "intranet.beat:DefaultsKeepingScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The default beat schedule, every app's entries in this one file (apps never change settings in
 # ready()); django-celery-beat stores them so admins can change times in the admin without a deploy.
+# Daily jobs run at a clock time (crontab, Europe/London), not "every 24 hours from whenever beat
+# last started" (tests/intranet/test_beat_schedule.py).
 CELERY_BEAT_SCHEDULE: dict = {}
 
 REST_FRAMEWORK = {
@@ -288,7 +295,8 @@ SELF_SERVICE_DEFAULT_LEAVE_DAYS = env.float("SELF_SERVICE_DEFAULT_LEAVE_DAYS", d
 SELF_SERVICE_ATTACHMENT_MAX_MB = env.int("SELF_SERVICE_ATTACHMENT_MAX_MB", default=5)
 CELERY_BEAT_SCHEDULE["self-service-reminders-and-escalations"] = {
     "task": "self_service.tasks.approval_reminders_and_escalations",
-    "schedule": 60 * 60 * 24,  # daily; change the time in the admin (django-celery-beat)
+    # working days at 07:00, before the working day; change the time in the admin (kept on restart)
+    "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
 }
 
 # Directory sync (ldap_sync). See README "Directory sync".
@@ -320,7 +328,6 @@ AUTH_LDAP_BIND_DN = LDAP_BIND_DN
 AUTH_LDAP_BIND_PASSWORD = LDAP_BIND_PASSWORD
 AUTH_LDAP_USER_SEARCH_FILTER = env("LDAP_AUTH_USER_FILTER", default="(uid=%(user)s)")  # AD: (sAMAccountName=%(user)s)
 AUTH_LDAP_START_TLS = LDAP_START_TLS
-from celery.schedules import crontab  # noqa: E402
 
 # Nightly full at 02:30, incremental at quarter past each hour; the sync's lock skips an overlap.
 CELERY_BEAT_SCHEDULE["ldap-sync-nightly-full"] = {
@@ -344,15 +351,15 @@ CELERY_BEAT_SCHEDULE["training-pending-bookings-expire"] = {
     "task": "training.tasks.pending_bookings_expire", "schedule": 60 * 60,
 }
 CELERY_BEAT_SCHEDULE["training-assignment-reminders-and-escalations"] = {
-    "task": "training.tasks.assignment_reminders_and_escalations", "schedule": 60 * 60 * 24,
+    "task": "training.tasks.assignment_reminders_and_escalations", "schedule": crontab(minute=30, hour=7),
 }
 CELERY_BEAT_SCHEDULE["training-auto-assignment"] = {
-    "task": "training.tasks.auto_assignment", "schedule": 60 * 60 * 24,
+    "task": "training.tasks.auto_assignment", "schedule": crontab(minute=0, hour=3),
 }
 
 # Skills (skills_matrix): remind people in open campaigns who have not sent their self-assessment.
 CELERY_BEAT_SCHEDULE["skills-campaign-reminders"] = {
-    "task": "skills_matrix.tasks.send_campaign_reminders", "schedule": 60 * 60 * 24,
+    "task": "skills_matrix.tasks.send_campaign_reminders", "schedule": crontab(minute=0, hour=8),
 }
 
 PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -401,7 +408,9 @@ CELERY_BEAT_SCHEDULE["intranet-beat-heartbeat"] = {
 }
 
 # Recruitment tests: purge expired applicant data, close attempts past their time, hand hired applicants over.
-CELERY_BEAT_SCHEDULE["recruitment-retention-purge"] = {"task": "recruitment.retention_purge", "schedule": 24 * 60 * 60}
+CELERY_BEAT_SCHEDULE["recruitment-retention-purge"] = {
+    "task": "recruitment.retention_purge", "schedule": crontab(minute=0, hour=4),
+}
 CELERY_BEAT_SCHEDULE["recruitment-close-overdue-attempts"] = {
     "task": "recruitment.close_overdue_attempts", "schedule": 5 * 60,
 }

@@ -6,6 +6,8 @@ from .base import LOGGING, env
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Links in emails: the public address of the intranet (default: HTTPS on the first allowed host).
+SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
 # Reused connections are checked before use, so a restarted database does not fail the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from django.db import connection
 from django.db.models import Q
 
+from people import ownership
 from people.models import Employee
 
 from ..config import SourceConfig
@@ -17,12 +18,10 @@ from .units import OrgUnits
 
 BATCH_SIZE = 1000
 
-# Employee columns the directory owns. Everything else (preferred name, work style, location, grade)
-# is the employee's or HR's and a sync never touches it.
-SYNCED_FIELDS = (
-    "employee_number", "first_name", "last_name", "email", "job_title", "org_unit_id",
-    "work_phone", "mobile_phone", "directory_dn",
-)
+# Employee columns the directory owns: people.ownership decides (the profile editor reads the same
+# list, so nobody edits a field the next sync would put back), plus the entry's DN. Everything else
+# (preferred name, work style, location, grade) is the employee's or HR's and a sync never touches it.
+SYNCED_FIELDS = (*ownership.synced_columns(), "directory_dn")
 ROW_FIELDS = ("pk", "directory_id", *SYNCED_FIELDS, "is_active", "left_on", "photo", "photo_hash",
               "line_manager_id", "user_id", "preferred_name")
 

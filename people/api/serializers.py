@@ -48,6 +48,8 @@ class MyDetailsInputSerializer(serializers.Serializer):
     work_style = serializers.ChoiceField(choices=Employee.WorkStyle.choices, required=False)
 
     def validate(self, attrs):
+        # Only names outside every self-editable field are refused here; a field the directory owns
+        # for this employee is refused by the service, saying where to change it.
         unknown = sorted(set(self.initial_data) - set(SELF_EDITABLE_FIELDS))
         if unknown:
             raise serializers.ValidationError(

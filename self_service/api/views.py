@@ -16,6 +16,7 @@ from people.models import AuditEntry, Employee
 from people.selectors import my_employee
 
 from .. import actions, payslip_pdf, selectors, services
+from ..models import RequestType
 from .serializers import (
     BankDetailsSerializer,
     BulkApproveResultSerializer,
@@ -79,6 +80,12 @@ class RequestDetailApi(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.requests_visible_to(self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        req = self.get_object()
+        if req.type.kind == RequestType.Kind.BANK_DETAILS:  # what is shown is masked; the look is audited
+            services.bank_details_view_record(actor=request.user, request=req, channel=API)
+        return Response(self.get_serializer(req).data)
 
     @extend_schema(request=RequestUpdateSerializer, responses=RequestOutputSerializer)
     def patch(self, request, pk):

@@ -10,6 +10,7 @@ from people.selectors import employee_for
 
 from .. import actions, notify, selectors
 from ..models import Approval, Comment, PayrollExport, Request
+from .record_updates import employee_record_update
 from .records import ROUTE_FIELDS, S, request_audit, request_locked
 from .routing import approver_notify, route_to_level
 
@@ -45,6 +46,8 @@ def _decide(*, actor, request: Request, action: str, comment: str, channel: str)
                                 "updated_at"])
     request_audit(actor=actor, action=f"request.{to}", request=request, channel=channel, note=note,
                   changes={"status": [before_status, to]})
+    if to == S.APPROVED:
+        employee_record_update(actor=actor, request=request, channel=channel)
     notify.decided(request, S(to).label.lower())
     return request
 

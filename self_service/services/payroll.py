@@ -37,6 +37,8 @@ def payroll_import(*, actor, period: PayPeriod, content: bytes | str, filename: 
     """
     if not permissions.can_use_payroll(actor):
         raise PermissionDenied("Only payroll can import payslips.")
+    if period.is_closed:
+        raise ValidationError({"period": f"{period.name} is closed: choose an open pay period."})
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -127,6 +129,8 @@ def payroll_export(*, actor, period: PayPeriod) -> PayrollExport:
     for the next period) and mark them processed. Unverified bank details are held back."""
     if not permissions.can_use_payroll(actor):
         raise PermissionDenied("Only payroll can export changes.")
+    if period.is_closed:
+        raise ValidationError({"period": f"{period.name} is closed: choose an open pay period."})
     candidates = list(selectors.export_candidates(period).select_for_update(of=("self",)))
     export = PayrollExport.objects.create(period=period, created_by=actor, content_encrypted=b"")
     out = io.StringIO()

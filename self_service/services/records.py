@@ -11,7 +11,7 @@ S = Request.Status
 DATA_FIELDS = ["data", "summary", "amount", "start_date", "end_date", "start_half_day", "end_half_day", "days",
                "updated_at"]
 ROUTE_FIELDS = ["approval_level", "current_approver", "current_approver_role", "awaiting_since", "reminded_at",
-                "escalated_at", "updated_at"]
+                "reminder_queued_at", "escalated_at", "updated_at"]
 BANK_FIELDS = frozenset({"sort_code", "account_number"})
 
 

@@ -67,7 +67,7 @@ def route_to_level(request: Request, level_index: int, previous: Employee | None
         request.approval_level = level_index
         request.current_approver, request.current_approver_role = person, role
         request.awaiting_since = timezone.now()
-        request.reminded_at = request.escalated_at = None
+        request.reminded_at = request.reminder_queued_at = request.escalated_at = None
         return True
     return False
 

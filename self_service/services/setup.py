@@ -12,6 +12,7 @@ from people.audit import audit_record, diff
 from people.models import Employee
 from people.selectors import employee_for
 
+from .. import notify
 from ..models import WEEKDAY_FIELDS, Delegation, LeaveEntitlement, RequestType, WorkingPattern
 from ..workdays import MONDAY_TO_FRIDAY
 
@@ -108,6 +109,7 @@ def delegation_create(*, actor, manager: Employee, delegate: Employee, starts_on
                                   created_by=actor)
     audit_record(actor=actor, action="delegation.created", target=d, subject=manager,
                  changes={"delegate": [None, str(delegate)], "dates": [None, f"{starts_on} to {ends_on}"]})
+    notify.delegation_made(d)
     return d
 
 

@@ -187,3 +187,55 @@ def test_a_failing_app_seeder_is_reported_and_rolled_back(db, monkeypatch):
 def test_too_few_staff_is_a_clear_error(db):
     with pytest.raises(CommandError, match="--staff must be at least"):
         call_command("seed_demo", staff=10, stdout=io.StringIO())
+
+
+def test_the_demo_has_a_year_of_history_for_the_trend_charts(db):
+    """Twelve monthly snapshots built from a year of sign-ins, requests and completions: a director's
+    trends are curves (take-up rising, the gap closing), not one point (issue 11 item 9)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from people.models import SignIn
+    from reporting.models import FigureSnapshot
+    from reporting.selectors import trend_for
+    from self_service.models import Request
+    from training.models import Completion
+
+    out, err = _seed()
+    assert err == ""
+    council_unit = OrgUnit.objects.get(kind=OrgUnit.Kind.COUNCIL)
+    trend = trend_for(council_unit, ["active_users_pct", "digital_take_up", "average_gap"],
+                      today=timezone.localdate())
+    assert len(trend["months"]) == 12
+    active, take_up, gap = trend["active_users_pct"], trend["digital_take_up"], trend["average_gap"]
+    assert None not in active and None not in take_up and None not in gap
+    assert active[0] < 40 < 60 < active[-2]  # last full month: most staff use it
+    assert sorted(active[:-1]) == active[:-1]  # rising month on month (this month is still going)
+    assert take_up[0] < take_up[-2]
+    assert gap[0] > gap[-1]
+    months = {(d.year, d.month) for d in SignIn.objects.values_list("at", flat=True)}
+    assert len(months) == 12
+    assert SignIn.objects.filter(at__lt=timezone.now() - dt.timedelta(days=300)).exists()
+    submitted = {(d.year, d.month) for d in Request.objects.exclude(submitted_at=None).values_list("submitted_at",
+                                                                                                   flat=True)}
+    assert len(submitted) >= 11
+    completed = {(d.year, d.month) for d in Completion.objects.values_list("completed_at", flat=True)}
+    assert len(completed) >= 9
+    council_rows = FigureSnapshot.objects.filter(unit_code=council_unit.code, figure="active_users_pct")
+    assert council_rows.count() == 12
+    assert "over 12 months" in out
+
+
+def test_the_sign_in_history_is_deterministic_and_rises():
+    import datetime as dt
+
+    from people.demo_history import adoption_share, sign_in_times
+
+    today = dt.date(2026, 12, 4)
+    first = sign_in_times(rng=random.Random(3), user_ids=list(range(200)), today=today, tz=dt.UTC)
+    again = sign_in_times(rng=random.Random(3), user_ids=list(range(200)), today=today, tz=dt.UTC)
+    assert first == again
+    assert all(at.date() <= today for _, at in first)
+    shares = [adoption_share(i) for i in range(12)]
+    assert shares == sorted(shares) and shares[0] < 0.3 and shares[-1] > 0.7
