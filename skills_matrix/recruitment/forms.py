@@ -12,10 +12,14 @@ class AnswerForm(forms.Form):
     ordering asks for a position per item (a select each: works without JavaScript and with a screen
     reader, unlike drag and drop)."""
 
-    def __init__(self, *args, version: QuestionVersion, initial_answer=None, **kwargs):
+    def __init__(self, *args, version: QuestionVersion, initial_answer=None, order=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
-        choices = [(str(i), text) for i, text in enumerate(version.options)]
+        # Shown in the candidate's own order; each choice's value is the option's index in the
+        # question, so the answer is marked by which option was chosen, never by where it stood.
+        n = len(version.options)
+        order = order if order and sorted(order) == list(range(n)) else list(range(n))
+        choices = [(str(i), version.options[i]) for i in order]
         if version.kind == QuestionKind.MULTIPLE:
             self.fields["answer"] = forms.MultipleChoiceField(
                 label=version.prompt, choices=choices, widget=forms.CheckboxSelectMultiple,
@@ -26,7 +30,8 @@ class AnswerForm(forms.Form):
             n = len(version.options)
             positions = [("", "Choose a position")] + [(str(p), str(p)) for p in range(1, n + 1)]
             current = {opt: pos for pos, opt in enumerate(initial_answer or [], start=1)}
-            for i, text in enumerate(version.options):
+            for i in order:
+                text = version.options[i]
                 self.fields[f"position_{i}"] = forms.ChoiceField(
                     label=f"Position of “{text}”", choices=positions,
                     error_messages={"required": f"Choose a position for “{text}”."},
@@ -122,6 +127,10 @@ class TemplateForm(forms.Form):
                                 help_text="For a role without a profile, or a vacancy-specific title.")
     time_limit_minutes = forms.IntegerField(label="Time limit (minutes)", min_value=1, max_value=480, initial=20,
                                             error_messages={"required": "Enter the time limit in minutes."})
+    open_to_staff = forms.BooleanField(
+        label="Staff may take this test to record their baseline", required=False,
+        help_text="Their result becomes skills evidence for their manager to confirm.",
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +143,17 @@ class TemplateForm(forms.Form):
             self.fields[f"level_{area.pk}"] = forms.TypedChoiceField(
                 label=f"{area.name}: baseline level", choices=Level.choices, coerce=int, initial=Level.FOUNDATION,
                 required=False)
+
+    @staticmethod
+    def initial_from(template) -> dict:
+        initial = {
+            "name": template.name, "role_profile": template.role_profile_id, "role_name": template.role_name,
+            "time_limit_minutes": template.time_limit_minutes, "open_to_staff": template.open_to_staff,
+        }
+        for row in template.areas.all():
+            initial.update({f"count_{row.area_id}": row.question_count, f"pass_{row.area_id}": row.pass_mark_percent,
+                            f"level_{row.area_id}": row.baseline_level})
+        return initial
 
     def area_rows(self):
         return [(a, self[f"count_{a.pk}"], self[f"pass_{a.pk}"], self[f"level_{a.pk}"]) for a in self.areas]

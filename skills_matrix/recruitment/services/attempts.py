@@ -21,11 +21,11 @@ from ..models import (
     Attempt,
     AttemptQuestion,
     Invitation,
-    Question,
     QuestionKind,
     QuestionVersion,
     TestTemplate,
 )
+from .bank import bank_shortfalls, drawable_questions
 from .links import link_problem
 from .scoring import score
 
@@ -34,20 +34,37 @@ def time_allowed(template: TestTemplate, invitation: Invitation) -> timedelta:
     return timedelta(minutes=template.time_limit_minutes) * (1 + invitation.extra_time_percent / 100)
 
 
-def _draw_questions(template: TestTemplate, rng: random.Random | None = None) -> list[tuple[Skill, int]]:
-    rng = rng or random.SystemRandom()
+def _draw_questions(template: TestTemplate, rng: random.Random) -> tuple[list[tuple[Skill, int]], list[dict]]:
+    """(area, version id) per question drawn, and the area specs the attempt is marked against.
+    Refuses (DomainError naming the area) when the bank can no longer fill an area, rather than
+    drawing fewer: an area nobody was tested on must never be passed."""
+    specs = list(template.areas.select_related("area"))
+    problems = bank_shortfalls(specs)
+    if problems:
+        raise DomainError("This test cannot start: " + " ".join(problems))
     drawn = []
-    for spec in template.areas.select_related("area"):
-        area = spec.area
-        candidates = list(
-            Question.objects.filter(
-                is_active=True, current__isnull=False, skill__is_active=True, skill__tree_id=area.tree_id,
-                skill__lft__gt=area.lft, skill__rght__lt=area.rght,
-            ).values_list("current_id", flat=True)
+    for spec in specs:
+        candidates = list(drawable_questions(spec.area).order_by("pk").values_list("current_id", flat=True))
+        drawn.extend((spec.area, version_id) for version_id in rng.sample(candidates, spec.question_count))
+    snapshot = [
+        {"area": s.area_id, "question_count": s.question_count, "pass_mark_percent": s.pass_mark_percent,
+         "baseline_level": int(s.baseline_level)}
+        for s in specs
+    ]
+    return drawn, snapshot
+
+
+def _attempt_questions(attempt: Attempt, drawn, rng: random.Random) -> None:
+    """Pins the drawn versions to the attempt, each with its own option order: candidates sitting
+    side by side see the options in different orders, and a reload shows the same order again."""
+    sizes = dict(QuestionVersion.objects.filter(pk__in=[v for _, v in drawn]).values_list("pk", "options"))
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt, position=i, area=area, version_id=version_id,
+            option_order=rng.sample(range(len(sizes[version_id])), len(sizes[version_id])),
         )
-        picked = rng.sample(candidates, min(spec.question_count, len(candidates)))
-        drawn.extend((area, version_id) for version_id in picked)
-    return drawn
+        for i, (area, version_id) in enumerate(drawn, start=1)
+    )
 
 
 @transaction.atomic
@@ -61,20 +78,17 @@ def attempt_start(*, invitation: Invitation, now=None, rng: random.Random | None
     problem = link_problem(invitation, now=now)
     if problem:
         raise DomainError(f"This link cannot be used ({problem}).")
-    drawn = _draw_questions(invitation.template, rng)
-    if not drawn:
-        raise DomainError("This test has no questions yet. Please contact the recruiting team.")
+    rng = rng or random.SystemRandom()
+    drawn, snapshot = _draw_questions(invitation.template, rng)
     states.invitation_move(invitation, Invitation.State.STARTED)
     invitation.save(update_fields=["state"])
     attempt = Attempt.objects.create(
         invitation=invitation, template=invitation.template,
         vacancy_reference=invitation.applicant.vacancy_reference, started_at=now,
         deadline=now + time_allowed(invitation.template, invitation), question_count=len(drawn),
+        area_specs=snapshot,
     )
-    AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(attempt=attempt, position=i, area=area, version_id=version_id)
-        for i, (area, version_id) in enumerate(drawn, start=1)
-    )
+    _attempt_questions(attempt, drawn, rng)
     audit_record(actor=None, action="recruitment.test_started", target=attempt)
     return attempt
 
