@@ -20,7 +20,20 @@ class AnswerForm(forms.Form):
         n = len(version.options)
         order = order if order and sorted(order) == list(range(n)) else list(range(n))
         choices = [(str(i), version.options[i]) for i in order]
-        if version.kind == QuestionKind.MULTIPLE:
+        if version.kind == QuestionKind.SORTING:
+            # A select per item: works without JavaScript and with a screen reader; with JavaScript
+            # the items can also be dragged into the folders (sorting-task.js sets these selects).
+            folders = [("", "Choose a folder")] + [(str(g), name) for g, name in enumerate(version.groups)]
+            current = list(initial_answer or [])
+            for i in order:
+                text = version.options[i]
+                self.fields[f"folder_{i}"] = forms.ChoiceField(
+                    label=f"Folder for “{text}”", choices=folders,
+                    error_messages={"required": f"Choose a folder for “{text}”."},
+                    initial=str(current[i]) if i < len(current) else "",
+                )
+                self.fields[f"folder_{i}"].item_text = text
+        elif version.kind == QuestionKind.MULTIPLE:
             self.fields["answer"] = forms.MultipleChoiceField(
                 label=version.prompt, choices=choices, widget=forms.CheckboxSelectMultiple,
                 help_text="Select all that apply.", error_messages={"required": "Select at least one answer."},
@@ -54,6 +67,8 @@ class AnswerForm(forms.Form):
         return data
 
     def answer(self) -> list[int]:
+        if self.version.kind == QuestionKind.SORTING:
+            return [int(self.cleaned_data[f"folder_{i}"]) for i in range(len(self.version.options))]
         if self.version.kind == QuestionKind.ORDERING:
             chosen = {i: int(self.cleaned_data[f"position_{i}"]) for i in range(len(self.version.options))}
             return [i for i, _ in sorted(chosen.items(), key=lambda kv: kv[1])]
@@ -185,10 +200,14 @@ class QuestionForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 5}),
                                help_text="For a practical task: the email, the spreadsheet cells, and so on.")
     options = forms.CharField(label="Options, one per line", widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="For a sorting task: the items to sort (files, emails).",
                               error_messages={"required": "Enter at least two options."})
+    groups = forms.CharField(label="Folders, one per line (sorting tasks only)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
     correct = forms.CharField(
-        label="Right answer(s)", max_length=100,
-        help_text="Option numbers, counting from 1, separated by commas. For ordering: the numbers in the right order.",
+        label="Right answer(s)", max_length=200,
+        help_text="Option numbers, counting from 1, separated by commas. For ordering: the numbers in the right order. "
+                  "For sorting: the right folder's number for each item, in the items' order.",
         error_messages={"required": "Enter the number of the right option."},
     )
     difficulty = forms.TypedChoiceField(label="Difficulty", choices=Difficulty.choices, coerce=int,
@@ -201,6 +220,9 @@ class QuestionForm(forms.Form):
         if len(lines) < 2:
             raise forms.ValidationError("Enter at least two options, one per line.")
         return lines
+
+    def clean_groups(self):
+        return [line.strip() for line in self.cleaned_data["groups"].splitlines() if line.strip()]
 
     def clean_correct(self):
         try:
@@ -217,5 +239,6 @@ class QuestionForm(forms.Form):
         return {
             "skill": question.skill_id, "kind": v.kind, "prompt": v.prompt, "scenario": v.scenario,
             "options": "\n".join(v.options), "correct": ",".join(str(i + 1) for i in v.correct),
+            "groups": "\n".join(v.groups),
             "difficulty": v.difficulty, "explanation": v.explanation,
         }

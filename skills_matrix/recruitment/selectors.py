@@ -63,7 +63,8 @@ def vacancy_comparison(vacancy: str) -> dict:
     """Candidates for one vacancy side by side: one row per applicant who finished, one column per
     area tested. Three queries whatever the number of candidates."""
     attempts = list(
-        Attempt.objects.filter(vacancy_reference__iexact=vacancy.strip(), invitation__applicant__purged_at__isnull=True)
+        Attempt.objects.filter(vacancy_reference__iexact=vacancy.strip(), invitation__isnull=False,
+                               invitation__applicant__purged_at__isnull=True)
         .exclude(state=Attempt.State.IN_PROGRESS)
         .select_related("invitation__applicant", "template")
         .prefetch_related(Prefetch("area_results", queryset=AttemptAreaResult.objects.select_related("area")))
@@ -83,9 +84,11 @@ def vacancy_comparison(vacancy: str) -> dict:
 
 
 def statistics() -> list[dict]:
-    """Anonymous figures per template and area. Built only from scores, so they survive the purge."""
+    """Anonymous figures per template and area, applicants only (staff taking a test are not
+    recruitment). Built only from scores, so they survive the purge."""
     rows = (
         AttemptAreaResult.objects.exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .filter(attempt__invitation__isnull=False)
         .values("attempt__template__name", "area__name")
         .annotate(attempts=Count("id"), mean_percent=Avg("percent"), passed=Count("id", filter=Q(passed=True)))
         .order_by("attempt__template__name", "area__name")
@@ -158,3 +161,21 @@ def export_rows(data: dict) -> list[list[str]]:
         given = "; ".join(a["answer"]) if a["answer"] else "(no answer)"
         rows.append(["answer", f"{a['position']}. {a['question']}", given])
     return rows
+
+
+# --- staff taking a test ----------------------------------------------------------------------
+
+
+def staff_tests_open() -> QuerySet[TestTemplate]:
+    return TestTemplate.objects.filter(is_active=True, open_to_staff=True).prefetch_related(
+        Prefetch("areas", queryset=TemplateArea.objects.select_related("area"))).order_by("name", "id")
+
+
+def staff_attempts(employee) -> QuerySet[Attempt]:
+    """A member of staff's own attempts, newest first, with their results. Only ever their own: a
+    page asking for another attempt by id finds nothing (404)."""
+    return (
+        Attempt.objects.filter(employee=employee).select_related("template")
+        .prefetch_related(Prefetch("area_results", queryset=AttemptAreaResult.objects.select_related("area")))
+        .order_by("-started_at", "-pk")
+    )

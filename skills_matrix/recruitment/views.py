@@ -268,7 +268,7 @@ def question_form(request, pk: int | None = None):
         form = QuestionForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            fields = {k: d[k] for k in ("kind", "prompt", "scenario", "options", "correct", "difficulty", "explanation")}
+            fields = {k: d[k] for k in ("kind", "prompt", "scenario", "options", "groups", "correct", "difficulty", "explanation")}
             try:
                 if question is None:
                     services.question_create(actor=request.user, skill=d["skill"], **fields)

@@ -108,7 +108,7 @@ class InvitationReissueApi(APIView):
 def _results():
     return (
         Attempt.objects.exclude(state=Attempt.State.IN_PROGRESS)
-        .filter(invitation__applicant__purged_at__isnull=True)
+        .filter(invitation__isnull=False, invitation__applicant__purged_at__isnull=True)
         .select_related("invitation__applicant", "template")
         .prefetch_related(Prefetch("area_results", queryset=AttemptAreaResult.objects.select_related("area")))
         .order_by("-completed_at", "-pk")

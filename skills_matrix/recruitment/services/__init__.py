@@ -19,6 +19,7 @@ from .attempts import (
     attempt_start,
     attempt_submit,
     attempts_close_overdue,
+    staff_attempt_start,
     time_allowed,
 )
 from .bank import (
@@ -52,5 +53,5 @@ __all__ = [
     "invitation_by_token", "invitation_create", "invitation_reissue", "invitation_revoke",
     "invitation_set_adjustments", "link_problem", "question_create", "question_edit", "question_set_active",
     "retention_days", "skill_levels_from", "template_create", "time_allowed", "token_hash",
-    "bank_shortfalls", "template_edit", "template_set_active", "template_shortfalls", "templates_left_short",
+    "bank_shortfalls", "staff_attempt_start", "template_edit", "template_set_active", "template_shortfalls", "templates_left_short",
 ]

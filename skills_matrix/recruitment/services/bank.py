@@ -12,11 +12,12 @@ from skills_matrix.models import Level, Skill
 from ..models import Question, QuestionVersion, TemplateArea, TestTemplate
 
 
-def _version_build(*, question, number, kind, prompt, scenario, options, correct, difficulty, explanation):
+def _version_build(*, question, number, kind, prompt, scenario, options, correct, difficulty, explanation,
+                   groups=()):
     version = QuestionVersion(
         question=question, number=number, kind=kind, prompt=(prompt or "").strip(),
         scenario=(scenario or "").strip(), options=[str(o).strip() for o in options], correct=list(correct),
-        difficulty=difficulty, explanation=(explanation or "").strip(),
+        difficulty=difficulty, explanation=(explanation or "").strip(), groups=[str(g).strip() for g in groups or ()],
     )
     version.full_clean(exclude=["question"])
     return version
@@ -25,14 +26,14 @@ def _version_build(*, question, number, kind, prompt, scenario, options, correct
 @transaction.atomic
 def question_create(
     *, actor, skill: Skill, kind: str, prompt: str, options: list[str], correct: list[int],
-    scenario: str = "", difficulty: int = 2, explanation: str = "",
+    scenario: str = "", difficulty: int = 2, explanation: str = "", groups: list[str] = (),
 ) -> Question:
     if skill.kind != Skill.Kind.SKILL:
         raise ValidationError({"skill": "Questions belong to a skill, not to an area."})
     question = Question.objects.create(skill=skill, created_by=actor if getattr(actor, "pk", None) else None)
     version = _version_build(
         question=question, number=1, kind=kind, prompt=prompt, scenario=scenario, options=options,
-        correct=correct, difficulty=difficulty, explanation=explanation,
+        correct=correct, difficulty=difficulty, explanation=explanation, groups=groups,
     )
     version.save()
     question.current = version
@@ -44,7 +45,7 @@ def question_create(
 @transaction.atomic
 def question_edit(
     *, actor, question: Question, kind: str, prompt: str, options: list[str], correct: list[int],
-    scenario: str = "", difficulty: int = 2, explanation: str = "",
+    scenario: str = "", difficulty: int = 2, explanation: str = "", groups: list[str] = (),
 ) -> QuestionVersion:
     """Adds a new version and makes it current. Old versions stay as they were: attempts that showed
     them keep scoring against them."""
@@ -52,7 +53,7 @@ def question_edit(
     last = question.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = _version_build(
         question=question, number=last + 1, kind=kind, prompt=prompt, scenario=scenario, options=options,
-        correct=correct, difficulty=difficulty, explanation=explanation,
+        correct=correct, difficulty=difficulty, explanation=explanation, groups=groups,
     )
     version.save()
     question.current = version
