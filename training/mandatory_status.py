@@ -73,8 +73,9 @@ def requirement_statuses(employees: QuerySet[Employee], *, as_of: dt.date | None
     end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
     latest = {
         (row["employee_id"], row["course_id"]): timezone.localdate(row["last"])
+        # A subquery of the staff asked about, not a list of ids: the whole council is 20,000 people.
         for row in Completion.objects.filter(
-            employee_id__in={e for e, _ in terms}, course_id__in={c for _, c in terms}, completed_at__lt=end,
+            employee_id__in=employees.values("pk"), course_id__in={c for _, c in terms}, completed_at__lt=end,
         ).values("employee_id", "course_id").annotate(last=Max("completed_at"))
     }
     out = {}

@@ -112,3 +112,19 @@ def test_a_profile_set_by_hand_is_left_alone(people, profiles):
     profile_rules.profile_rule_create(actor=None, profile=profiles["social"], job_title_contains="social worker")
     profile_rules.profile_rules_apply(actor=None)
     assert profile_of(people["alice"]) == "t-field" and profile_of(people["bob"]) == "t-social-worker"
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_rules_page_query_count_is_constant(people, login, org, profiles, django_assert_num_queries, n):
+    from tests.factories import EmployeeFactory, UserFactory
+
+    for i in range(n):
+        EmployeeFactory(user=UserFactory(username=f"sw{n}-{i}"), org_unit=org["team_a"], job_title="Social Worker")
+    profile_rules.profile_rule_create(actor=None, profile=profiles["social"], job_title_contains="social worker",
+                                      unit=org["social"])
+    client = login(people["hr"])
+    # Session, user, roles + the rules list + the preview: active rules, current profiles, people
+    # with their units + the form's choices (role profiles, units).
+    with django_assert_num_queries(9):
+        response = client.get(reverse("skills_matrix:profile_rules"))
+    assert f"{n + 2} people's role profile would change" in response.content.decode()

@@ -172,3 +172,22 @@ def test_team_page_mandatory_section_query_count_is_constant(people, login, org,
     with django_assert_num_queries(BASE + 10):
         response = client.get("/training/team/")
     assert response.content.decode().count("Out of date</strong>") == n
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_mandatory_page_query_count_is_constant(people, login, org, learning_admin, gdpr, rule,
+                                                django_assert_num_queries, n):
+    from tests.factories import EmployeeFactory, UserFactory
+
+    from .test_pages import BASE
+
+    for i in range(n):
+        e = EmployeeFactory(user=UserFactory(username=f"c{n}-{i}"), org_unit=org["team_b"])
+        completed(e, gdpr, days_ago=i * 50)
+    client = login(learning_admin)
+    # BASE + the rules list + compliance: the active rules, who the rule covers, the latest
+    # completions, the units, the departments, people's units, the courses + the form's choices
+    # (courses, units, role profiles).
+    with django_assert_num_queries(BASE + 11):
+        response = client.get(reverse("training:mandatory"))
+    assert f"<td class=\"govuk-table__cell govuk-table__cell--numeric\">{6 + n}</td>" in response.content.decode()

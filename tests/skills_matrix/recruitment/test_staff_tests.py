@@ -154,3 +154,18 @@ def test_the_sorting_task_page_works_without_javascript_and_says_what_is_missing
     assert response.status_code == 200 and "Choose a folder for “Team rota.xlsx”." in body
     aq.refresh_from_db()
     assert aq.answer is None
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_staff_test_page_query_count_is_constant(people, login, staff_test, django_assert_num_queries, n):
+    template, _ = staff_test
+    for _ in range(n):
+        attempt = services.staff_attempt_start(employee=people["alice"], template=template)
+        services.attempt_submit(attempt=attempt)
+    client = login(people["alice"])
+    # Session, user, the employee record + the attempts with their template, and their area results
+    # + the user's roles (navigation) + the tests open to staff, and their areas.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("ict_test:index"))
+    assert response.content.decode().count("below the baseline") + response.content.decode().count(
+        "meets the baseline") == n
