@@ -12,6 +12,7 @@ from .models import (
     AttemptQuestion,
     PurgeRecord,
     Question,
+    QuestionKind,
     TemplateArea,
     TestTemplate,
 )
@@ -140,11 +141,20 @@ def applicant_export(applicant: Applicant) -> dict:
             v = aq.version
             data["answers"].append({
                 "position": aq.position, "question": v.prompt,
-                "answer": [v.options[i] for i in aq.answer] if aq.answer else None,
+                "answer": _answer_text(v, aq.answer) if aq.answer else None,
                 "answered_at": aq.answered_at.isoformat() if aq.answered_at else None,
                 "correct": aq.is_correct,
             })
     return data
+
+
+def _answer_text(version, answer: list[int]) -> list[str]:
+    """An answer as the candidate saw it: the options chosen, or for a sorting task each item with
+    the folder it was put in."""
+    if version.kind == QuestionKind.SORTING:
+        return [f"{item} → {version.groups[g]}" for item, g in zip(version.options, answer, strict=False)
+                if 0 <= g < len(version.groups)]
+    return [version.options[i] for i in answer if 0 <= i < len(version.options)]
 
 
 def export_rows(data: dict) -> list[list[str]]:

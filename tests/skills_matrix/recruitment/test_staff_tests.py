@@ -169,3 +169,22 @@ def test_staff_test_page_query_count_is_constant(people, login, staff_test, djan
         response = client.get(reverse("ict_test:index"))
     assert response.content.decode().count("below the baseline") + response.content.decode().count(
         "meets the baseline") == n
+
+
+def test_an_applicants_sorting_answer_is_exported_as_items_and_folders(people, login, bank):
+    """A subject access export names the folder chosen for each item (it used to read folder
+    numbers as option numbers)."""
+    for q in bank["q_sheets"]:
+        services.question_set_active(actor=None, question=q, is_active=False)
+    services.question_create(actor=None, skill=bank["formulas"], kind=QuestionKind.SORTING, prompt="Sort",
+                             options=["a.pdf", "b.xlsx"], groups=["Personal", "Team", "Case files", "Bin"],
+                             correct=[0, 1])
+    template = services.template_create(actor=None, name="T", time_limit_minutes=5, areas=[
+        services.AreaSpec(area=bank["sheets"], question_count=1)])
+    invitation, _ = services.invitation_create(actor=None, template=template, name="Ann", email="a@example.com",
+                                               vacancy_reference="V", base_url="http://testserver/")
+    services.attempt_start(invitation=invitation)
+    services.answer_save(invitation=invitation, position=1, answer=[3, 2])
+    services.attempt_submit(invitation=invitation)
+    data = login(people["hr"]).get(reverse("recruitment:export", args=[invitation.applicant_id, "json"])).json()
+    assert data["answers"][0]["answer"] == ["a.pdf → Bin", "b.xlsx → Case files"]
