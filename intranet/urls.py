@@ -40,6 +40,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("directory-sync/", include("ldap_sync.urls")),
     path("self-service/", include("self_service.urls")),
+    path("skills/ict-test/", include("skills_matrix.recruitment.staff_urls")),
     path("skills/", include("skills_matrix.urls")),
     path("recruitment/", include("skills_matrix.recruitment.urls")),
     path("applicant/", include("skills_matrix.recruitment.applicant_urls")),

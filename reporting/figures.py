@@ -33,7 +33,7 @@ from people.selectors import staff_on
 from self_service.selectors import request_kpis, requests_by_channel
 from skills_matrix.recruitment.selectors import statistics as recruitment_statistics
 from skills_matrix.selectors import assessment_coverage, gaps_for
-from training.selectors import champion_figures, training_figures
+from training.selectors import champion_figures, mandatory_compliance, training_figures
 
 from .periods import Period
 
@@ -283,6 +283,13 @@ def cost_per_transaction(ctx):
     return out
 
 
+def mandatory_compliance_pct(ctx):
+    """Share of the mandatory courses the unit's staff must hold that were in date on the period's
+    last day (training.selectors.mandatory_compliance)."""
+    end = ctx.period.end
+    return {u.pk: mandatory_compliance(_staff_in(u, end), as_of=end)["percent"] for u in ctx.units}
+
+
 # --- recruitment (skills_matrix.recruitment.selectors) ---------------------------------------------
 
 
@@ -318,6 +325,9 @@ FIGURES: list[FigureDef] = [
               "Courses completed in the period.", training_completed),
     FigureDef("training_overdue", "Training overdue", "Training", "int", "Training",
               "Assigned courses past their due date and not done by the period's last day.", training_overdue),
+    FigureDef("mandatory_compliance_pct", "Mandatory training in date", "Training", "pct", "Training",
+              "Share of the mandatory courses staff must hold that were in date on the period's last day.",
+              mandatory_compliance_pct),
     FigureDef("requests_online", "Requests made online", "Self-service", "int", "Self-service",
               "HR and payroll requests submitted online in the period.", requests_online),
     FigureDef("requests_assisted", "Requests made with help", "Self-service", "int", "Self-service",

@@ -128,9 +128,49 @@ class EmployeeRoleProfile(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The rule that gave it, when a rule did: re-applying the rules may change or remove it. Empty
+    # for a profile HR set by hand, which the rules leave alone.
+    rule = models.ForeignKey("RoleProfileRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     def __str__(self):
         return f"{self.employee}: {self.profile}"
+
+
+class RoleProfileRule(models.Model):
+    """Gives a role profile to everyone matching every condition set, from what the directory
+    supplies: words in the job title, the grade, the work style, a unit and everything beneath it.
+    Where several rules match, the lowest `priority` wins (then the oldest). Previewed, then applied
+    in bulk (skills_matrix.profile_rules), and re-applied after each directory sync."""
+
+    profile = models.ForeignKey(RoleProfile, on_delete=models.PROTECT, related_name="rules")
+    job_title_contains = models.CharField(max_length=100, blank=True)
+    grade = models.CharField(max_length=32, blank=True)
+    work_style = models.CharField(max_length=16, choices=Employee.WorkStyle.choices, blank=True)
+    unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    priority = models.PositiveSmallIntegerField(default=100)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+    def __str__(self):
+        return f"Rule {self.pk}: {self.profile}"
+
+    def describe(self) -> str:
+        parts = []
+        if self.job_title_contains:
+            parts.append(f"job title contains “{self.job_title_contains}”")
+        if self.grade:
+            parts.append(f"grade {self.grade}")
+        if self.work_style:
+            parts.append(f"{self.get_work_style_display().lower()} workers")
+        if self.unit_id:
+            parts.append(f"in {self.unit.name}")
+        return ", ".join(parts) or "everyone"
 
 
 class Campaign(models.Model):

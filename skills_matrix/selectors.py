@@ -406,3 +406,16 @@ def department_gaps(people: QuerySet[Employee], departments: Iterable[OrgUnit]) 
     out.sort(key=lambda r: (r.overall is None, -(r.overall or 0), r.unit.name))
     skills = list(Skill.objects.filter(pk__in=skill_ids).order_by("tree_id", "lft"))
     return skills, out
+
+
+def employees_in_role_profile(profile_id: int, employees: QuerySet[Employee]) -> QuerySet[Employee]:
+    """Those of `employees` whose role profile is this one: assigned to them, or the default profile
+    for people with none of their own (training's mandatory courses for a role)."""
+    own = EmployeeRoleProfile.objects.filter(profile__is_active=True)
+    if RoleProfile.objects.filter(pk=profile_id, is_default=True, is_active=True).exists():
+        return employees.exclude(pk__in=own.exclude(profile_id=profile_id).values("employee_id"))
+    return employees.filter(pk__in=own.filter(profile_id=profile_id).values("employee_id"))
+
+
+def active_role_profiles() -> QuerySet[RoleProfile]:
+    return RoleProfile.objects.filter(is_active=True).order_by("name")

@@ -402,7 +402,7 @@ def role_profile_assign(*, actor, employee: Employee, profile: RoleProfile | Non
         if not profile.is_active:
             raise DomainError("That role profile is no longer in use.", field="profile")
         result, _ = EmployeeRoleProfile.objects.update_or_create(
-            employee=employee, defaults={"profile": profile, "assigned_by": actor}
+            employee=employee, defaults={"profile": profile, "assigned_by": actor, "rule": None}  # by hand
         )
     after = profile.name if profile else None
     if before != after:

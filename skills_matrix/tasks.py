@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .models import Campaign
+from .profile_rules import profile_rules_apply
 from .services import campaign_reminder_sent, campaign_send_reminders
 
 
@@ -19,3 +20,9 @@ def send_campaign_reminders() -> int:
 def campaign_reminder_sent_record(campaign_id: int, employee_id: int) -> None:
     """The on_sent hook of a campaign reminder: run once the mail server has accepted it."""
     campaign_reminder_sent(campaign_id=campaign_id, employee_id=employee_id)
+
+
+@shared_task(name="skills_matrix.role_profile_rules_apply")
+def role_profile_rules_apply() -> int:
+    """After a directory sync: people may have moved unit, title or grade; re-apply the rules."""
+    return profile_rules_apply(actor=None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import profile_rule_views, views
 
 app_name = "skills_matrix"
 urlpatterns = [
@@ -23,5 +23,8 @@ urlpatterns = [
     path("framework/<int:pk>/edit/", views.skill_edit, name="skill_edit"),
     path("profiles/", views.profiles, name="profiles"),
     path("profiles/<int:pk>/", views.profile_edit, name="profile_edit"),
+    path("profiles/rules/", profile_rule_views.rules, name="profile_rules"),
+    path("profiles/rules/apply/", profile_rule_views.rules_apply, name="profile_rules_apply"),
+    path("profiles/rules/<int:pk>/retire/", profile_rule_views.rule_retire, name="profile_rule_retire"),
     path("campaigns/", views.campaigns, name="campaigns"),
 ]

@@ -23,6 +23,7 @@ from .models import (
     CourseSkill,
     HelpLog,
     HelpRequest,
+    MandatoryCourse,
     QuizQuestion,
     Session,
 )
@@ -156,6 +157,8 @@ def seed(*, rng, staff_count: int, stdout) -> None:
     Assignment.objects.bulk_create(assignments, batch_size=2000)
     Completion.objects.bulk_create(completions, batch_size=2000)
     AutoAssignmentRule.objects.create(name="Close skills gaps across the council", due_in_days=90)
+    # Statutory: everyone renews data protection every year (the nightly run assigns the renewals).
+    MandatoryCourse.objects.create(course=by_code["data-protection"], validity_months=12)
 
     # Help requests and the help champions logged.
     topics = ["Setting up two-step sign-in", "Sharing a file in Teams", "Booking a room in Outlook",

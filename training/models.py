@@ -184,6 +184,8 @@ class Assignment(models.Model):
         MANAGER = "manager", "Assigned by a manager"
         HR = "hr", "Assigned by HR or learning"
         GAP = "gap", "From a skills gap"
+        MANDATORY = "mandatory", "Mandatory training"
+        RENEWAL = "renewal", "Renewal of mandatory training"
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="assignments")
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="training_assignments")
@@ -356,6 +358,40 @@ class AutoAssignmentRule(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MandatoryCourse(models.Model):
+    """A course staff must hold: everyone matching every condition given (a unit and everything
+    beneath it, a role profile, a work style; none given means all staff). With a validity period
+    it must be renewed: a completion counts for `validity_months`, and a renewal is assigned
+    `renew_days_before` days before it runs out (services.mandatory)."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="mandatory_rules")
+    unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    role_profile = models.ForeignKey(
+        "skills_matrix.RoleProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    work_style = models.CharField(max_length=16, blank=True, choices=Employee.WorkStyle.choices)
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How long a completion counts, e.g. 12. Empty: once is enough."
+    )
+    renew_days_before = models.PositiveSmallIntegerField(default=30)
+    due_in_days = models.PositiveSmallIntegerField(default=30, help_text="Time given to someone who never did it.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["course__title", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(validity_months__isnull=True) | Q(validity_months__gte=1),
+                                   name="mandatory_validity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} (mandatory)"
 
 
 class ContentOpened(models.Model):

@@ -10,6 +10,7 @@ from people.models import Employee, OrgUnit
 from people.selectors import employee_for, employee_records_visible_to, reports_of, units_within
 
 from . import permissions
+from .mandatory_status import EXPIRED, IN_DATE, MISSING, requirement_statuses
 from .models import (
     Assignment,
     Booking,
@@ -19,6 +20,7 @@ from .models import (
     CourseSkill,
     HelpLog,
     HelpRequest,
+    MandatoryCourse,
     QuizAttempt,
     Session,
 )
@@ -263,3 +265,77 @@ def session_visible_to(user, pk: int) -> Session:
     elif me is not None:
         visible |= Q(bookings__employee=me)
     return Session.objects.select_related("course").filter(visible).distinct().get(pk=pk)
+
+
+# --- mandatory training ------------------------------------------------------------------------
+
+
+def mandatory_compliance(employees_qs: QuerySet[Employee], as_of: dt.date | None = None) -> dict:
+    """For reporting: of the mandatory courses the given staff must hold, how many are in date on
+    `as_of` ({"required", "in_date", "percent"}; percent is None when nothing is required)."""
+    statuses = requirement_statuses(employees_qs, as_of=as_of)
+    in_date = sum(1 for s in statuses.values() if s.state in IN_DATE)
+    return {"required": len(statuses), "in_date": in_date,
+            "percent": round(100 * in_date / len(statuses), 1) if statuses else None}
+
+
+def mandatory_rules() -> QuerySet[MandatoryCourse]:
+    return MandatoryCourse.objects.select_related("course", "unit", "role_profile").order_by(
+        "-is_active", "course__title", "id")
+
+
+def team_mandatory_out_of_date(manager: Employee, as_of: dt.date | None = None) -> list[dict]:
+    """The manager's reports (whole chain) whose mandatory courses are out of date or never done,
+    with the renewal (or first) assignment the nightly run made, if any. Four queries plus one per
+    active rule."""
+    as_of = as_of or timezone.localdate()
+    statuses = requirement_statuses(reports_of(manager), as_of=as_of)
+    late = {pair: s for pair, s in statuses.items() if s.state in (MISSING, EXPIRED)}
+    if not late:
+        return []
+    people = Employee.objects.in_bulk({e for e, _ in late})
+    courses = Course.objects.in_bulk({c for _, c in late})
+    open_assignments = {
+        (a.employee_id, a.course_id): a
+        for a in Assignment.objects.filter(status=Assignment.Status.OPEN, employee_id__in={e for e, _ in late},
+                                           course_id__in={c for _, c in late})
+    }
+    rows = [
+        {"employee": people[e], "course": courses[c], "status": s, "assignment": open_assignments.get((e, c))}
+        for (e, c), s in late.items()
+    ]
+    return sorted(rows, key=lambda r: (r["employee"].last_name, r["employee"].first_name, r["course"].title))
+
+
+def mandatory_compliance_by_department(as_of: dt.date | None = None) -> list[dict]:
+    """One row per department and mandatory course: staff required, in date, out of date, never
+    done, and the share in date. Everyone in a department's subtree counts for it; staff outside
+    any department are left out. A fixed few queries whatever the size of the council."""
+    as_of = as_of or timezone.localdate()
+    statuses = requirement_statuses(Employee.objects.filter(is_active=True), as_of=as_of)
+    units = {pk: (parent_id, kind) for pk, parent_id, kind in OrgUnit.objects.values_list("pk", "parent_id", "kind")}
+    departments = OrgUnit.objects.in_bulk([pk for pk, (_, kind) in units.items() if kind == OrgUnit.Kind.DEPARTMENT])
+
+    def department_of(unit_id):
+        while unit_id is not None and unit_id in units:
+            if unit_id in departments:
+                return departments[unit_id]
+            unit_id = units[unit_id][0]
+        return None
+
+    unit_of = dict(Employee.objects.filter(pk__in={e for e, _ in statuses}).values_list("pk", "org_unit_id"))
+    courses = Course.objects.in_bulk({c for _, c in statuses})
+    table: dict[tuple[int, int], dict] = {}
+    for (employee_id, course_id), s in statuses.items():
+        dept = department_of(unit_of.get(employee_id))
+        if dept is None:
+            continue
+        row = table.setdefault((dept.pk, course_id), {
+            "department": dept, "course": courses[course_id], "required": 0, "in_date": 0, "expired": 0, "missing": 0})
+        row["required"] += 1
+        row["in_date"] += s.state in IN_DATE
+        row["expired"] += s.state == EXPIRED
+        row["missing"] += s.state == MISSING
+    for row in table.values():
+        row["percent"] = round(100 * row["in_date"] / row["required"], 1)
+    return sorted(table.values(), key=lambda r: (r["department"].name, r["course"].title))

@@ -33,6 +33,12 @@ def assignment_reminders_and_escalations() -> dict:
     }
 
 
+@shared_task(name="training.tasks.mandatory_assignments")
+def mandatory_assignments() -> dict:
+    """Daily: assign mandatory courses to people who need them and renew them before they run out."""
+    return services.mandatory_assignments_run()
+
+
 # The on_sent hooks of reminder emails (training.notifications._mark): run by core.mail_send once
 # the mail server has accepted the email.
 

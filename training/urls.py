@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mandatory_views, views
 
 app_name = "training"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("assign/", views.assign, name="assign"),
     path("auto-assignment/", views.auto_assignment, name="auto_assignment"),
+    path("mandatory/", mandatory_views.mandatory, name="mandatory"),
+    path("mandatory/compliance.csv", mandatory_views.mandatory_csv, name="mandatory_csv"),
+    path("mandatory/<int:pk>/retire/", mandatory_views.mandatory_retire, name="mandatory_retire"),
     path("assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
     path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
     path("champions/", views.champions, name="champions"),

@@ -227,7 +227,9 @@ def team(request):
     rows = selectors.team_learning(me)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     overdue = selectors.team_overdue_assignments(me)[:50] if page.paginator.count else []
-    return render(request, "training/team.html", {"page": page, "params": "", "overdue": overdue})
+    mandatory = selectors.team_mandatory_out_of_date(me) if page.paginator.count else []
+    return render(request, "training/team.html", {"page": page, "params": "", "overdue": overdue,
+                                                  "mandatory": mandatory})
 
 
 @require_http_methods(["GET", "POST"])

@@ -356,6 +356,10 @@ CELERY_BEAT_SCHEDULE["training-assignment-reminders-and-escalations"] = {
 CELERY_BEAT_SCHEDULE["training-auto-assignment"] = {
     "task": "training.tasks.auto_assignment", "schedule": crontab(minute=0, hour=3),
 }
+# Mandatory/statutory courses: first assignments, and renewals before a completion runs out.
+CELERY_BEAT_SCHEDULE["training-mandatory-assignments"] = {
+    "task": "training.tasks.mandatory_assignments", "schedule": 60 * 60 * 24,
+}
 
 # Skills (skills_matrix): remind people in open campaigns who have not sent their self-assessment.
 CELERY_BEAT_SCHEDULE["skills-campaign-reminders"] = {

@@ -148,7 +148,7 @@ def question(request, token: str, position: int):
     if aq is None:
         return _resume_url(token, attempt)
     if request.method == "POST":
-        form = AnswerForm(request.POST, version=aq.version)
+        form = AnswerForm(request.POST, version=aq.version, order=aq.option_order)
         if form.is_valid():
             outcome = services.answer_save(invitation=invitation, position=position, answer=form.answer())
             if outcome == services.AnswerOutcome.LATE:
@@ -160,7 +160,7 @@ def question(request, token: str, position: int):
                 return redirect("recruitment_applicant:check", token=token)
             return redirect("recruitment_applicant:question", token=token, position=position + 1)
     else:
-        form = AnswerForm(version=aq.version, initial_answer=aq.answer)
+        form = AnswerForm(version=aq.version, initial_answer=aq.answer, order=aq.option_order)
     return render(
         request, "recruitment/applicant/question.html",
         _context(invitation, attempt, form=form, aq=aq, version=aq.version, position=position,

@@ -81,6 +81,13 @@ QUESTIONS = [
      ["Nothing", "Lock the screen", "Turn off the monitor", "Close your email"], [1], 1, ""),
 ]
 
+# A practical task: triage an inbox by sorting each email into the right folder.
+SORTING = ("eds-email", "Sort these emails from your inbox into the right folder.",
+           ["“Your mailbox is full: sign in here to keep your email” from it-helpdesk@mail-365.example",
+            "Minutes of Tuesday's team meeting, for your records",
+            "A resident asks today when their bin will be collected"],
+           ["Report as phishing", "File for reference", "Reply today"], [0, 1, 2])
+
 TEMPLATE_AREAS = [
     ("eds-safe-legal", 4, 75, Level.WORKING),
     ("tools-productivity", 2, 50, Level.FOUNDATION),
@@ -109,13 +116,19 @@ def seed_recruitment(*, rng, staff_count, stdout):
         services.question_create(actor=None, skill=skill, kind=kind, prompt=prompt, scenario=scenario,
                                  options=options, correct=correct, difficulty=difficulty, explanation=explanation)
         made += 1
+    code, prompt, items, folders, correct = SORTING
+    if code in skills and not Question.objects.filter(skill=skills[code], current__prompt=prompt).exists():
+        services.question_create(actor=None, skill=skills[code], kind=QuestionKind.SORTING, prompt=prompt,
+                                 options=items, groups=folders, correct=correct, difficulty=1)
+        made += 1
     areas = [services.AreaSpec(area=skills[c], question_count=n, pass_mark_percent=p, baseline_level=lvl)
              for c, n, p, lvl in TEMPLATE_AREAS if c in skills]
     if not areas or TestTemplate.objects.filter(name="Customer services adviser: ICT baseline").exists():
         stdout.write(f"  recruitment: {made} questions (test already there)")
         return
     template = services.template_create(actor=None, name="Customer services adviser: ICT baseline",
-                                        role_name="Customer services adviser", time_limit_minutes=20, areas=areas)
+                                        role_name="Customer services adviser", time_limit_minutes=20, areas=areas,
+                                        open_to_staff=True)
     now = timezone.now()
     for name, email, skill_rate, extra, large in APPLICANTS:
         invitation, _ = services.invitation_create(
@@ -131,6 +144,8 @@ def seed_recruitment(*, rng, staff_count, stdout):
             answer = list(v.correct) if rng.random() < skill_rate else [i for i in range(len(v.options)) if i not in v.correct][:1]
             if v.kind == QuestionKind.ORDERING and answer != list(v.correct):
                 answer = list(reversed(v.correct))
+            if v.kind == QuestionKind.SORTING and answer != list(v.correct):
+                answer = [(g + 1) % len(v.groups) for g in v.correct]
             services.answer_save(invitation=invitation, position=aq.position, answer=answer,
                                  now=started + timedelta(minutes=aq.position))
         services.attempt_submit(invitation=invitation, now=started + timedelta(minutes=attempt.question_count + 1))

@@ -12,11 +12,28 @@ class AnswerForm(forms.Form):
     ordering asks for a position per item (a select each: works without JavaScript and with a screen
     reader, unlike drag and drop)."""
 
-    def __init__(self, *args, version: QuestionVersion, initial_answer=None, **kwargs):
+    def __init__(self, *args, version: QuestionVersion, initial_answer=None, order=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
-        choices = [(str(i), text) for i, text in enumerate(version.options)]
-        if version.kind == QuestionKind.MULTIPLE:
+        # Shown in the candidate's own order; each choice's value is the option's index in the
+        # question, so the answer is marked by which option was chosen, never by where it stood.
+        n = len(version.options)
+        order = order if order and sorted(order) == list(range(n)) else list(range(n))
+        choices = [(str(i), version.options[i]) for i in order]
+        if version.kind == QuestionKind.SORTING:
+            # A select per item: works without JavaScript and with a screen reader; with JavaScript
+            # the items can also be dragged into the folders (sorting-task.js sets these selects).
+            folders = [("", "Choose a folder")] + [(str(g), name) for g, name in enumerate(version.groups)]
+            current = list(initial_answer or [])
+            for i in order:
+                text = version.options[i]
+                self.fields[f"folder_{i}"] = forms.ChoiceField(
+                    label=f"Folder for “{text}”", choices=folders,
+                    error_messages={"required": f"Choose a folder for “{text}”."},
+                    initial=str(current[i]) if i < len(current) else "",
+                )
+                self.fields[f"folder_{i}"].item_text = text
+        elif version.kind == QuestionKind.MULTIPLE:
             self.fields["answer"] = forms.MultipleChoiceField(
                 label=version.prompt, choices=choices, widget=forms.CheckboxSelectMultiple,
                 help_text="Select all that apply.", error_messages={"required": "Select at least one answer."},
@@ -26,7 +43,8 @@ class AnswerForm(forms.Form):
             n = len(version.options)
             positions = [("", "Choose a position")] + [(str(p), str(p)) for p in range(1, n + 1)]
             current = {opt: pos for pos, opt in enumerate(initial_answer or [], start=1)}
-            for i, text in enumerate(version.options):
+            for i in order:
+                text = version.options[i]
                 self.fields[f"position_{i}"] = forms.ChoiceField(
                     label=f"Position of “{text}”", choices=positions,
                     error_messages={"required": f"Choose a position for “{text}”."},
@@ -49,6 +67,8 @@ class AnswerForm(forms.Form):
         return data
 
     def answer(self) -> list[int]:
+        if self.version.kind == QuestionKind.SORTING:
+            return [int(self.cleaned_data[f"folder_{i}"]) for i in range(len(self.version.options))]
         if self.version.kind == QuestionKind.ORDERING:
             chosen = {i: int(self.cleaned_data[f"position_{i}"]) for i in range(len(self.version.options))}
             return [i for i, _ in sorted(chosen.items(), key=lambda kv: kv[1])]
@@ -122,6 +142,10 @@ class TemplateForm(forms.Form):
                                 help_text="For a role without a profile, or a vacancy-specific title.")
     time_limit_minutes = forms.IntegerField(label="Time limit (minutes)", min_value=1, max_value=480, initial=20,
                                             error_messages={"required": "Enter the time limit in minutes."})
+    open_to_staff = forms.BooleanField(
+        label="Staff may take this test to record their baseline", required=False,
+        help_text="Their result becomes skills evidence for their manager to confirm.",
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +158,17 @@ class TemplateForm(forms.Form):
             self.fields[f"level_{area.pk}"] = forms.TypedChoiceField(
                 label=f"{area.name}: baseline level", choices=Level.choices, coerce=int, initial=Level.FOUNDATION,
                 required=False)
+
+    @staticmethod
+    def initial_from(template) -> dict:
+        initial = {
+            "name": template.name, "role_profile": template.role_profile_id, "role_name": template.role_name,
+            "time_limit_minutes": template.time_limit_minutes, "open_to_staff": template.open_to_staff,
+        }
+        for row in template.areas.all():
+            initial.update({f"count_{row.area_id}": row.question_count, f"pass_{row.area_id}": row.pass_mark_percent,
+                            f"level_{row.area_id}": row.baseline_level})
+        return initial
 
     def area_rows(self):
         return [(a, self[f"count_{a.pk}"], self[f"pass_{a.pk}"], self[f"level_{a.pk}"]) for a in self.areas]
@@ -165,10 +200,14 @@ class QuestionForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 5}),
                                help_text="For a practical task: the email, the spreadsheet cells, and so on.")
     options = forms.CharField(label="Options, one per line", widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="For a sorting task: the items to sort (files, emails).",
                               error_messages={"required": "Enter at least two options."})
+    groups = forms.CharField(label="Folders, one per line (sorting tasks only)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
     correct = forms.CharField(
-        label="Right answer(s)", max_length=100,
-        help_text="Option numbers, counting from 1, separated by commas. For ordering: the numbers in the right order.",
+        label="Right answer(s)", max_length=200,
+        help_text="Option numbers, counting from 1, separated by commas. For ordering: the numbers in the right order. "
+                  "For sorting: the right folder's number for each item, in the items' order.",
         error_messages={"required": "Enter the number of the right option."},
     )
     difficulty = forms.TypedChoiceField(label="Difficulty", choices=Difficulty.choices, coerce=int,
@@ -181,6 +220,9 @@ class QuestionForm(forms.Form):
         if len(lines) < 2:
             raise forms.ValidationError("Enter at least two options, one per line.")
         return lines
+
+    def clean_groups(self):
+        return [line.strip() for line in self.cleaned_data["groups"].splitlines() if line.strip()]
 
     def clean_correct(self):
         try:
@@ -197,5 +239,6 @@ class QuestionForm(forms.Form):
         return {
             "skill": question.skill_id, "kind": v.kind, "prompt": v.prompt, "scenario": v.scenario,
             "options": "\n".join(v.options), "correct": ",".join(str(i + 1) for i in v.correct),
+            "groups": "\n".join(v.groups),
             "difficulty": v.difficulty, "explanation": v.explanation,
         }

@@ -21,6 +21,9 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", "Multiple choice"
     ORDERING = "ordering", "Put in order"
     PRACTICAL = "practical", "Practical task"  # a scenario (an email, a spreadsheet) and one right choice
+    # A hands-on task: put each item (a file, an email) into one of the groups (folders, inbox
+    # actions). `options` are the items, `groups` the folders, `correct` the group index per item.
+    SORTING = "sorting", "Sort into folders"
 
 
 class Difficulty(models.IntegerChoices):
@@ -60,6 +63,7 @@ class QuestionVersion(models.Model):
     prompt = models.TextField()
     scenario = models.TextField(blank=True, help_text="Material the question is about, e.g. an email.")
     options = models.JSONField(default=list)
+    groups = models.JSONField(default=list, blank=True, help_text="Sorting tasks: the folders to sort into.")
     correct = models.JSONField(default=list)
     difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, default=Difficulty.MEDIUM)
     explanation = models.TextField(blank=True)
@@ -77,6 +81,15 @@ class QuestionVersion(models.Model):
         if len(opts) < 2 or any(not str(o).strip() for o in opts):
             raise ValidationError({"options": "Give at least two options, none of them empty."})
         correct = self.correct if isinstance(self.correct, list) else []
+        if self.kind == QuestionKind.SORTING:
+            groups = self.groups if isinstance(self.groups, list) else []
+            if len(groups) < 2 or any(not str(g).strip() for g in groups):
+                raise ValidationError({"groups": "Give at least two folders to sort into, none of them empty."})
+            if len(correct) != len(opts) or any(not isinstance(g, int) or not 0 <= g < len(groups) for g in correct):
+                raise ValidationError({"correct": "Name the right folder for every item, by its folder number."})
+            return
+        if self.groups:
+            raise ValidationError({"groups": "Only a sorting task has folders."})
         if not correct or any(not isinstance(i, int) or not 0 <= i < len(opts) for i in correct):
             raise ValidationError({"correct": "Name the right answer(s) by their option number."})
         if self.kind in (QuestionKind.SINGLE, QuestionKind.PRACTICAL) and len(correct) != 1:
@@ -97,6 +110,7 @@ class QuestionVersion(models.Model):
             return False
         if self.kind == QuestionKind.MULTIPLE:
             return sorted(answer) == sorted(self.correct)
+        # Sorting: the folder per item, item by item; ordering and single: the same list.
         return list(answer) == list(self.correct)
 
 
@@ -114,6 +128,9 @@ class TestTemplate(models.Model):
     role_name = models.CharField(max_length=200, blank=True)
     time_limit_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(480)])
     is_active = models.BooleanField(default=True)
+    open_to_staff = models.BooleanField(
+        default=False, help_text="Staff may take this test themselves; a result becomes skills evidence."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -205,9 +222,15 @@ class Attempt(models.Model):
         TIMED_OUT = "timed_out", "Time ran out"
         STOPPED = "stopped", "Stopped by HR"
 
-    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="attempt")
+    # An applicant's attempt has an invitation; a member of staff's has an employee instead.
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="attempt"
+    )
+    employee = models.ForeignKey(
+        "people.Employee", null=True, blank=True, on_delete=models.CASCADE, related_name="ict_test_attempts"
+    )
     template = models.ForeignKey(TestTemplate, on_delete=models.PROTECT, related_name="attempts")
-    vacancy_reference = models.CharField(max_length=64, db_index=True)  # kept for anonymous statistics
+    vacancy_reference = models.CharField(max_length=64, db_index=True, blank=True)  # for anonymous statistics
     state = models.CharField(max_length=16, choices=State.choices, default=State.IN_PROGRESS)
     started_at = models.DateTimeField()
     deadline = models.DateTimeField()
@@ -216,6 +239,19 @@ class Attempt(models.Model):
     correct_count = models.PositiveIntegerField(null=True, blank=True)
     percent = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True)
+    # The template's areas as they stood when the test started ([{"area", "question_count",
+    # "pass_mark_percent", "baseline_level"}]): an edit to the template during the test cannot change
+    # what it is marked against. Empty for attempts started before this was recorded.
+    area_specs = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(invitation__isnull=False, employee__isnull=True)
+                | models.Q(invitation__isnull=True, employee__isnull=False),
+                name="recruitment_attempt_applicant_or_staff",
+            )
+        ]
 
     def __str__(self):
         return f"Attempt {self.pk}"
@@ -232,6 +268,9 @@ class AttemptQuestion(models.Model):
     position = models.PositiveIntegerField()
     area = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="attempt_questions")
+    # The order the options are shown in to this candidate (option indexes), drawn at random when the
+    # test starts and fixed for the attempt. Answers are stored as option indexes, never positions.
+    option_order = models.JSONField(default=list, blank=True)
     answer = models.JSONField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     is_correct = models.BooleanField(null=True)
@@ -244,6 +283,12 @@ class AttemptQuestion(models.Model):
 
     def __str__(self):
         return f"Attempt {self.attempt_id} question {self.position}"
+
+    def shown_options(self) -> list[tuple[int, str]]:
+        """(option index, text) in the order this candidate sees them."""
+        options = self.version.options
+        order = self.option_order if sorted(self.option_order or []) == list(range(len(options))) else range(len(options))
+        return [(i, options[i]) for i in order]
 
 
 class AttemptAreaResult(models.Model):

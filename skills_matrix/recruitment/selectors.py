@@ -12,6 +12,7 @@ from .models import (
     AttemptQuestion,
     PurgeRecord,
     Question,
+    QuestionKind,
     TemplateArea,
     TestTemplate,
 )
@@ -63,7 +64,8 @@ def vacancy_comparison(vacancy: str) -> dict:
     """Candidates for one vacancy side by side: one row per applicant who finished, one column per
     area tested. Three queries whatever the number of candidates."""
     attempts = list(
-        Attempt.objects.filter(vacancy_reference__iexact=vacancy.strip(), invitation__applicant__purged_at__isnull=True)
+        Attempt.objects.filter(vacancy_reference__iexact=vacancy.strip(), invitation__isnull=False,
+                               invitation__applicant__purged_at__isnull=True)
         .exclude(state=Attempt.State.IN_PROGRESS)
         .select_related("invitation__applicant", "template")
         .prefetch_related(Prefetch("area_results", queryset=AttemptAreaResult.objects.select_related("area")))
@@ -83,9 +85,11 @@ def vacancy_comparison(vacancy: str) -> dict:
 
 
 def statistics() -> list[dict]:
-    """Anonymous figures per template and area. Built only from scores, so they survive the purge."""
+    """Anonymous figures per template and area, applicants only (staff taking a test are not
+    recruitment). Built only from scores, so they survive the purge."""
     rows = (
         AttemptAreaResult.objects.exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .filter(attempt__invitation__isnull=False)
         .values("attempt__template__name", "area__name")
         .annotate(attempts=Count("id"), mean_percent=Avg("percent"), passed=Count("id", filter=Q(passed=True)))
         .order_by("attempt__template__name", "area__name")
@@ -137,11 +141,20 @@ def applicant_export(applicant: Applicant) -> dict:
             v = aq.version
             data["answers"].append({
                 "position": aq.position, "question": v.prompt,
-                "answer": [v.options[i] for i in aq.answer] if aq.answer else None,
+                "answer": _answer_text(v, aq.answer) if aq.answer else None,
                 "answered_at": aq.answered_at.isoformat() if aq.answered_at else None,
                 "correct": aq.is_correct,
             })
     return data
+
+
+def _answer_text(version, answer: list[int]) -> list[str]:
+    """An answer as the candidate saw it: the options chosen, or for a sorting task each item with
+    the folder it was put in."""
+    if version.kind == QuestionKind.SORTING:
+        return [f"{item} → {version.groups[g]}" for item, g in zip(version.options, answer, strict=False)
+                if 0 <= g < len(version.groups)]
+    return [version.options[i] for i in answer if 0 <= i < len(version.options)]
 
 
 def export_rows(data: dict) -> list[list[str]]:
@@ -158,3 +171,21 @@ def export_rows(data: dict) -> list[list[str]]:
         given = "; ".join(a["answer"]) if a["answer"] else "(no answer)"
         rows.append(["answer", f"{a['position']}. {a['question']}", given])
     return rows
+
+
+# --- staff taking a test ----------------------------------------------------------------------
+
+
+def staff_tests_open() -> QuerySet[TestTemplate]:
+    return TestTemplate.objects.filter(is_active=True, open_to_staff=True).prefetch_related(
+        Prefetch("areas", queryset=TemplateArea.objects.select_related("area"))).order_by("name", "id")
+
+
+def staff_attempts(employee) -> QuerySet[Attempt]:
+    """A member of staff's own attempts, newest first, with their results. Only ever their own: a
+    page asking for another attempt by id finds nothing (404)."""
+    return (
+        Attempt.objects.filter(employee=employee).select_related("template")
+        .prefetch_related(Prefetch("area_results", queryset=AttemptAreaResult.objects.select_related("area")))
+        .order_by("-started_at", "-pk")
+    )

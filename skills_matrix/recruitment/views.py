@@ -208,19 +208,50 @@ def templates(request):
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def template_new(request):
-    form = TemplateForm(request.POST or None, areas=selectors.framework_areas())
+def template_form(request, pk: int | None = None):
+    """Create a test, or edit one (for invitations from now on; tests under way keep their areas)."""
+    template = get_object_or_404(selectors.templates_list(), pk=pk) if pk else None
+    initial = TemplateForm.initial_from(template) if template else None
+    form = TemplateForm(request.POST or None, initial=initial, areas=selectors.framework_areas())
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        fields = {k: d[k] for k in ("name", "role_name", "role_profile", "time_limit_minutes", "open_to_staff")}
         try:
-            services.template_create(actor=request.user, name=d["name"], role_name=d["role_name"],
-                                     role_profile=d["role_profile"], time_limit_minutes=d["time_limit_minutes"], areas=form.area_specs())
+            if template is None:
+                services.template_create(actor=request.user, areas=form.area_specs(), **fields)
+            else:
+                services.template_edit(actor=request.user, template=template, areas=form.area_specs(), **fields)
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
-            messages.success(request, f"The test “{d['name']}” has been created.")
+            verb = "created" if template is None else "saved"
+            messages.success(request, f"The test “{d['name']}” has been {verb}.")
             return redirect("recruitment:templates")
-    return render(request, "recruitment/template_form.html", {"form": form})
+    return render(request, "recruitment/template_form.html", {"form": form, "template": template})
+
+
+@hr_required
+@require_POST
+def template_active(request, pk: int, active: bool):
+    template = get_object_or_404(selectors.templates_list(), pk=pk)
+    services.template_set_active(actor=request.user, template=template, is_active=active)
+    if active:
+        messages.success(request, f"“{template.name}” is in use again.")
+    else:
+        messages.success(request, f"“{template.name}” has been retired. Links already sent still work.")
+    return redirect("recruitment:templates")
+
+
+@hr_required
+@require_POST
+def question_active(request, pk: int, active: bool):
+    question = get_object_or_404(Question, pk=pk)
+    services.question_set_active(actor=request.user, question=question, is_active=active)
+    messages.success(request, "The question is in use again." if active else
+                     "The question has been retired: new tests no longer draw it. Tests already taken keep it.")
+    for template, problems in services.templates_left_short():
+        messages.warning(request, f"“{template.name}” cannot be issued until the bank is topped up: " + " ".join(problems))
+    return redirect("recruitment:questions")
 
 
 @hr_required
@@ -237,7 +268,7 @@ def question_form(request, pk: int | None = None):
         form = QuestionForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            fields = {k: d[k] for k in ("kind", "prompt", "scenario", "options", "correct", "difficulty", "explanation")}
+            fields = {k: d[k] for k in ("kind", "prompt", "scenario", "options", "groups", "correct", "difficulty", "explanation")}
             try:
                 if question is None:
                     services.question_create(actor=request.user, skill=d["skill"], **fields)

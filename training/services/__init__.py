@@ -9,6 +9,7 @@ entry; emails go out after commit, so a rolled-back change tells nobody anything
     completions      completions and the skills evidence they raise
     assignments      assignments by managers and learning staff; reminders and escalations
     auto_assignment  skills gaps -> assignments, and the rules that run it
+    mandatory        mandatory/statutory courses: the rules, first and renewal assignments
     champions        digital champions, help requests, help logs
 
 Lock order (to keep concurrent bookings deadlock-free): the Session row first, then the learner's
@@ -46,6 +47,7 @@ from .champions import (
     help_request_take,
 )
 from .completions import completion_record
+from .mandatory import mandatory_assignments_run, mandatory_course_create, mandatory_course_retire
 from .quiz import QuizResult, content_opened_record, quiz_start, quiz_submit
 from .reminders import assignments_mark_sent, bookings_mark_reminded
 from .sessions import (
@@ -82,6 +84,9 @@ __all__ = [
     "help_log_record",
     "help_request_create",
     "help_request_take",
+    "mandatory_assignments_run",
+    "mandatory_course_create",
+    "mandatory_course_retire",
     "pending_bookings_expire",
     "quiz_start",
     "quiz_submit",

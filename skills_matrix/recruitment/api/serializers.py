@@ -23,7 +23,7 @@ class TemplateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TestTemplate
-        fields = ["id", "name", "role_profile", "role_name", "time_limit_minutes", "is_active", "areas"]
+        fields = ["id", "name", "role_profile", "role_name", "time_limit_minutes", "open_to_staff", "is_active", "areas"]
         read_only_fields = ["id", "is_active"]
 
 

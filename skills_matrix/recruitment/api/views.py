@@ -32,7 +32,7 @@ class TemplateListApi(generics.ListCreateAPIView):
         d = s.validated_data
         template = services.template_create(
             actor=request.user, name=d["name"], role_name=d.get("role_name", ""), role_profile=d.get("role_profile"),
-            time_limit_minutes=d["time_limit_minutes"],
+            time_limit_minutes=d["time_limit_minutes"], open_to_staff=d.get("open_to_staff", False),
             areas=[services.AreaSpec(**a) for a in d["areas"]],
         )
         return Response(TemplateSerializer(selectors.templates_list().get(pk=template.pk)).data,
@@ -108,7 +108,7 @@ class InvitationReissueApi(APIView):
 def _results():
     return (
         Attempt.objects.exclude(state=Attempt.State.IN_PROGRESS)
-        .filter(invitation__applicant__purged_at__isnull=True)
+        .filter(invitation__isnull=False, invitation__applicant__purged_at__isnull=True)
         .select_related("invitation__applicant", "template")
         .prefetch_related(Prefetch("area_results", queryset=AttemptAreaResult.objects.select_related("area")))
         .order_by("-completed_at", "-pk")

@@ -19,9 +19,21 @@ from .attempts import (
     attempt_start,
     attempt_submit,
     attempts_close_overdue,
+    staff_attempt_start,
     time_allowed,
 )
-from .bank import AreaSpec, question_create, question_edit, question_set_active, template_create
+from .bank import (
+    AreaSpec,
+    bank_shortfalls,
+    question_create,
+    question_edit,
+    question_set_active,
+    template_create,
+    template_edit,
+    template_set_active,
+    template_shortfalls,
+    templates_left_short,
+)
 from .hand_over import EVIDENCE_SOURCE, applicant_hand_over, applicant_mark_hired, hand_over_hired
 from .invitations import (
     DEFAULT_LINK_DAYS,
@@ -41,4 +53,5 @@ __all__ = [
     "invitation_by_token", "invitation_create", "invitation_reissue", "invitation_revoke",
     "invitation_set_adjustments", "link_problem", "question_create", "question_edit", "question_set_active",
     "retention_days", "skill_levels_from", "template_create", "time_allowed", "token_hash",
+    "bank_shortfalls", "staff_attempt_start", "template_edit", "template_set_active", "template_shortfalls", "templates_left_short",
 ]

@@ -13,6 +13,7 @@ from people.audit import audit_record
 from .. import states
 from ..models import Applicant, Attempt, Invitation, TestTemplate
 from .attempts import attempt_finish
+from .bank import template_shortfalls
 from .links import applicant_link, new_token, send_link
 
 DEFAULT_LINK_DAYS = 14
@@ -27,6 +28,9 @@ def invitation_create(
     link, which is never stored and so can only be shown now."""
     if not template.is_active:
         raise ValidationError({"template": "This test is no longer in use; choose another."})
+    problems = template_shortfalls(template)
+    if problems:
+        raise ValidationError({"template": [f"“{template.name}” cannot be issued yet.", *problems]})
     if not 1 <= expires_in_days <= 60:
         raise ValidationError({"expires_in_days": "The link must last between 1 and 60 days."})
     applicant = Applicant(
@@ -81,6 +85,9 @@ def invitation_reissue(
     invitation = Invitation.objects.select_for_update().select_related("applicant", "template").get(pk=invitation.pk)
     if invitation.applicant.purged_at:
         raise DomainError("This applicant's details have been removed.")
+    problems = template_shortfalls(invitation.template)
+    if problems:
+        raise DomainError(f"“{invitation.template.name}” cannot be issued yet. " + " ".join(problems))
     was = invitation.state
     states.invitation_move(invitation, Invitation.State.ISSUED)
     token, hashed = new_token()

@@ -21,6 +21,7 @@ def finished(invite):
 
 def pages(invitation, question):
     a = invitation.applicant_id
+    t = invitation.template_id
     return [
         ("get", reverse("recruitment:index")),
         ("get", reverse("recruitment:invite")),
@@ -31,6 +32,11 @@ def pages(invitation, question):
         ("get", reverse("recruitment:vacancy", args=["VAC-1"])),
         ("get", reverse("recruitment:templates")),
         ("get", reverse("recruitment:template-new")),
+        ("get", reverse("recruitment:template-edit", args=[t])),
+        ("post", reverse("recruitment:template-retire", args=[t])),
+        ("post", reverse("recruitment:template-restore", args=[t])),
+        ("post", reverse("recruitment:question-retire", args=[question.pk])),
+        ("post", reverse("recruitment:question-restore", args=[question.pk])),
         ("get", reverse("recruitment:questions")),
         ("get", reverse("recruitment:question-new")),
         ("get", reverse("recruitment:question-edit", args=[question.pk])),
