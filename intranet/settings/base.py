@@ -358,7 +358,7 @@ CELERY_BEAT_SCHEDULE["training-auto-assignment"] = {
 }
 # Mandatory/statutory courses: first assignments, and renewals before a completion runs out.
 CELERY_BEAT_SCHEDULE["training-mandatory-assignments"] = {
-    "task": "training.tasks.mandatory_assignments", "schedule": 60 * 60 * 24,
+    "task": "training.tasks.mandatory_assignments", "schedule": crontab(minute=45, hour=3),
 }
 
 # Skills (skills_matrix): remind people in open campaigns who have not sent their self-assessment.
