@@ -35,7 +35,7 @@ class SyncRunAdmin(admin.ModelAdmin):
 
 @admin.register(SourceState)
 class SourceStateAdmin(admin.ModelAdmin):
-    list_display = ["name", "high_water", "last_full_at", "locked_by", "lock_expires_at"]
+    list_display = ["name", "high_water", "high_water_dc", "last_full_at", "locked_by", "lock_expires_at"]
     readonly_fields = ["name", "last_full_at", "locked_by"]
 
 

@@ -24,7 +24,12 @@ from people.models import Employee
 from .config import configured_sources
 from .connection import DirectoryUnavailable, check_settings, explain, tls_options
 from .profiles import EntryError, profile_for
-from .services import apply_directory_roles, employee_account_link, role_grants_from_sign_in
+from .services import (
+    apply_directory_roles,
+    employee_account_link,
+    role_grants_from_sign_in,
+    sign_in_name_follow,
+)
 from .sources import source_for
 
 log = logging.getLogger(__name__)
@@ -144,6 +149,7 @@ class EmployeeLDAPBackend(LDAPBackend):
             raise ldap_user.AuthenticationFailed(f"no active synced employee for {directory_id}")
         ldap_user._intranet_employee = employee
         if employee.user_id:
+            sign_in_name_follow(employee=employee, user=employee.user, username=username)
             return employee.user, False
         model = self.get_user_model()
         if model.objects.filter(username__iexact=username).exists():

@@ -98,9 +98,21 @@ def config_problem(config: SourceConfig) -> str:
     return ""
 
 
+def _sign_in_attribute() -> dict:
+    """{"username": attribute} when people sign in through the directory by one attribute
+    (LDAP_AUTH_USER_FILTER such as (sAMAccountName=%(user)s) or (userPrincipalName=%(user)s)): the sync
+    then keeps their account names in that same form, so re-entering a password finds them."""
+    if not getattr(settings, "AUTH_LDAP_SERVER_URI", ""):
+        return {}
+    flt = str(getattr(settings, "AUTH_LDAP_USER_SEARCH_FILTER", "") or "")
+    match = re.fullmatch(r"\(\s*([A-Za-z][\w-]*)\s*=\s*%\(user\)s\s*\)", flt.strip())
+    return {"username": match.group(1)} if match else {}
+
+
 def _default_source() -> dict | None:
     common = {"department_rule": getattr(settings, "LDAP_DEPARTMENT_RULE", ""),
-              "attributes": parse_attributes(getattr(settings, "LDAP_ATTRIBUTES", ""))}
+              # LDAP_ATTRIBUTES wins over the sign-in attribute (an explicit username=... included).
+              "attributes": {**_sign_in_attribute(), **parse_attributes(getattr(settings, "LDAP_ATTRIBUTES", ""))}}
     if getattr(settings, "LDAP_LDIF_PATH", ""):
         return {"kind": "ldif", "path": settings.LDAP_LDIF_PATH, "profile": settings.LDAP_PROFILE,
                 "base_dn": settings.LDAP_BASE_DN, **common}

@@ -14,6 +14,12 @@ class SourceState(models.Model):
     high_water = models.CharField(
         max_length=64, blank=True, help_text="Highest uSNChanged / modifyTimestamp applied; incremental runs read after it."
     )
+    # USNs count per domain controller: a mark means nothing to another DC behind the same LDAP_URI.
+    high_water_dc = models.CharField(
+        max_length=255, blank=True,
+        help_text="The domain controller that issued high_water (AD: server name and invocationId); when another "
+                  "one answers, the next run is a full run.",
+    )
     last_full_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey("SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     lock_expires_at = models.DateTimeField(null=True, blank=True)

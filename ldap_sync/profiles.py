@@ -47,6 +47,7 @@ class DirectoryEntry(NamedTuple):
     change_marker: str  # uSNChanged or modifyTimestamp, for the high-water mark
     # Where `department` came from: the attribute's name, OU_PATH, or "" when the entry gave none.
     department_from: str = ""
+    username: str = ""  # the sign-in name (sAMAccountName / uid): a directory account's username follows it
 
 
 _DN_SEPARATOR_SPACES = re.compile(r"\s*([,=+])\s*")
@@ -200,6 +201,7 @@ class Profile:
             photo_hash=hashlib.sha256(photo).hexdigest() if photo else "",
             change_marker=text("change_marker"),
             department_from=department_from,
+            username=text("username"),
         )
 
     @staticmethod
@@ -273,6 +275,7 @@ OPENLDAP = OpenLDAPProfile(
         "photo": "jpegPhoto",
         "change_marker": "modifyTimestamp",
         "disabled": "employeeType",
+        "username": "uid",
     },
     default_filter="(objectClass=inetOrgPerson)",
     change_attribute="modifyTimestamp",
@@ -294,6 +297,7 @@ ACTIVE_DIRECTORY = ActiveDirectoryProfile(
         "photo": "thumbnailPhoto",
         "change_marker": "uSNChanged",
         "disabled": "userAccountControl",
+        "username": "sAMAccountName",
     },
     default_filter="(&(objectCategory=person)(objectClass=user))",
     change_attribute="uSNChanged",

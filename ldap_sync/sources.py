@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import ldap
+import ldap.dn
 import ldap.filter
 from django.conf import settings
 from ldap.controls import SimplePagedResultsControl
@@ -20,7 +21,7 @@ from ldif import LDIFRecordList
 
 from .config import SourceConfig
 from .connection import DirectoryMisconfigured, DirectoryUnavailable, check_settings, explain, tls_options
-from .profiles import Profile, department_rule_of, dn_key, is_user_entry, profile_for
+from .profiles import Profile, department_rule_of, dn_key, guid_to_str, is_user_entry, profile_for
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ class Source:
     def member_of(self, member_dn: str, group_dns) -> dict[str, bool | None]:
         """Is `member_dn` in each group now (AD: nested too)? None for a group that does not exist."""
         raise NotImplementedError
+
+    def server_identity(self) -> str:
+        """Which server issues this source's change markers, when they mean nothing to another server
+        (AD's uSNChanged counts per domain controller); "" when markers compare across servers."""
+        return ""
 
     def start_marker(self) -> str:
         """The change marker as the run starts: everything changed after it is read next time."""
@@ -163,6 +169,27 @@ class LDAPSource(Source):
         values = {k.lower(): v for k, v in (rows[0][1] if rows else {}).items()}.get("highestcommittedusn")
         return values[0].decode() if values else ""
 
+    def server_identity(self) -> str:
+        """AD: "<server name> <invocationId>" of the domain controller this connection reached (the
+        root DSE's dsServiceName names its NTDS Settings object, which holds the invocationId; a DC
+        restored from a backup gets a new one, and its USNs cannot be trusted either)."""
+        if self.profile.name != "ad":
+            return ""
+        conn = self._connect()
+        try:
+            rows = conn.search_s("", ldap.SCOPE_BASE, "(objectClass=*)", ["dsServiceName"])
+            values = {k.lower(): v for k, v in (rows[0][1] if rows else {}).items()}.get("dsservicename")
+            if not values:
+                return ""
+            service = values[0].decode()
+            found = conn.search_s(service, ldap.SCOPE_BASE, "(objectClass=*)", ["invocationId"])
+        except UNAVAILABLE as exc:
+            raise self._explain(exc) from exc
+        invocation = {k.lower(): v for k, v in (found[0][1] if found else {}).items()}.get("invocationid")
+        rdns = ldap.dn.str2dn(service)
+        server = rdns[1][0][1] if len(rdns) > 1 else service
+        return f"{server} {guid_to_str(invocation[0])}" if invocation else service
+
     def group_members(self, group_dn: str) -> Iterator[tuple[str, str]]:
         if self.profile.name == "ad":
             # Nested membership: AD walks the group chain itself with LDAP_MATCHING_RULE_IN_CHAIN.
@@ -206,8 +233,8 @@ class LDAPSource(Source):
                 # A change to a nested group changes that group, not the role group: look at every group
                 # of the domain changed after the mark (a handful an hour).
                 bases = {",".join(r for r in dn.split(",") if r.strip().lower().startswith("dc=")) for dn in group_dns}
-                return any(conn.search_s(b, ldap.SCOPE_SUBTREE, f"(&(objectClass=group){flt})", ["1.1"], sizelimit=1)
-                           for b in bases if b)
+                return any(conn.search_ext_s(b, ldap.SCOPE_SUBTREE, f"(&(objectClass=group){flt})", ["1.1"],
+                                             sizelimit=1) for b in bases if b)
             for group_dn in group_dns:
                 with contextlib.suppress(ldap.NO_SUCH_OBJECT):
                     if conn.search_s(group_dn, ldap.SCOPE_BASE, flt, ["1.1"]):

@@ -15,12 +15,13 @@ from .sources import DirectoryUnavailable
 RUNS_PAGE_SIZE = 25
 COUNT_LABELS = [
     ("read", "Entries read"), ("created", "Created"), ("updated", "Updated"), ("moved", "Moved"),
-    ("reactivated", "Returners"), ("deactivated", "Leavers deactivated"), ("unchanged", "Unchanged"),
+    ("renamed", "Renamed"), ("reactivated", "Returners"), ("deactivated", "Leavers deactivated"), ("unchanged", "Unchanged"),
     ("skipped", "Entries skipped"), ("managers_changed", "Line managers changed"),
     ("manager_errors", "Warnings: manager links not followed"), ("units_created", "New units in the holding unit"),
     ("roles_granted", "Roles granted"), ("roles_removed", "Roles removed"),
     ("role_groups_missing", "Role groups not found (their grants kept)"),
     ("rematched", "Re-matched by employee number (new directory id)"),
+    ("accounts_updated", "Sign-in names or emails changed"), ("account_errors", "Sign-in names not changed"),
 ]
 
 

@@ -19,7 +19,7 @@ The package, by workflow:
   run_state.py       what the steps share: the run log, the audit helper, per-run state
 """
 
-from .accounts import employee_account_link
+from .accounts import employee_account_link, sign_in_name_follow
 from .check import directory_check
 from .entries import BATCH_SIZE, SYNCED_FIELDS
 from .leavers import deactivate_employees, held_list, held_run_confirm
@@ -30,5 +30,5 @@ from .units import HOLDING_UNIT_CODE
 __all__ = [
     "BATCH_SIZE", "HOLDING_UNIT_CODE", "LOCK_TTL", "SYNCED_FIELDS", "apply_directory_roles", "deactivate_employees",
     "directory_check", "directory_sync", "employee_account_link", "held_list", "held_run_confirm",
-    "role_grants_from_sign_in",
+    "role_grants_from_sign_in", "sign_in_name_follow",
 ]

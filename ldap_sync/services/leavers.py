@@ -16,7 +16,8 @@ from ..models import SyncRun
 from ..profiles import dn_key
 from ..signals import directory_sync_applied_on_commit
 from .entries import BATCH_SIZE
-from .run_state import RunContext, RunLog, acting_user, setting
+from .roles import leaver_roles_revoke
+from .run_state import DirectoryAudit, RunContext, RunLog, acting_user, setting
 
 
 def _in_scope(config: SourceConfig):
@@ -92,9 +93,11 @@ def held_list(run: SyncRun) -> list[dict]:
 
 def deactivate_employees(*, pks: list[int], actor, note: str, log: RunLog | None = None, today=None) -> int:
     """people.services.employee_deactivate in bulk: mark leavers inactive (never delete), switch off
-    their sign-in, one audit entry each. The caller holds the transaction."""
+    their sign-in and the roles the directory gave them, one audit entry each. The caller holds the
+    transaction."""
     today = today or timezone.localdate()
     ct = ContentType.objects.get_for_model(Employee)
+    roles_audit = DirectoryAudit(actor=actor, note=note)
     done = 0
     for i in range(0, len(pks), BATCH_SIZE):
         chunk = list(Employee.objects.select_for_update().filter(pk__in=pks[i:i + BATCH_SIZE], is_active=True)
@@ -117,6 +120,7 @@ def deactivate_employees(*, pks: list[int], actor, note: str, log: RunLog | None
             if log is not None:
                 log.change("deactivate", name, "", {"is_active": [True, False]})
         audit_bulk(audits)
+        leaver_roles_revoke(employee_pks=ids, audit_entry=roles_audit.entry, log=log)
         done += len(chunk)
     if log is not None:
         log.counts["deactivated"] += done

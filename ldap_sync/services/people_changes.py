@@ -5,6 +5,7 @@ manager links only noted (the managers step follows them once every entry has be
 
 from dataclasses import dataclass
 
+import ldap.dn
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -13,7 +14,8 @@ from people.audit import audit_bulk
 from people.models import AuditEntry, Employee
 
 from ..bulkcopy import insert_rows
-from ..profiles import DirectoryEntry
+from ..profiles import DirectoryEntry, dn_key
+from .accounts import sign_in_accounts_follow
 from .entries import BATCH_SIZE, SYNCED_FIELDS, EntryMatcher, HighWater, desired_values
 from .managers import ManagerLinks
 from .run_state import RunContext
@@ -33,13 +35,23 @@ def search_text(values: dict) -> str:
     )
 
 
+def _parent_key(dn: str) -> str:
+    """The DN of the entry's container, normalised: a rename keeps it, a move changes it."""
+    try:
+        return dn_key(ldap.dn.dn2str(ldap.dn.str2dn(dn)[1:]))
+    except ldap.DECODING_ERROR:
+        return dn_key(dn.partition(",")[2])
+
+
 @dataclass
 class _Update:
     employee: Employee  # unsaved, carrying every column bulk_update writes
     changes: dict
-    moved: bool
+    moved: bool  # to another OU
+    renamed: bool  # a new name (RDN) in the same OU
     entry: DirectoryEntry
     rematched: bool = False
+    leaving: bool = False  # disabled: counted as a leaver, not as updated too
 
 
 class EmployeeChanges:
@@ -65,30 +77,36 @@ class EmployeeChanges:
             self._apply(matched[i:i + BATCH_SIZE])
 
     def _apply(self, matched: list[tuple[DirectoryEntry, dict | None]]) -> None:
-        creates, updates, reactivated_users = self._plan(matched)
+        creates, updates, reactivated_users, linked = self._plan(matched)
         if creates:
             self._create(creates)
         if updates:
             self._update(updates)
         if reactivated_users:
             get_user_model().objects.filter(pk__in=reactivated_users).update(is_active=True)
+        sign_in_accounts_follow(self.ctx, linked)
 
     def _plan(self, matched: list[tuple[DirectoryEntry, dict | None]]):
         creates: list[tuple[dict, DirectoryEntry]] = []  # (column values, entry)
         updates: list[_Update] = []
         reactivated_users: list[int] = []
+        linked: list[tuple[int, int, DirectoryEntry, str]] = []  # rows with a sign-in account
         for e, row in matched:
             self.high_water.track(e.change_marker)
             desired = desired_values(e, self.units)
             if row is None:
                 creates.append((self._new_row(e, desired), e))
                 continue
+            if row["user_id"]:
+                linked.append((row["pk"], row["user_id"], e,
+                               Employee.name_from(e.first_name, e.last_name, row["preferred_name"])))
             update = self._compare(e, row, desired, reactivated_users)
             if update is None:
-                self.log.counts["unchanged"] += 1
+                if not (e.disabled and row["is_active"]):  # a leaver is counted as one
+                    self.log.counts["unchanged"] += 1
             else:
                 updates.append(update)
-        return creates, updates, reactivated_users
+        return creates, updates, reactivated_users, linked
 
     def _new_row(self, e: DirectoryEntry, desired: dict) -> dict:
         return {**desired, "directory_id": e.directory_id, "is_active": not e.disabled,
@@ -131,8 +149,10 @@ class EmployeeChanges:
         self.managers.want(row["pk"], e.manager_key, row["line_manager_id"])
         if not changes:
             return None
-        moved = "directory_dn" in changes and bool(row["directory_dn"])
-        return _Update(self._employee_from(new_state), changes, moved, e, rematched)
+        relocated = "directory_dn" in changes and bool(row["directory_dn"])
+        moved = relocated and _parent_key(row["directory_dn"]) != _parent_key(e.dn)
+        return _Update(self._employee_from(new_state), changes, moved, relocated and not moved, e, rematched,
+                       leaving=e.disabled and row["is_active"])
 
     def _create(self, creates: list[tuple[dict, DirectoryEntry]]) -> None:
         pks = insert_rows(Employee, [new for new, _ in creates], need_ids=True)
@@ -158,10 +178,12 @@ class EmployeeChanges:
             emp = u.employee
             name = emp.display_name
             action = "employee.rematched" if u.rematched else "employee.moved" if u.moved \
+                else "employee.renamed" if u.renamed \
                 else "employee.reactivated" if "is_active" in u.changes else "employee.updated"
             audits.append(self.ctx.audit.entry(emp.pk, name, action, readable))
             self.log.change(action.removeprefix("employee."), name, u.entry.directory_id, readable)
-            self.log.counts["moved" if u.moved else "updated"] += 1
+            if not u.leaving:
+                self.log.counts["moved" if u.moved else "renamed" if u.renamed else "updated"] += 1
         audit_bulk(audits)
 
     def _employee_from(self, state: dict) -> Employee:

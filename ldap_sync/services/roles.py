@@ -12,7 +12,7 @@ from people.models import AuditEntry, Employee
 from ..models import RoleGrant
 from ..sources import Source
 from .entries import BATCH_SIZE
-from .run_state import RunContext, employee_names
+from .run_state import RunContext, RunLog, employee_names
 
 
 def role_grants_sync(ctx: RunContext, source: Source) -> None:
@@ -35,6 +35,7 @@ def role_grants_sync(ctx: RunContext, source: Source) -> None:
             (member_ids if kind == "id" else member_keys).append(value)
         member_ids.extend(_directory_ids_for_dns(ctx, member_keys))
         grants.update((did, role) for did in member_ids)
+    grants = _active_staff_only(ctx, grants)
     before = set(RoleGrant.objects.filter(source=config.name).values_list("directory_id", "role"))
     kept_roles = {config.group_roles[dn] for dn in missing}
     grants |= {(did, role) for did, role in before if role in kept_roles}
@@ -47,6 +48,20 @@ def role_grants_sync(ctx: RunContext, source: Source) -> None:
     granted, taken = apply_directory_roles(source=config.name, roles=set(config.group_roles.values()))
     log.counts["roles_granted"] += granted
     log.counts["roles_removed"] += taken
+
+
+def _active_staff_only(ctx: RunContext, grants: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Roles go to active employees only: not to a leaver still in the group, nor to an account the
+    sync did not take (an entry it skipped), which has no record to sign in to or to name."""
+    ids = list({did for did, _role in grants})
+    active: dict[str, bool] = {}
+    for i in range(0, len(ids), 5000):
+        active.update(Employee.objects.filter(directory_id__in=ids[i:i + 5000]).values_list("directory_id", "is_active"))
+    outsiders = len(set(ids) - active.keys())
+    if outsiders:
+        ctx.log.notice(f"{outsiders} member{'s' if outsiders > 1 else ''} of role groups {'are' if outsiders > 1 else 'is'} "
+                       "not a synced employee (an entry the run skipped): no role was recorded for them.")
+    return {(did, role) for did, role in grants if active.get(did)}
 
 
 def _directory_ids_for_dns(ctx: RunContext, keys: list[str]) -> list[str]:
@@ -73,13 +88,14 @@ def _log_and_audit(ctx: RunContext, added: set, removed: set) -> None:
     for did, role in changed:
         granted = (did, role) in added
         pk = who.get(did)
-        name = names.get(pk, did)
+        if pk is None:
+            continue  # a grant for an account that is no employee's: nobody to name or audit
+        name = names[pk]
         log.change("role granted" if granted else "role removed", name, did,
                    {"role": [None, role] if granted else [role, None]})
-        if pk is not None:
-            audits.append(ctx.audit.entry(pk, name, "employee.directory_role_granted" if granted
-                                          else "employee.directory_role_removed",
-                                          {"role": [None, role] if granted else [role, None]}))
+        audits.append(ctx.audit.entry(pk, name, "employee.directory_role_granted" if granted
+                                      else "employee.directory_role_removed",
+                                      {"role": [None, role] if granted else [role, None]}))
     if audits and not ctx.dry_run:
         audit_bulk(audits)
 
@@ -134,3 +150,35 @@ def apply_directory_roles(*, source: str, roles: set[str], employee_ids: list[in
         for i in range(0, len(losing), BATCH_SIZE):
             through.objects.filter(group_id=g, user_id__in=losing[i:i + BATCH_SIZE]).delete()
     return len(add), len(remove)
+
+
+def leaver_roles_revoke(*, employee_pks: list[int], audit_entry, log: RunLog | None = None) -> int:
+    """A leaver keeps no role the directory gave them: their grants go, with the Django groups those
+    grants made, one audit entry each (`audit_entry(pk, name, action, changes)` builds it). Returns
+    how many grants went."""
+    rows = Employee.objects.filter(pk__in=employee_pks, directory_id__isnull=False).values_list(
+        "pk", "directory_id", "user_id", "first_name", "last_name", "preferred_name")
+    by_id = {did: (pk, user, Employee.name_from(first, last, pref)) for pk, did, user, first, last, pref in rows}
+    if not by_id:
+        return 0
+    grants = list(RoleGrant.objects.filter(directory_id__in=list(by_id)).values_list("pk", "directory_id", "role"))
+    if not grants:
+        return 0
+    RoleGrant.objects.filter(pk__in=[pk for pk, _did, _role in grants]).delete()
+    through = get_user_model().groups.through
+    group_of = dict(Group.objects.filter(name__in={role for _pk, _did, role in grants}).values_list("name", "pk"))
+    audits, losing = [], {}
+    for did, role in sorted({(did, role) for _pk, did, role in grants}):  # a role from two sources is one
+        pk, user, name = by_id[did]
+        if user and role in group_of:
+            losing.setdefault(group_of[role], []).append(user)
+        changes = {"role": [role, None]}
+        audits.append(audit_entry(pk, name, "employee.directory_role_removed", changes))
+        if log is not None:
+            log.change("role removed", name, did, changes)
+    for group, users in losing.items():  # one DELETE per role, not per person
+        through.objects.filter(group_id=group, user_id__in=users).delete()
+    audit_bulk(audits)
+    if log is not None:
+        log.counts["roles_removed"] += len(audits)
+    return len(audits)

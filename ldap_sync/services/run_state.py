@@ -27,9 +27,9 @@ class RunLog:
 
     def __init__(self):
         self.counts = dict.fromkeys(
-            ["read", "created", "updated", "moved", "reactivated", "deactivated", "unchanged", "skipped",
+            ["read", "created", "updated", "moved", "renamed", "reactivated", "deactivated", "unchanged", "skipped",
              "managers_changed", "manager_errors", "units_created", "roles_granted", "roles_removed",
-             "role_groups_missing", "rematched"], 0
+             "role_groups_missing", "rematched", "accounts_updated", "account_errors"], 0
         )
         self.notices: list[str] = []  # sentences for the run's message (and the command's output)
         self.errors: list[dict] = []

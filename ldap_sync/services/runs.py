@@ -25,14 +25,14 @@ from .units import OrgUnits
 LOCK_TTL = timedelta(hours=3)
 # What a run changes, as opposed to what it read or found wrong: a held run counts none of these.
 CHANGE_COUNTS = {"created", "updated", "moved", "reactivated", "deactivated", "managers_changed", "units_created",
-                 "roles_granted", "roles_removed", "rematched"}
+                 "roles_granted", "roles_removed", "rematched", "renamed", "accounts_updated"}
 
 
 class _Steps:
     """One run's steps and the collaborators they share. Built inside the run's transaction."""
 
     def __init__(self, *, config: SourceConfig, source: Source, run: SyncRun, full: bool, since: str,
-                 dry_run: bool, actor):
+                 since_dc: str, dry_run: bool, actor):
         self.source, self.full = source, full
         self.log = RunLog()
         self.ctx = RunContext(
@@ -45,13 +45,17 @@ class _Steps:
         self.high_water = HighWater(since=since, profile_name=source.profile.name)
         self.changes = EmployeeChanges(self.ctx, matcher=self.matcher, units=OrgUnits(self.log),
                                        managers=self.managers, high_water=self.high_water)
-        self.since = since
+        self.since, self.since_dc = since, since_dc
+        self.server = ""  # the server that issues this run's marks (AD: the domain controller)
         self.held = False
 
     def execute(self) -> None:
         config = self.ctx.config
         if problem := config_problem(config):
             raise DirectoryMisconfigured(problem)
+        self.server = self.source.server_identity()
+        if not self.full and self.server != self.since_dc:
+            self._full_instead()
         start_marker = self.source.start_marker()
         read_in_batches(source=self.source, config=config, since=self.since, log=self.log,
                         apply=self.changes.apply_batch)
@@ -68,6 +72,20 @@ class _Steps:
         # removed from a group loses the role within the hour, not at the nightly full run.
         if config.group_roles and (self.full or self.source.groups_changed_since(list(config.group_roles), self.since)):
             role_grants_sync(self.ctx, self.source)
+
+    def _full_instead(self) -> None:
+        """The mark was issued by another domain controller (or says not which): its USNs count on
+        that DC only, so reading after it here could miss changes. Read everything and say why."""
+        if self.since_dc:
+            why = (f"The incremental mark was issued by domain controller {self.since_dc}, but "
+                   f"{self.ctx.config.uri} answered from {self.server or 'a server that does not say which it is'}")
+        else:
+            why = f"The incremental mark does not say which domain controller issued it ({self.server} answered)"
+        self.log.notice(f"{why}: USNs count per domain controller, so this run read the whole directory "
+                        "(a full run) instead.")
+        self.full, self.since = True, ""
+        self.high_water.value = ""
+        self.ctx.run.kind = SyncRun.Kind.FULL
 
 
 def _claim(state: SourceState, run: SyncRun) -> bool:
@@ -105,7 +123,8 @@ def directory_sync(*, config: SourceConfig, full: bool = True, dry_run: bool = F
     try:
         with transaction.atomic():
             steps = _Steps(config=config, source=source, run=run, full=not incremental,
-                           since=state.high_water if incremental else "", dry_run=dry_run, actor=actor)
+                           since=state.high_water if incremental else "", since_dc=state.high_water_dc,
+                           dry_run=dry_run, actor=actor)
             steps.execute()
             if dry_run or steps.held:
                 # A held run applies nothing: its leavers and re-matches wait for an admin, and the
@@ -124,13 +143,13 @@ def directory_sync(*, config: SourceConfig, full: bool = True, dry_run: bool = F
         run.counts = {k: (v if k == "read" else 0) for k, v in steps.log.counts.items()} if steps else {}
         run.errors = steps.log.errors if steps else []
         run.held_deactivations, run.held_rematches = [], []
-        run.save(update_fields=["status", "finished_at", "message", "counts", "errors", "held_deactivations",
+        run.save(update_fields=["kind", "status", "finished_at", "message", "counts", "errors", "held_deactivations",
                                 "held_rematches"])
         _release(state, run)
         raise
     finally:
         source.close()
-    _finish(run, steps, state, incremental=incremental, dry_run=dry_run)
+    _finish(run, steps, state, incremental=not steps.full, dry_run=dry_run)
     return run
 
 
@@ -164,7 +183,7 @@ def _finish(run: SyncRun, steps: _Steps, state: SourceState, *, incremental: boo
                      channel=AuditEntry.Channel.DIRECTORY)
     else:
         run.status = SyncRun.Status.APPLIED
-        fields = {"high_water": steps.high_water.value}
+        fields = {"high_water": steps.high_water.value, "high_water_dc": steps.server}
         if not incremental:
             fields["last_full_at"] = run.started_at
         _release(state, run, **fields)

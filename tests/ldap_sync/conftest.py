@@ -15,6 +15,7 @@ import slapdtest
 from ldap_sync.config import SourceConfig
 from ldap_sync.connection import tls_options
 
+from . import samba
 from .tls import TLSMixin, make_ca, make_server_cert
 
 SIZE_LIMIT = 10
@@ -226,3 +227,60 @@ def tls_directory(tmp_path_factory):
 
 
 REFERRAL_DN = f"ou=elsewhere,{SUFFIX}"
+
+
+SAMBA_START_UP: dict = {}
+
+
+@pytest.fixture(scope="session")
+def samba_dc(tmp_path_factory):
+    """A real Samba AD DC for the session (see samba.py), skipped with the reason where it cannot run."""
+    reason = samba.unavailable()
+    if reason:
+        pytest.skip(reason)
+    dc = samba.SambaDC(str(tmp_path_factory.mktemp("samba-dc")))
+    try:
+        dc.provision()
+        dc.start()
+        dc.council = samba.Council(dc)
+        dc.council.prepare_domain()
+    except Exception as exc:
+        dc.stop()
+        detail = getattr(exc, "stderr", b"") or b""
+        pytest.skip(f"the Samba AD DC did not start: {exc} {detail.decode('utf-8', 'replace')[-500:]}")
+    SAMBA_START_UP.update(ip=dc.ip, provision=dc.provision_seconds, start=dc.start_seconds)
+    yield dc
+    dc.stop()
+
+
+@pytest.fixture
+def samba_council(samba_dc):
+    """The council's staff and groups on the DC as samba.STAFF_LIST says (put back after a test changed them)."""
+    council = samba_dc.council
+    if council.dirty:
+        council.reset()
+    return council
+
+
+@pytest.fixture
+def ad(samba_council, settings, org):
+    """Sign-in and sync pointed at the DC as IT would set them: LDAPS, only LDAP_CA_FILE for trust."""
+    assert "LDAPTLS_CACERT" not in os.environ
+    config = samba_council.config()
+    settings.AUTH_LDAP_SERVER_URI = samba_council.uri
+    settings.AUTH_LDAP_BIND_DN, settings.AUTH_LDAP_BIND_PASSWORD = samba.SYNC_DN, samba.SYNC_PW
+    settings.AUTH_LDAP_USER_SEARCH_FILTER = "(sAMAccountName=%(user)s)"
+    settings.AUTH_LDAP_START_TLS = False
+    settings.LDAP_BASE_DN, settings.LDAP_PROFILE, settings.LDAP_CA_FILE = samba.STAFF, "ad", samba_council.ca_file
+    settings.AUTHENTICATION_BACKENDS = ["ldap_sync.auth.EmployeeLDAPBackend", "django.contrib.auth.backends.ModelBackend"]
+    settings.LDAP_SOURCES = {config.name: {k: v for k, v in vars(config).items() if k != "name"}}
+    samba_council.source = config
+    return samba_council
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SAMBA_START_UP:
+        t = SAMBA_START_UP
+        terminalreporter.write_line(
+            f"Samba AD DC start-up: provision {t['provision']:.1f} s + start {t['start']:.1f} s = "
+            f"{t['provision'] + t['start']:.1f} s (on {t['ip']})")

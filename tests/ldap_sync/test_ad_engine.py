@@ -1,12 +1,12 @@
-"""The Active Directory profile through the whole engine, from a stand-in source (no domain
-controller is available to the test suite; the wire protocol is covered by the slapd tests)."""
+"""Domain controllers the suite cannot start, stood in for: a second DC behind the same LDAP_URI,
+whose USNs are its own. (The `ad` profile against a real DC is test_samba_ad*.py, on Samba.)"""
 
 import uuid
 
 import pytest
 
 from ldap_sync.config import SourceConfig
-from ldap_sync.models import SourceState
+from ldap_sync.models import SourceState, SyncRun
 from ldap_sync.services import directory_sync
 from ldap_sync.sources import Source
 from people.models import Employee
@@ -30,10 +30,13 @@ def ad_user(n, name, usn, *, manager=None, uac=512, dept="Highways"):
 
 
 class FakeDomainController(Source):
-    def __init__(self, config, entries, highest_usn):
+    def __init__(self, config, entries, highest_usn, identity="DC1 6b1c9c52-6a2e-4d3e-9f0a-000000000001"):
         super().__init__(config)
-        self.all, self.highest = entries, highest_usn
+        self.all, self.highest, self.identity = entries, highest_usn, identity
         self.filters = []
+
+    def server_identity(self):
+        return self.identity
 
     def start_marker(self):
         return str(self.highest)
@@ -48,23 +51,34 @@ class FakeDomainController(Source):
         return iter(())
 
 
-def test_ad_sync_uses_guids_uac_and_the_usn_high_water_mark(org):
+def test_a_mark_from_another_domain_controller_makes_the_run_a_full_one_and_says_so(org):
     config = SourceConfig(name="ad", kind="ldap", profile="ad", base_dn=BASE)
-    entries = [ad_user(1, "Rep One", 1001, manager="Boss Lady"), ad_user(2, "Boss Lady", 1002),
-               ad_user(3, "Gone Person", 1003, uac=514)]
-    dc = FakeDomainController(config, entries, highest_usn=1003)
+    entries = [ad_user(1, "Rep One", 1001), ad_user(2, "Boss Lady", 1002)]
+    dc = FakeDomainController(config, entries, highest_usn=1002)
+    directory_sync(config=config, source=dc)
+    state = SourceState.objects.get(name="ad")
+    assert (state.high_water, state.high_water_dc) == ("1002", dc.identity)
 
-    run = directory_sync(config=config, source=dc)
+    # The load balancer sends the next run to DC2, whose USNs are its own (lower here).
+    dc2 = FakeDomainController(config, [ad_user(1, "Rep One", 501, dept="Social Work"), ad_user(2, "Boss Lady", 502)],
+                               highest_usn=502, identity="DC2 6b1c9c52-6a2e-4d3e-9f0a-000000000002")
+    run = directory_sync(config=config, source=dc2, full=False)
 
-    rep = Employee.objects.get(employee_number="AD1")
-    assert rep.directory_id == str(uuid.UUID(int=1)) and rep.line_manager.employee_number == "AD2"
-    assert rep.org_unit == org["highways"]
-    assert not Employee.objects.get(employee_number="AD3").is_active  # ACCOUNTDISABLE: created as a leaver
-    assert run.counts["created"] == 3
-    assert SourceState.objects.get(name="ad").high_water == "1003"
+    assert run.kind == SyncRun.Kind.FULL and dc2.filters == [""] and run.counts["read"] == 2
+    assert "issued by domain controller DC1 6b1c9c52" in run.message and "answered from DC2" in run.message
+    assert "a full run" in run.message
+    assert Employee.objects.get(employee_number="AD1").org_unit == org["social"]  # USN 501 < 1002: read anyway
+    state.refresh_from_db()
+    assert (state.high_water, state.high_water_dc) == ("502", dc2.identity)
+    assert directory_sync(config=config, source=dc2, full=False).kind == SyncRun.Kind.INCREMENTAL
 
-    dc.all = [ad_user(1, "Rep One", 1004, manager="Boss Lady", dept="Social Work"), *entries[1:]]
-    dc.highest = 1004
+
+def test_a_mark_that_names_no_domain_controller_is_not_trusted(org):
+    config = SourceConfig(name="ad", kind="ldap", profile="ad", base_dn=BASE)
+    dc = FakeDomainController(config, [ad_user(1, "Rep One", 1001)], highest_usn=1001)
+    SourceState.objects.create(name="ad", high_water="900")  # stored before marks named their DC
+
     run = directory_sync(config=config, source=dc, full=False)
-    assert dc.filters[-1] == "(uSNChanged>=1004)" and run.counts["read"] == 1
-    assert Employee.objects.get(employee_number="AD1").org_unit == org["social"]
+
+    assert run.kind == SyncRun.Kind.FULL and "does not say which domain controller issued it" in run.message
+    assert SourceState.objects.get(name="ad").high_water_dc == dc.identity
