@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One stable name per choice set that appears under a field name used by other choice sets too
     # (kind, status) or under several field names (level, self_level, validated_level, baseline_level).
+    # <id:pk> (core.ids.IdConverter): an integer from 1 to 2**63-1.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "SkillLevelEnum": "skills_matrix.models.Level",
         "OrgUnitKindEnum": "people.models.OrgUnit.Kind",

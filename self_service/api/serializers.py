@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api.fields import IdField, IdListField
+
 from ..models import Channel, Payslip, Request, RequestType
 
 
@@ -28,7 +30,7 @@ class RequestCreateSerializer(serializers.Serializer):
     type = serializers.SlugRelatedField(slug_field="code", queryset=RequestType.objects.filter(is_active=True))
     data = serializers.DictField()
     submit = serializers.BooleanField(default=False)
-    employee = serializers.IntegerField(required=False, help_text="For assisted digital: the colleague's id.")
+    employee = IdField(required=False, help_text="For assisted digital: the colleague's id.")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
 
 
@@ -49,7 +51,7 @@ class CommentSerializer(serializers.Serializer):
 
 
 class BulkApproveSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=200)
+    ids = IdListField(min_length=1, max_length=200)
 
 
 class BankDetailsSerializer(serializers.Serializer):
