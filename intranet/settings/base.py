@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "intranet.middleware.RequestLogMiddleware",
+    "intranet.middleware.ApiQueryNulMiddleware",  # /api/...?q=%00 is a 400 naming q, not a database error
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -177,3 +177,16 @@ def test_the_payroll_export_csv_is_ascii(people, password):
     rows = list(csv.DictReader(io.StringIO(ss.export_csv(export))))
     assert rows[0]["sort_code"] == "309430" and rows[0]["account_name"] == "B O'Brien & Co"
     assert all(v.isascii() for v in (rows[0]["sort_code"], rows[0]["account_number"], rows[0]["account_name"]))
+
+
+@pytest.mark.parametrize("url", [
+    "/api/training/sessions/?course=%00", "/api/self-service/queues/processing/?type=%00",
+    "/api/recruitment/invitations/?vacancy=%00", "/api/recruitment/results/?vacancy=%00",
+    "/api/news/articles/?category=%00", "/api/people/?unit=%00", "/api/people/?q=x%00y", "/api/skills/matrix/?unit=%00",
+])
+def test_a_nul_character_in_an_api_query_is_a_400_naming_the_parameter(people, api_as, url):
+    client = api_as(people["hr"])
+    client.raise_request_exception = False
+    resp = client.get(url)
+    name = url.split("?")[1].split("=")[0]
+    assert resp.status_code == 400 and resp.json() == {name: ["Null characters are not allowed."]}
