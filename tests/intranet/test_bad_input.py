@@ -190,3 +190,15 @@ def test_a_nul_character_in_an_api_query_is_a_400_naming_the_parameter(people, a
     resp = client.get(url)
     name = url.split("?")[1].split("=")[0]
     assert resp.status_code == 400 and resp.json() == {name: ["Null characters are not allowed."]}
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ({"name": "T", "time_limit_minutes": 30, "areas": [{"area": "x\u0000", "question_count": 5}]}, "areas.0.area"),
+    ({"name": "T\u0000", "time_limit_minutes": 30, "areas": []}, "name"),
+    ({"name": "T", "time_limit_minutes": 30, "areas": [], "k\u0000": 1}, "k"),
+])
+def test_a_nul_character_in_a_json_body_is_a_400_naming_where(people, api_as, body, where):
+    client = api_as(people["hr"])
+    client.raise_request_exception = False
+    resp = client.post("/api/recruitment/templates/", body, format="json")
+    assert resp.status_code == 400 and resp.json() == {where: ["Null characters are not allowed."]}
