@@ -235,7 +235,7 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every API view states who may use it.
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.DenyAll"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",  # nullable fields and error answers (core/api/schema.py)
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
