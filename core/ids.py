@@ -11,6 +11,7 @@ Django does not guard (`pk__in`, writes of a foreign key).
 list or an object where one value is expected is refused, rather than turned into text by str().
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 MAX_ID = 2**63 - 1
@@ -69,3 +70,16 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField for integer keys, where a value that is not an id (past 64
+    bits, "²") is refused as an invalid choice before the `pk__in` query, which SQLite cannot run
+    with such a number (OverflowError, a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": str(pk)[:30]})
+        return super()._check_values(value)

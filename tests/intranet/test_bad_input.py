@@ -202,3 +202,27 @@ def test_a_nul_character_in_a_json_body_is_a_400_naming_where(people, api_as, bo
     client.raise_request_exception = False
     resp = client.post("/api/recruitment/templates/", body, format="json")
     assert resp.status_code == 400 and resp.json() == {where: ["Null characters are not allowed."]}
+
+
+def test_forms_refuse_ids_past_64_bits_without_asking_the_database(people, django_assert_num_queries):
+    """core.ids.IdModelMultipleChoiceField (training assignments, champion skills, news audiences):
+    SQLite, as in the demo, raises OverflowError for such a number in `pk__in`; here no query runs."""
+    from django.core.exceptions import ValidationError
+
+    from core.ids import IdModelMultipleChoiceField
+    from people.models import Employee
+
+    field = IdModelMultipleChoiceField(queryset=Employee.objects.all())
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as exc:
+        field.clean([str(people["alice"].pk), str(HUGE)])
+    assert exc.value.code == "invalid_pk_value"
+    assert list(field.clean([str(people["alice"].pk)])) == [people["alice"]]
+
+
+def test_the_training_assign_page_refuses_a_huge_person_id(people, login):
+    from training.models import Course
+
+    course = Course.objects.create(code="excel", title="Excel", kind=Course.Kind.ELEARNING)
+    resp = login(people["manager"]).post("/training/assign/", {"course": course.pk, "people": [str(HUGE)],
+                                                               "due_on": "2027-01-01"})
+    assert resp.status_code == 200 and "is not a valid value" in resp.content.decode()
