@@ -39,7 +39,8 @@ class RequestUpdateSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000, error_messages={
+        "max_length": "Enter a comment of at most {max_length} characters."})
     sort_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
                                       help_text="verify only: the new sort code, re-keyed as the employee confirms it")
     account_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
@@ -47,7 +48,8 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=4000)
+    body = serializers.CharField(max_length=4000, error_messages={
+        "max_length": "Enter a comment of at most {max_length} characters.", "blank": "Enter a comment."})
 
 
 class BulkApproveSerializer(serializers.Serializer):

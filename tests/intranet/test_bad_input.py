@@ -144,6 +144,13 @@ def test_an_over_long_comment_says_how_long_it_may_be(people, login, api_as):
     assert r.status == Request.Status.SUBMITTED
     with pytest.raises(Exception, match="at most 4,000 characters"):
         ss.comment_add(actor=people["alice"].user, request=r, body="z" * 4001)
+    # The API says the same.
+    resp = api_as(people["alice"]).post(f"/api/self-service/requests/{r.pk}/comments/", {"body": "x" * 4001},
+                                        format="json")
+    assert resp.status_code == 400 and resp.json() == {"body": ["Enter a comment of at most 4000 characters."]}
+    resp = api_as(people["manager"]).post(f"/api/self-service/requests/{r.pk}/approve/", {"comment": "x" * 4001},
+                                          format="json")
+    assert resp.status_code == 400 and "at most 4000 characters" in resp.json()["comment"][0]
 
 
 @pytest.mark.parametrize(("field", "value"), [
