@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from django.urls import register_converter
+
         from . import search
+        from .ids import IdConverter
+
+        register_converter(IdConverter, "id")  # every <id:pk> in our URLs: 1 to 2**63-1, else a 404
         from .navigation import NavItem, register_nav
 
         search.register_search_provider("help", "Help pages", search.help_results, order=40)

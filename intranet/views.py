@@ -57,13 +57,23 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)
 
 
+def _api_error(request, status: int, detail: str):
+    """Under /api/ an error answers in the API's own shape (core.api.exceptions): a client parsing
+    JSON never gets an HTML page, even for a URL no view matched (an id that is not an id)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+    return _api_error(request, 403, str(exception or "") or "You do not have permission to do this.") or render(
+        request, "errors/403.html", {"reason": str(exception or "")}, status=403)
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, "Not found.") or render(request, "errors/404.html", status=404)
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    return _api_error(request, 500, "Sorry, there is a problem with the service.") or render(
+        request, "errors/500.html", status=500)

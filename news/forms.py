@@ -1,5 +1,6 @@
 from django import forms
 
+from core.ids import IdModelMultipleChoiceField
 from people.models import OrgUnit
 
 from .models import Article, Comment
@@ -13,7 +14,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class ArticleForm(forms.ModelForm):
-    target_units = forms.ModelMultipleChoiceField(
+    target_units = IdModelMultipleChoiceField(
         queryset=OrgUnit.objects.none(),
         required=False,
         widget=forms.SelectMultiple,

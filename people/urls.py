@@ -11,5 +11,5 @@ urlpatterns = [
     path("organisation/manage/", views.org_unit_manage, name="org_unit_manage"),
     path("organisation/<slug:code>/", views.org_unit, name="org_unit"),
     path("organisation/<slug:code>/edit/", views.org_unit_edit, name="org_unit_edit"),
-    path("<int:pk>/", views.profile, name="profile"),
+    path("<id:pk>/", views.profile, name="profile"),
 ]

@@ -85,7 +85,8 @@ class DecisionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                           error_messages={"required": "Enter a comment."})
 
 
 class AttachmentForm(forms.Form):

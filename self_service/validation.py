@@ -11,6 +11,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.ids import plain_value
+
 from .models import RequestType
 
 
@@ -65,12 +67,12 @@ def request_data_clean(request_type: RequestType, data) -> dict:
     fields = request_fields(request_type)
     cleaned, errors = {}, {}
     for name, field in fields.items():
-        # read the value as a bound form would, so a page post and a JSON body parse alike
-        value = field.widget.value_from_datadict(data, {}, name)
         try:
-            cleaned[name] = field.clean(value)
+            plain_value(data.get(name), field=name)  # a list or object is refused, never stored as text
+            # read the value as a bound form would, so a page post and a JSON body parse alike
+            cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
         except ValidationError as exc:
-            errors[name] = exc.messages
+            errors[name] = exc.message_dict[name] if hasattr(exc, "error_dict") else exc.messages
     if errors:
         raise ValidationError(errors)
     unknown = sorted(set(data) - set(fields))

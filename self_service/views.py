@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.ids import parse_ids
 from people.models import AuditEntry
 from people.selectors import my_employee
 
@@ -211,7 +212,11 @@ def transition(request, pk, action):
         raise Http404("No such action.")
     req = _visible(request, pk)
     form = DecisionForm(request.POST)
-    comment = form.data.get("comment", "")[:4000]
+    if not form.is_valid():  # an over-long comment is refused saying so, never cut short
+        for msg in form.errors["comment"]:
+            messages.error(request, msg)
+        return redirect("self_service:detail", pk=req.pk)
+    comment = form.cleaned_data["comment"]
     try:
         services.request_action_run(action=action, actor=request.user, request=req, comment=comment,
                                     rekeyed={f: request.POST.get(f, "")[:20] for f in ("sort_code", "account_number")})
@@ -237,7 +242,8 @@ def comment(request, pk):
         services.comment_add(actor=request.user, request=req, body=form.cleaned_data["body"])
         messages.success(request, actions.COMMENT.done)
     else:
-        messages.error(request, "Enter a comment.")
+        for msg in form.errors["body"]:  # "Enter a comment." or "...at most 4000 characters..."
+            messages.error(request, msg)
     return redirect("self_service:detail", pk=req.pk)
 
 
@@ -291,7 +297,7 @@ def rate(request, pk):
 @require_http_methods(["GET", "POST"])
 def approvals(request):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("selected") if i.isascii() and i.isdigit()]  # "²" is a digit int() refuses
+        ids = parse_ids(request.POST.getlist("selected"))  # an id beyond 64 bits (or "²") names no request
         if not ids:
             messages.error(request, "Select the requests you want to approve.")
         else:

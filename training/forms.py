@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from core.ids import IdModelMultipleChoiceField
 from people.models import Employee, OrgUnit
 from skills_matrix import selectors as skills_selectors
 
@@ -108,7 +109,7 @@ class SessionForm(forms.Form):
 
 class AssignForm(forms.Form):
     course = forms.ModelChoiceField(label="Course", queryset=Course.objects.filter(is_active=True))
-    people = forms.ModelMultipleChoiceField(
+    people = IdModelMultipleChoiceField(
         label="People", required=False, queryset=Employee.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
     team = forms.ModelChoiceField(label="Or everyone in a team", required=False, queryset=OrgUnit.objects.none(),
@@ -176,8 +177,8 @@ class HelpLogForm(forms.Form):
 
 
 class ChampionProfileForm(forms.Form):
-    skills = forms.ModelMultipleChoiceField(label="Skills you can help with", required=False,
-                                            queryset=_skills().none(), widget=forms.CheckboxSelectMultiple)
+    skills = IdModelMultipleChoiceField(label="Skills you can help with", required=False,
+                                  queryset=_skills().none(), widget=forms.CheckboxSelectMultiple)
     availability = forms.CharField(label="When you are available", max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):

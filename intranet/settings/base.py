@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "intranet.middleware.RequestLogMiddleware",
+    "intranet.middleware.ApiQueryNulMiddleware",  # /api/...?q=%00 is a 400 naming q, not a database error
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -241,7 +242,7 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every API view states who may use it.
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.DenyAll"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",  # nullable fields and error answers (core/api/schema.py)
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -270,6 +271,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One stable name per choice set that appears under a field name used by other choice sets too
     # (kind, status) or under several field names (level, self_level, validated_level, baseline_level).
+    # <id:pk> (core.ids.IdConverter): an integer from 1 to 2**63-1.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "SkillLevelEnum": "skills_matrix.models.Level",
         "OrgUnitKindEnum": "people.models.OrgUnit.Kind",

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api.fields import IdField, IdListField
+
 from ..models import Channel, Payslip, Request, RequestType
 
 
@@ -28,7 +30,7 @@ class RequestCreateSerializer(serializers.Serializer):
     type = serializers.SlugRelatedField(slug_field="code", queryset=RequestType.objects.filter(is_active=True))
     data = serializers.DictField()
     submit = serializers.BooleanField(default=False)
-    employee = serializers.IntegerField(required=False, help_text="For assisted digital: the colleague's id.")
+    employee = IdField(required=False, help_text="For assisted digital: the colleague's id.")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
 
 
@@ -37,7 +39,8 @@ class RequestUpdateSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000, error_messages={
+        "max_length": "Enter a comment of at most {max_length} characters."})
     sort_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
                                       help_text="verify only: the new sort code, re-keyed as the employee confirms it")
     account_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
@@ -45,11 +48,12 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=4000)
+    body = serializers.CharField(max_length=4000, error_messages={
+        "max_length": "Enter a comment of at most {max_length} characters.", "blank": "Enter a comment."})
 
 
 class BulkApproveSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=200)
+    ids = IdListField(min_length=1, max_length=200)
 
 
 class BankDetailsSerializer(serializers.Serializer):

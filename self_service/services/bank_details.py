@@ -20,6 +20,8 @@ from ..models import BankDetailsChange, Channel, Request, RequestType
 from .records import S, request_audit, request_locked
 from .requests import request_submit
 
+ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .&/'-]{0,99}")
+
 
 def _digits(value: str) -> str:
     return re.sub(r"[\s-]", "", value or "")
@@ -71,15 +73,18 @@ def _bank_details_request_create(*, actor, employee: Employee, account_name: str
                                  account_number: str, channel: str) -> Request:
     errors = {}
     sort_code, account_number = _digits(sort_code), _digits(account_number)
-    if not re.fullmatch(r"\d{6}", sort_code):
+    # ASCII digits only: r"\d" would take "１２３４５６" or "١٢٣٤٥٦", which no bank and no payroll CSV reads
+    if not re.fullmatch(r"[0-9]{6}", sort_code):
         errors["sort_code"] = "Enter a valid sort code like 309430. It must be 6 digits."
-    if not re.fullmatch(r"\d{8}", account_number):
+    if not re.fullmatch(r"[0-9]{8}", account_number):
         errors["account_number"] = "Enter a valid account number like 00733445. It must be 8 digits."
     if not (account_name or "").strip():
         errors["account_name"] = "Enter the name on the account."
-    elif not account_name.strip()[0].isalnum():
-        # It goes into the payroll export CSV: a leading = + - @ would run as a spreadsheet formula.
-        errors["account_name"] = "The name on the account must start with a letter or a number."
+    elif not ACCOUNT_NAME.fullmatch(account_name.strip()):
+        # It goes into the payroll export CSV and on to BACS: the letters, digits and marks a bank
+        # takes, in ASCII; and a leading = + - @ would run as a spreadsheet formula.
+        errors["account_name"] = ("The name on the account must start with a letter or a number, and use only "
+                                  "letters A to Z, numbers, spaces and . & / - '")
     if errors:
         raise ValidationError(errors)
     rtype = RequestType.objects.filter(kind=RequestType.Kind.BANK_DETAILS, is_active=True).first()

@@ -9,12 +9,17 @@ from .. import actions
 from ..models import Comment, Request
 from .records import request_audit, request_locked
 
+COMMENT_MAX_LENGTH = 4000  # as the page form and the API serializer
+
 
 @transaction.atomic
 def comment_add(*, actor, request: Request, body: str, channel: str = AuditEntry.Channel.ONLINE) -> Comment:
     actions.COMMENT.check(actor, request)
     if not body.strip():
         raise ValidationError({"body": "Enter a comment."})
+    if len(body.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError({"body": f"Enter a comment of at most {COMMENT_MAX_LENGTH:,} characters "
+                                       f"(this one has {len(body.strip()):,})."})
     comment = Comment.objects.create(request=request, author=actor, body=body.strip(), status_at_time=request.status)
     request_audit(actor=actor, action="request.commented", request=request, channel=channel)
     return comment

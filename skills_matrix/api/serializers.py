@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api.fields import IdField
+
 from ..models import Assessment, Level, Rating, RoleProfile, Skill
 
 
@@ -67,7 +69,7 @@ class LevelsInputSerializer(serializers.Serializer):
 
 
 class AdjustmentSerializer(serializers.Serializer):
-    skill = serializers.IntegerField()
+    skill = IdField()
     level = serializers.IntegerField(min_value=0, max_value=4)
     reason = serializers.CharField(allow_blank=True, default="")
 

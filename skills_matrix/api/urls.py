@@ -6,11 +6,11 @@ app_name = "skills_matrix_api"
 urlpatterns = [
     path("framework/", views.FrameworkApi.as_view(), name="framework"),
     path("profiles/", views.RoleProfileListApi.as_view(), name="profiles"),
-    path("profiles/<int:pk>/requirements/", views.RequirementSetApi.as_view(), name="requirement_set"),
+    path("profiles/<id:pk>/requirements/", views.RequirementSetApi.as_view(), name="requirement_set"),
     path("assessments/", views.MyAssessmentsApi.as_view(), name="my_assessments"),
-    path("assessments/<int:pk>/", views.AssessmentDetailApi.as_view(), name="assessment"),
-    path("assessments/<int:pk>/levels/", views.AssessmentLevelsApi.as_view(), name="assessment_levels"),
-    path("assessments/<int:pk>/submit/", views.AssessmentSubmitApi.as_view(), name="assessment_submit"),
-    path("assessments/<int:pk>/validate/", views.AssessmentValidateApi.as_view(), name="assessment_validate"),
+    path("assessments/<id:pk>/", views.AssessmentDetailApi.as_view(), name="assessment"),
+    path("assessments/<id:pk>/levels/", views.AssessmentLevelsApi.as_view(), name="assessment_levels"),
+    path("assessments/<id:pk>/submit/", views.AssessmentSubmitApi.as_view(), name="assessment_submit"),
+    path("assessments/<id:pk>/validate/", views.AssessmentValidateApi.as_view(), name="assessment_validate"),
     path("matrix/", views.MatrixApi.as_view(), name="matrix"),
 ]

@@ -7,6 +7,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ids import parse_id
 from people.models import Employee, OrgUnit
 from people.selectors import employee_for, units_within
 
@@ -100,10 +101,9 @@ class AssessmentLevelsApi(APIView):
         assessment = get_object_or_404(selectors.own_assessments(request.user), pk=pk)
         data = s.LevelsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            levels = {int(k): v for k, v in data.validated_data["levels"].items()}
-        except ValueError:
-            raise ValidationError({"levels": ["Use skill ids as keys."]}) from None
+        levels = {parse_id(k): v for k, v in data.validated_data["levels"].items()}
+        if None in levels:
+            raise ValidationError({"levels": ["Use skill ids as keys (whole numbers from 1 to 2**63-1)."]})
         services.assessment_save_levels(actor=request.user, assessment=assessment, levels=levels)
         return Response(s.AssessmentSerializer(_assessments_qs().get(pk=pk)).data)
 

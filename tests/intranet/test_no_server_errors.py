@@ -42,7 +42,7 @@ def _fill(route):
         if m.group("rname"):
             rx = m.group("rx")
             return MISSING_INT if "0-9" in rx or r"\d" in rx else rx.split("|")[0]
-        return MISSING_INT if m.group("conv") == "int" else "no-such-thing"
+        return MISSING_INT if m.group("conv") in ("int", "id") else "no-such-thing"
 
     path = _ARG.sub(sub, route)
     path = path.lstrip("^").rstrip("$").replace("\\.", ".")
@@ -124,7 +124,7 @@ def test_ids_beyond_the_database_range_are_not_found_not_500(client, people, rol
     client.force_login(people[role].user)
     failures = []
     for route in _routes():
-        if "<int:" not in route and "[0-9]" not in route:
+        if "<int:" not in route and "<id:" not in route and "[0-9]" not in route:
             continue
         url = _fill(route).replace(MISSING_INT, HUGE_INT)
         response = client.get(url)

@@ -44,3 +44,43 @@ def test_every_choice_set_has_one_name(generator_stats):
     assert enums["SkillLevelEnum"] == (0, 1, 2, 3, 4)
     assert not {"LevelEnum", "SelfLevelEnum", "ValidatedLevelEnum", "BaselineLevelEnum"} & enums.keys()
     assert len(set(enums.values())) == len(enums), enums
+
+
+def test_fields_that_may_be_null_say_so(generator_stats):
+    """core.api.schema.AutoSchema: a read-only field with default=None, or whose source passes
+    through a foreign key that may be empty, is nullable; one through a required key is not."""
+    with generator_stats.silence():
+        schema = spectacular_settings.DEFAULT_GENERATOR_CLASS().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    assert components["OrgUnit"]["properties"]["parent"]["nullable"] is True
+    assert components["RequestOutput"]["properties"]["current_approver_name"]["nullable"] is True
+    assert components["SyncRunDetail"]["properties"]["confirmed_by"]["nullable"] is True
+    assert components["DirectoryEntry"]["properties"]["org_unit"]["nullable"] is True
+    assert "nullable" not in components["RequestOutput"]["properties"]["employee_name"]
+    assert "nullable" not in components["Course"]["properties"]["skills"]  # a list of a reverse relation
+
+
+def test_every_operation_documents_its_error_answers_with_their_body(generator_stats):
+    with generator_stats.silence():
+        schema = spectacular_settings.DEFAULT_GENERATOR_CLASS().get_schema(request=None, public=True)
+    error = {"$ref": "#/components/schemas/Error"}
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"400", "401", "403", "404", "429"} | ({"409"} if method != "get" else set())
+            assert expected <= set(responses), (method, path, sorted(responses))
+            assert responses["400"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/FieldErrors"}
+            for code in expected - {"400"}:
+                assert responses[code]["content"]["application/json"]["schema"] == error, (method, path, code)
+            assert "Retry-After" in responses["429"]["headers"]
+
+
+def test_an_api_address_no_view_matches_answers_json(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("someone"))
+    for url in ("/api/people/-1/", "/api/people/1.5/", "/api/no-such-endpoint/"):
+        resp = client.get(url)
+        assert resp.status_code == 404 and resp["Content-Type"] == "application/json"
+        assert resp.json() == {"detail": "Not found."}
+    assert client.get("/people/no-such-page/x/").headers["Content-Type"].startswith("text/html")

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api.fields import IdField, IdListField
+
 from ..models import Assignment, Booking, Completion, Course, CourseSkill, Session
 
 
@@ -46,7 +48,7 @@ class BookingSerializer(serializers.ModelSerializer):
 
 class BookingInputSerializer(serializers.Serializer):
     session = serializers.PrimaryKeyRelatedField(queryset=Session.objects.all())
-    employee = serializers.IntegerField(required=False, help_text="Defaults to yourself; managers may book for reports.")
+    employee = IdField(required=False, help_text="Defaults to yourself; managers may book for reports.")
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -62,7 +64,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 class AssignmentInputSerializer(serializers.Serializer):
     course = serializers.SlugRelatedField(slug_field="code", queryset=Course.objects.filter(is_active=True))
-    employees = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    employees = IdListField(min_length=1, max_length=500)
     due_on = serializers.DateField()
 
 
