@@ -7,6 +7,7 @@ entry; emails go out after commit, so a rolled-back change tells nobody anything
     reminders        marking reminders sent once the mail server accepted them
     bookings         booking, approval, cancelling, the waiting list, the register
     completions      completions and the skills evidence they raise
+    elearning        SCORM / cmi5 packages: upload, attempts, the player's commits
     assignments      assignments by managers and learning staff; reminders and escalations
     auto_assignment  skills gaps -> assignments, and the rules that run it
     champions        digital champions, help requests, help logs
@@ -46,6 +47,7 @@ from .champions import (
     help_request_take,
 )
 from .completions import completion_record
+from .elearning import attempt_commit, attempt_launch, attempt_open, package_upload
 from .quiz import QuizResult, content_opened_record, quiz_start, quiz_submit
 from .reminders import assignments_mark_sent, bookings_mark_reminded
 from .sessions import (
@@ -59,6 +61,9 @@ from .sessions import (
 __all__ = [
     "QuizResult",
     "assignment_create",
+    "attempt_commit",
+    "attempt_launch",
+    "attempt_open",
     "assignment_reminders_send",
     "assignment_withdraw",
     "assignments_from_gaps",
@@ -82,6 +87,7 @@ __all__ = [
     "help_log_record",
     "help_request_create",
     "help_request_take",
+    "package_upload",
     "pending_bookings_expire",
     "quiz_start",
     "quiz_submit",
