@@ -102,3 +102,48 @@ def test_learner_resumes_at_the_bookmark_and_finishes(page, axe, people, assigne
     with open(download_info.value.path(), "rb") as fh:
         assert fh.read(4) == b"%PDF"
     assert not errors
+
+
+def test_cmi5_launch_reports_through_our_lrs_and_completes(page, axe, people, assigned):
+    """The AU fetches its token, reads LMS.LaunchData and sends its statements to /xapi/; it keeps
+    its bookmark in the State API, so a second launch resumes there; completed + passed
+    (moveOn CompletedAndPassed) ends the registration and completes the assignment."""
+    from lrs.models import LaunchToken, Statement
+
+    course = assigned("cmi5")
+    page.context.add_init_script(path=str(AXE_JS))
+    force_sign_in(page, people["alice"].user)
+    page.goto(f"/training/courses/{course.code}/")
+    page.get_by_role("button", name="Start the e-learning").click()
+    sco = page.frame_locator("#elearning-frame")
+    expect(sco.get_by_text("Page 1 of 4")).to_be_visible()
+    axe(page, context="main > :not(.app-elearning-frame)")
+    sco.get_by_role("button", name="Next").click()
+    sco.get_by_role("button", name="Next").click()
+    sco.get_by_label("Report the email and do not click the link").check()
+    sco.get_by_role("button", name="Next").click()
+    expect(sco.get_by_text("Page 4 of 4")).to_be_visible()
+    attempt = ElearningAttempt.objects.get(employee=people["alice"], course=course)
+    verbs = lambda: set(Statement.objects.filter(registration=attempt.registration)  # noqa: E731
+                        .values_list("verb_iri", flat=True))
+    assert {"http://adlnet.gov/expapi/verbs/launched", "http://adlnet.gov/expapi/verbs/initialized"} <= verbs()
+
+    context = page.context
+    page.close(run_before_unload=True)
+    wait_for(lambda: "http://adlnet.gov/expapi/verbs/terminated" in verbs())
+    page = context.new_page()
+    page.goto(f"/training/courses/{course.code}/")
+    page.get_by_role("button", name="Resume the e-learning").click()
+    sco = page.frame_locator("#elearning-frame")
+    expect(sco.get_by_text("Page 4 of 4")).to_be_visible()
+    sco.get_by_role("button", name="Finish").click()
+    expect(sco.get_by_text("Your score: 100%")).to_be_visible()
+
+    completion = wait_for(lambda: Completion.objects.filter(employee=people["alice"], course=course).first())
+    assert completion.source == Completion.Source.ELEARNING and completion.score_scaled == 1
+    assert Assignment.objects.get(course=course, employee=people["alice"]).status == Assignment.Status.COMPLETED
+    assert {"http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed"} <= verbs()
+    wait_for(lambda: not LaunchToken.objects.filter(registration=attempt.registration).exists())
+    page.get_by_role("link", name="Back to the course").click()
+    expect(page.get_by_text("You have completed this course.")).to_be_visible()
+    axe(page)

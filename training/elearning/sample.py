@@ -137,12 +137,17 @@ function xapi(method, path, body) {
 }
 function uuid() { return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
   return (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16); }); }
-function send(verb, result) {
+function send(verb, result, leaving) {
   var ctx = JSON.parse(JSON.stringify(launchData.contextTemplate || {}));
   ctx.registration = registration;
   var st = {id: uuid(), actor: actor, verb: {id: "http://adlnet.gov/expapi/verbs/" + verb, display: {"en-GB": verb}},
             object: {id: activityId, objectType: "Activity"}, context: ctx, timestamp: new Date().toISOString()};
   if (result) st.result = result;
+  if (leaving) {  // the page is going away: a synchronous request is not allowed now, keepalive is
+    return fetch(endpoint + "statements", {method: "POST", keepalive: true, body: JSON.stringify([st]),
+      headers: {"Authorization": "Basic " + token, "X-Experience-API-Version": "1.0.3",
+                "Content-Type": "application/json"}});
+  }
   return xapi("POST", "statements", [st]);
 }
 var stateParams = "activities/state?activityId=" + encodeURIComponent(activityId) + "&agent=" +
@@ -158,7 +163,7 @@ rt = {
     send("completed", {completion: true, duration: "PT1M"});
     send(passed ? "passed" : "failed", {success: passed, score: {scaled: score / 100, raw: score, min: 0, max: 100}});
     send("terminated"); },
-  suspend: function () { send("terminated"); }
+  suspend: function () { send("terminated", {duration: "PT1M"}, true); }
 };
 start(saved.status === 200 ? JSON.parse(saved.responseText).data : "");
 """

@@ -185,7 +185,8 @@ def _finish(attempt: ElearningAttempt, *, actor) -> None:
 def attempt_finish_cmi5(*, attempt: ElearningAttempt) -> None:
     """The cmi5 registration satisfied its moveOn (training.elearning.cmi5 decides from the AU's
     statements): finish the attempt and complete the course as a SCORM commit would."""
-    locked = ElearningAttempt.objects.select_for_update().select_related("employee__user").get(pk=attempt.pk)
+    locked = (ElearningAttempt.objects.select_for_update(of=("self",)).select_related("employee__user")
+              .get(pk=attempt.pk))
     if locked.finished_at is not None:
         return
     for name in ("completion_status", "success_status", "score_scaled", "score_raw"):
