@@ -50,6 +50,10 @@ COURSES = [
     ("mobile-working", "Working well on a phone or tablet", K.ELEARNING, 25, False, 1, 1),
 ]
 
+# E-learning played in the intranet from the project's own packages (code, title, standard).
+PLAYED_COURSES = [("spot-scams", "Spot scams and phishing", "scorm2004"),
+                  ("spot-scams-cmi5", "Spot scams and phishing (cmi5)", "cmi5")]
+
 QUIZ = [
     ("An email asks you to confirm your password urgently. What do you do?",
      ["Reply with it", "Report it as phishing", "Forward it to a colleague"], 1),
@@ -193,8 +197,7 @@ def _elearning_packages(skills: list, *, today) -> None:
     admin = Employee.objects.filter(user__username="admin").select_related("user").first()
     if admin is None:
         return
-    for code, title, standard in (("spot-scams", "Spot scams and phishing", "scorm2004"),
-                                  ("spot-scams-cmi5", "Spot scams and phishing (cmi5)", "cmi5")):
+    for code, title, standard in PLAYED_COURSES:
         course = Course.objects.create(code=code, title=title, kind=K.ELEARNING, duration_minutes=10,
                                        summary="Essential Digital Skills: recognise scam emails, texts and calls, "
                                                "and know what to do.", audience="All staff")

@@ -132,6 +132,37 @@ def test_bad_packages_are_refused_and_nothing_is_stored(login, learning_admin, e
     assert not AuditEntry.objects.filter(action="elearning.package_uploaded").exists()
 
 
+def _damaged() -> bytes:
+    """The sample with one member's bytes corrupted after its header: its CRC no longer matches."""
+    data = bytearray(sample_package())
+    at = data.index(b"content.js") + 40
+    data[at:at + 20] = b"\x00" * 20
+    return bytes(data)
+
+
+def _encrypted() -> bytes:
+    data = bytearray(sample_package())
+    # set the "encrypted" flag bit on every local and central header
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset] |= 0x1
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(("package", "message"), [
+    (_damaged(), "is damaged in the zip"),
+    (_encrypted(), "is encrypted in the zip"),
+])
+def test_damaged_or_encrypted_zips_are_refused(login, learning_admin, elearning, package, message):
+    before = stored_files()
+    response = login(learning_admin).post(reverse("training:elearning_packages", args=[elearning.code]),
+                                          {"package": upload(package)})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not ElearningPackage.objects.exists() and stored_files() == before
+
+
 def test_upload_over_the_size_limit_is_refused(learning_admin, elearning):
     with pytest.raises(PackageRefused, match="a package may be at most 2 MB"):
         services.package_upload(actor=learning_admin.user, course=elearning,

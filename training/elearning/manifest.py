@@ -85,6 +85,11 @@ def _members(archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
             raise PackageRefused(f"The zip holds “{info.filename}”, a link: packages may hold files only.")
         if info.is_dir():
             continue
+        if info.flag_bits & 0x1:
+            raise PackageRefused(f"“{name}” is encrypted in the zip: export the package without a password.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise PackageRefused(f"“{name}” is compressed in a way we do not read: export the package as an "
+                                 "ordinary zip.")
         if info.file_size > limits.file_bytes:
             raise PackageRefused(f"“{name}” is {info.file_size / MB:.1f} MB unpacked; each file may be at most "
                                  f"{limits.file_bytes // MB} MB.")

@@ -10,9 +10,14 @@ Lock order: the attempt row alone (commits); opening an attempt locks the learne
 first, so two tabs cannot open two attempts."""
 
 import secrets
+import shutil
+import tempfile
 import uuid
+import zipfile
+import zlib
 
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Max
@@ -23,7 +28,7 @@ from people.audit import audit_record
 from people.models import Employee
 from people.selectors import employee_for
 
-from ..elearning.manifest import Limits, package_read
+from ..elearning.manifest import Limits, PackageRefused, package_read
 from ..elearning.runtime import runtime_state
 from ..models import Assignment, Completion, Course, ElearningAttempt, ElearningPackage
 from ..permissions import can_manage_catalogue
@@ -39,8 +44,17 @@ def _store_files(prefix: str, archive, members, written: dict[str, str]) -> None
     CRC, so a member cannot unpack to more than the size the limits were checked against."""
     storage = storages["private"]
     for member in members:
-        with archive.open(member) as source:
-            written[member.filename] = storage.save(f"{prefix}/{member.filename}", source)
+        # Unpacked (and its CRC checked) before it reaches the storage, so a damaged member never
+        # leaves a partial file there that `written` would not know about.
+        with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as unpacked:
+            try:
+                with archive.open(member) as source:
+                    shutil.copyfileobj(source, unpacked, CHUNK)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise PackageRefused(f"“{member.filename}” is damaged in the zip ({exc}). Export the package "
+                                     "again.") from None
+            unpacked.seek(0)
+            written[member.filename] = storage.save(f"{prefix}/{member.filename}", File(unpacked))
 
 
 def _remove_files(names) -> None:
