@@ -74,6 +74,12 @@ def test_learning_team_uploads_each_standard(login, learning_admin, elearning, s
         assert package.activity_iri.startswith("https://") and package.move_on == "CompletedAndPassed"
 
 
+def test_scorm_2004_3rd_edition_is_read(learning_admin, elearning):
+    third = sample_with(replace={"imsmanifest.xml": (b"2004 4th Edition", b"2004 3rd Edition")})
+    package = services.package_upload(actor=learning_admin.user, course=elearning, upload=upload(third))
+    assert (package.standard, package.edition) == ("scorm2004", "2004 3rd Edition")
+
+
 def test_employees_cannot_upload(login, people, elearning):
     response = login(people["alice"]).post(reverse("training:elearning_packages", args=[elearning.code]),
                                            {"package": upload(sample_package())})
