@@ -226,3 +226,15 @@ def test_a_commit_takes_the_same_queries_whatever_it_carries(login, people, elea
             assert post(client, config["commitUrl"], payload, sequence=sequence).status_code == 200
     attempt.refresh_from_db()
     assert len(attempt.suspend_data) == 60000
+
+
+def test_my_learning_starts_and_resumes_an_assigned_module_in_one_click(login, people, elearning):
+    Assignment.objects.create(course=elearning, employee=people["alice"], source=Assignment.Source.MANAGER,
+                              due_on=dt.date.today() + dt.timedelta(days=30))
+    client = login(people["alice"])
+    action = f'action="{reverse("training:elearning_start", args=[elearning.code])}"'
+    page = client.get(reverse("training:my_learning")).content.decode()
+    assert action in page and ">Start<span" in page
+    launch(client, elearning)
+    page = client.get(reverse("training:my_learning")).content.decode()
+    assert action in page and ">Resume<span" in page
