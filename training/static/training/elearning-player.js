@@ -30,7 +30,14 @@
         var body = {};
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
         var ok = xhr.status >= 200 && xhr.status < 300 && body.result === true;
-        if (!ok) { status.textContent = body.error || "Your progress could not be saved just now. It will be sent again."; }
+        if (!ok && (xhr.status === 401 || (xhr.responseURL || "").indexOf("/sign-in/") !== -1)) {
+          status.textContent = "You have been signed out, so your progress is not being saved. Sign in again in " +
+            "another tab, then carry on here.";
+        } else if (!ok) {
+          status.textContent = body.error || "Your progress could not be saved just now. It will be sent again.";
+        } else {
+          status.textContent = "";
+        }
         return { result: ok, errorCode: ok ? 0 : (body.errorCode || 101) };
       }
     };
