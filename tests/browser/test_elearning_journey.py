@@ -150,3 +150,23 @@ def test_cmi5_launch_reports_through_our_lrs_and_completes(page, axe, people, as
     page.get_by_role("link", name="Back to the course").click()
     expect(page.get_by_text("You have completed this course.")).to_be_visible()
     axe(page)
+
+
+def test_a_dropped_connection_loses_nothing(page, people, assigned):
+    """Commits that cannot reach the server are kept in the browser and sent once it answers again."""
+    course = assigned("scorm2004")
+    force_sign_in(page, people["alice"].user)
+    page.goto("/training/my/")
+    page.get_by_role("button", name="Start Spot scams and phishing").click()
+    sco = page.frame_locator("#elearning-frame")
+    expect(sco.get_by_text("Page 1 of 4")).to_be_visible()
+    attempt = ElearningAttempt.objects.get(employee=people["alice"], course=course)
+    page.route("**/commit/**", lambda route: route.abort("internetdisconnected"))
+    sco.get_by_role("button", name="Next").click()
+    sco.get_by_role("button", name="Next").click()
+    expect(page.locator("#elearning-status")).to_contain_text("kept on this computer")
+    time.sleep(1)
+    assert ElearningAttempt.objects.get(pk=attempt.pk).location in ("", "0")  # nothing reached the server
+    page.unroute("**/commit/**")
+    wait_for(lambda: ElearningAttempt.objects.filter(pk=attempt.pk, location="2").exists(), timeout=15)
+    expect(page.locator("#elearning-status")).to_have_text("")

@@ -27,9 +27,15 @@
       maxSyncAttempts: 5,
       logLevel: 4,
       xhrResponseHandler: function (xhr) {
+        answered = true;
         var body = {};
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
         var ok = xhr.status >= 200 && xhr.status < 300 && body.result === true;
+        if (xhr.status === 0 || xhr.status >= 500) {
+          connectionLost();
+          status.textContent = "Your progress is being kept on this computer until the connection comes back.";
+          return { result: ok, errorCode: 101 };
+        }
         if (!ok && (xhr.status === 401 || (xhr.responseURL || "").indexOf("/sign-in/") !== -1)) {
           status.textContent = "You have been signed out, so your progress is not being saved. Sign in again in " +
             "another tab, then carry on here.";
@@ -41,12 +47,49 @@
         return { result: ok, errorCode: ok ? 0 : (body.errorCode || 101) };
       }
     };
+    // A commit that did not reach the server: tell scorm-again we are offline (it then keeps
+    // commits in the browser), commit again so the state that failed is kept, and look for the
+    // server every few seconds; once it answers, scorm-again sends what it kept, in order.
+    var probing = null, answered = false;
+    var setOnline = function (online) {
+      window.dispatchEvent(new CustomEvent("scorm-again:network-status", { detail: { online: online } }));
+    };
+    var connectionLost = function () {
+      if (probing) { return; }
+      setOnline(false);
+      window.setTimeout(function () {
+        if (config.standard === "scorm12") { api.LMSCommit(""); } else { api.Commit(""); }
+      }, 0);
+      probing = window.setInterval(function () {
+        fetch(config.commitUrl, { method: "GET", credentials: "same-origin" }).then(function () {
+          window.clearInterval(probing);
+          probing = null;
+          status.textContent = "";
+          setOnline(true);
+        }, function () { /* still unreachable */ });
+      }, 3000);
+    };
     if (config.standard === "scorm12") {
       api = window.API = new window.Scorm12API(settings);
     } else {
       api = window.API_1484_11 = new window.Scorm2004API(settings);
     }
     api.loadFromJSON(config.cmi);
+    // scorm-again's synchronous commit reports a request that got no answer at all (the network
+    // dropped) only as a failed Commit; the response handler above never ran for it.
+    ["Commit", "LMSCommit"].forEach(function (name) {
+      if (typeof api[name] !== "function") { return; }
+      var commit = api[name].bind(api);
+      api[name] = function (parameter) {
+        answered = false;
+        var result = commit(parameter);
+        if (String(result) === "false" && !answered) {
+          connectionLost();
+          status.textContent = "Your progress is being kept on this computer until the connection comes back.";
+        }
+        return result;
+      };
+    });
     // The SCO normally suspends itself on unload; if it did not, suspend it here so the bookmark
     // and the time spent reach the server (scorm-again sends the terminate commit by sendBeacon).
     window.addEventListener("pagehide", function () {
