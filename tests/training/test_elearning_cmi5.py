@@ -88,9 +88,12 @@ def test_cmi5_launch_fetch_statements_and_completion(login, people, cmi5_course,
     completion = Completion.objects.get(employee=people["alice"], course=cmi5_course)
     assert completion.source == Completion.Source.ELEARNING and float(completion.score_scaled) == 0.9
     assert Assignment.objects.get(course=cmi5_course).status == Assignment.Status.COMPLETED
-    # The registration has ended: its launch token no longer works.
+    # The AU terminates the session, and the registration ends: its launch token no longer works.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert au.post("statements", [statement(actor, reg, "terminated", session=session)]).status_code == 200
     forget_verified()
-    assert au.post("statements", [statement(actor, reg, "terminated", session=session)]).status_code == 401
+    assert au.post("statements", [statement(actor, reg, "experienced", session=session)]).status_code == 401
+    assert Completion.objects.filter(employee=people["alice"]).count() == 1
 
 
 def test_cmi5_token_is_confined_to_its_learner(login, people, cmi5_course):

@@ -24,12 +24,11 @@ from lrs.services import (
     document_identity,
     document_save,
     launch_token_issue,
-    launch_tokens_revoke,
     statements_store,
 )
 
 from ..models import ElearningAttempt, ElearningPackage
-from ..services.elearning import attempt_finish_cmi5
+from ..services.elearning import attempt_cmi5_report
 
 log = logging.getLogger(__name__)
 PLAYER_KEY = "training.player"
@@ -96,45 +95,20 @@ def fetch(request, *, pk: int, key: str):
     return JsonResponse({"auth-token": token})
 
 
-def _satisfied(move_on: str, verbs: set[str]) -> bool:
-    return {
-        "Completed": "completed" in verbs, "Passed": "passed" in verbs,
-        "CompletedAndPassed": {"completed", "passed"} <= verbs,
-        "CompletedOrPassed": bool({"completed", "passed"} & verbs),
-    }.get(move_on, bool({"completed", "passed"} & verbs))
-
-
 def statements_to_attempts(sender, *, statements, principal, **kwargs):
-    """Receiver of lrs.signals.statements_stored for the player's launch tokens (after commit)."""
+    """Receiver of lrs.signals.statements_stored for the player's launch tokens (after commit): what
+    the AU reported about its activity in its registration, handed to services.elearning."""
     if principal.key != PLAYER_KEY or not principal.registration:
         return
-    attempt = (ElearningAttempt.objects.select_related("package", "employee__user")
-               .filter(registration=principal.registration, finished_at__isnull=True).first())
-    if attempt is None:
-        return
-    mine = [s for s in statements if s.get("object", {}).get("id") == attempt.package.activity_iri]
-    for st in mine:
-        result = st.get("result") or {}
-        score = result.get("score") or {}
+    verbs, score_scaled, score_raw = set(), None, None
+    for st in statements:
+        if not isinstance(st.get("object"), dict) or not st["object"].get("id"):
+            continue
+        verbs.add((st["object"]["id"], st["verb"]["id"].removeprefix(VERB)))
+        score = (st.get("result") or {}).get("score") or {}
         if isinstance(score.get("scaled"), int | float):
-            attempt.score_scaled = Decimal(str(score["scaled"])).quantize(Decimal("0.0001"))
+            score_scaled = Decimal(str(score["scaled"])).quantize(Decimal("0.0001"))
         if isinstance(score.get("raw"), int | float):
-            attempt.score_raw = Decimal(str(score["raw"]))
-    # The attempt keeps what the registration has reported so far: a `completed` in one request and
-    # a `passed` in the next satisfy CompletedAndPassed together.
-    done = {s["verb"]["id"].removeprefix(VERB) for s in mine}
-    if "completed" in done:
-        attempt.completion_status = "completed"
-    if "passed" in done:
-        attempt.success_status = "passed"
-    elif "failed" in done and attempt.success_status != "passed":
-        attempt.success_status = "failed"
-    done = ({"completed"} if attempt.completion_status == "completed" else set()) | (
-        {"passed"} if attempt.success_status == "passed" else set())
-    if _satisfied(attempt.package.move_on, done):
-        attempt_finish_cmi5(attempt=attempt)
-        launch_tokens_revoke(registration=str(attempt.registration))
-    else:
-        attempt.last_commit_at = timezone.now()
-        attempt.save(update_fields=["completion_status", "success_status", "score_scaled", "score_raw",
-                                    "last_commit_at"])
+            score_raw = Decimal(str(score["raw"]))
+    attempt_cmi5_report(registration=principal.registration, verbs=verbs, score_scaled=score_scaled,
+                        score_raw=score_raw)

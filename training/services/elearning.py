@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.errors import DomainError
+from lrs.services import launch_tokens_revoke
 from people.audit import audit_record
 from people.models import Employee
 from people.selectors import employee_for
@@ -195,17 +196,49 @@ def _finish(attempt: ElearningAttempt, *, actor) -> None:
                  note=f"{attempt.success_status}/{attempt.completion_status}")
 
 
+def _move_on_satisfied(move_on: str, verbs: set[str]) -> bool:
+    return {
+        "Completed": "completed" in verbs, "Passed": "passed" in verbs,
+        "CompletedAndPassed": {"completed", "passed"} <= verbs,
+        "CompletedOrPassed": bool({"completed", "passed"} & verbs),
+    }.get(move_on, bool({"completed", "passed"} & verbs))
+
+
 @transaction.atomic
-def attempt_finish_cmi5(*, attempt: ElearningAttempt) -> None:
-    """The cmi5 registration satisfied its moveOn (training.elearning.cmi5 decides from the AU's
-    statements): finish the attempt and complete the course as a SCORM commit would."""
-    locked = (ElearningAttempt.objects.select_for_update(of=("self",)).select_related("employee__user")
-              .get(pk=attempt.pk))
-    if locked.finished_at is not None:
-        return
-    for name in ("completion_status", "success_status", "score_scaled", "score_raw"):
-        setattr(locked, name, getattr(attempt, name))
-    locked.last_commit_at = timezone.now()
-    _finish(locked, actor=locked.employee.user)
-    locked.save(update_fields=["completion_status", "success_status", "score_scaled", "score_raw", "last_commit_at",
-                               "finished_at", "completion"])
+def attempt_cmi5_report(*, registration: str, verbs: set[tuple[str, str]], score_scaled, score_raw,
+                        ) -> ElearningAttempt | None:
+    """What a cmi5 AU reported in its registration ((activity id, verb) pairs, the last score): the
+    attempt keeps `completed` / `passed` / `failed` across requests; when they satisfy the AU's moveOn
+    (cmi5 section 10), the attempt finishes and completes the course as a SCORM commit would. The
+    registration ends when the AU then terminates: its launch tokens are revoked, so nothing more is
+    written in it."""
+    attempt = (ElearningAttempt.objects.select_for_update(of=("self",)).select_related("package", "employee__user")
+               .filter(registration=registration).first())
+    if attempt is None:
+        return None
+    done = {verb for activity, verb in verbs if activity == attempt.package.activity_iri}
+    if attempt.finished_at is not None:
+        if "terminated" in done:
+            launch_tokens_revoke(registration=registration)
+        return attempt
+    if "completed" in done:
+        attempt.completion_status = "completed"
+    if "passed" in done:
+        attempt.success_status = "passed"
+    elif "failed" in done and attempt.success_status != "passed":
+        attempt.success_status = "failed"
+    if score_scaled is not None:
+        attempt.score_scaled = score_scaled
+    if score_raw is not None:
+        attempt.score_raw = score_raw
+    attempt.last_commit_at = timezone.now()
+    fields = ["completion_status", "success_status", "score_scaled", "score_raw", "last_commit_at"]
+    so_far = ({"completed"} if attempt.completion_status == "completed" else set()) | (
+        {"passed"} if attempt.success_status == "passed" else set())
+    if _move_on_satisfied(attempt.package.move_on, so_far):
+        _finish(attempt, actor=attempt.employee.user)
+        fields += ["finished_at", "completion"]
+        if "terminated" in done:
+            launch_tokens_revoke(registration=registration)
+    attempt.save(update_fields=fields)
+    return attempt
