@@ -100,15 +100,17 @@ def statements_to_attempts(sender, *, statements, principal, **kwargs):
     the AU reported about its activity in its registration, handed to services.elearning."""
     if principal.key != PLAYER_KEY or not principal.registration:
         return
-    verbs, score_scaled, score_raw = set(), None, None
+    verbs, scores = set(), {}
     for st in statements:
         if not isinstance(st.get("object"), dict) or not st["object"].get("id"):
             continue
-        verbs.add((st["object"]["id"], st["verb"]["id"].removeprefix(VERB)))
+        activity = st["object"]["id"]
+        verbs.add((activity, st["verb"]["id"].removeprefix(VERB)))
         score = (st.get("result") or {}).get("score") or {}
+        scaled, raw = scores.get(activity, (None, None))
         if isinstance(score.get("scaled"), int | float):
-            score_scaled = Decimal(str(score["scaled"])).quantize(Decimal("0.0001"))
+            scaled = Decimal(str(score["scaled"])).quantize(Decimal("0.0001"))
         if isinstance(score.get("raw"), int | float):
-            score_raw = Decimal(str(score["raw"]))
-    attempt_cmi5_report(registration=principal.registration, verbs=verbs, score_scaled=score_scaled,
-                        score_raw=score_raw)
+            raw = Decimal(str(score["raw"]))
+        scores[activity] = (scaled, raw)
+    attempt_cmi5_report(registration=principal.registration, verbs=verbs, scores=scores)

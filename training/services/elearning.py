@@ -205,9 +205,10 @@ def _move_on_satisfied(move_on: str, verbs: set[str]) -> bool:
 
 
 @transaction.atomic
-def attempt_cmi5_report(*, registration: str, verbs: set[tuple[str, str]], score_scaled, score_raw,
-                        ) -> ElearningAttempt | None:
-    """What a cmi5 AU reported in its registration ((activity id, verb) pairs, the last score): the
+def attempt_cmi5_report(*, registration: str, verbs: set[tuple[str, str]],
+                        scores: dict[str, tuple]) -> ElearningAttempt | None:
+    """What a cmi5 AU reported in its registration ((activity id, verb) pairs, and the last
+    (scaled, raw) score per activity; only the launched AU's own count): the
     attempt keeps `completed` / `passed` / `failed` across requests; when they satisfy the AU's moveOn
     (cmi5 section 10), the attempt finishes and completes the course as a SCORM commit would. The
     registration ends when the AU then terminates: its launch tokens are revoked, so nothing more is
@@ -227,6 +228,7 @@ def attempt_cmi5_report(*, registration: str, verbs: set[tuple[str, str]], score
         attempt.success_status = "passed"
     elif "failed" in done and attempt.success_status != "passed":
         attempt.success_status = "failed"
+    score_scaled, score_raw = scores.get(attempt.package.activity_iri, (None, None))
     if score_scaled is not None:
         attempt.score_scaled = score_scaled
     if score_raw is not None:
