@@ -14,7 +14,7 @@ from core.errors import DomainError
 from . import validation
 from .credentials import Principal, register_key_checker  # noqa: F401 - for apps above: their keys as credentials
 from .identity import agent_digest, agent_keys
-from .launch import confine_statements
+from .launch import confine_statements, launch_token_issue, launch_tokens_revoke  # noqa: F401 - cmi5 launches (training)
 from .models import Activity, Attachment, Document, Statement
 from .signals import statements_stored
 from .signatures import signature_check

@@ -11,11 +11,17 @@ const out = join(root, "intranet", "static", "vendor");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "govuk"), { recursive: true });
 mkdirSync(join(out, "htmx"), { recursive: true });
+mkdirSync(join(out, "scorm-again"), { recursive: true });
 
 const govuk = join(nm, "govuk-frontend", "dist", "govuk");
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
 cpSync(join(nm, "htmx.org", "dist", "htmx.min.js"), join(out, "htmx", "htmx.min.js"));
+// The SCORM runtime APIs the e-learning player puts on the page (API for 1.2, API_1484_11 for 2004).
+for (const name of ["scorm12.min.js", "scorm2004.min.js"]) {
+  cpSync(join(nm, "scorm-again", "dist", name), join(out, "scorm-again", name));
+}
+cpSync(join(nm, "scorm-again", "LICENSE"), join(out, "scorm-again", "LICENSE"));
 
 const result = sass.compile(join(root, "intranet", "assets", "app.scss"), {
   loadPaths: [nm],

@@ -6,12 +6,14 @@ import datetime as dt
 
 import holidays
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from people.models import Employee, OrgUnit
 from skills_matrix import selectors as skills_selectors
 
+from .elearning.sample import sample_package
 from .models import (
     Assignment,
     AutoAssignmentRule,
@@ -27,6 +29,7 @@ from .models import (
     QuizQuestion,
     Session,
 )
+from .services import package_upload
 
 K = Course.Kind
 DEMO_PROVIDER_KEY = "demo-lms"
@@ -47,6 +50,10 @@ COURSES = [
     ("champion-dropin", "Digital champion drop-in", K.DROP_IN, 60, False, 1, 1),
     ("mobile-working", "Working well on a phone or tablet", K.ELEARNING, 25, False, 1, 1),
 ]
+
+# E-learning played in the intranet from the project's own packages (code, title, standard).
+PLAYED_COURSES = [("spot-scams", "Spot scams and phishing", "scorm2004"),
+                  ("spot-scams-cmi5", "Spot scams and phishing (cmi5)", "cmi5")]
 
 QUIZ = [
     ("An email asks you to confirm your password urgently. What do you do?",
@@ -178,11 +185,33 @@ def seed(*, rng, staff_count: int, stdout) -> None:
     HelpLog.objects.bulk_create(logs, batch_size=2000)
     HelpRequest.objects.bulk_create(requests_)
     _named_accounts(by_code, sessions, now=now, today=today)
+    _elearning_packages(skills, today=today)
     stdout.write(
         f"  training: {len(courses)} courses, {len(sessions)} sessions, {len(bookings)} bookings, "
         f"{len(assignments)} assignments, {len(completions)} completions, {len(champions)} champions, "
         f"{len(logs)} help logs"
     )
+
+
+def _elearning_packages(skills: list, *, today) -> None:
+    """The project's own module, "Spot scams and phishing", played in the intranet: SCORM 2004 and
+    cmi5 versions (training.elearning.sample), uploaded as the learning team would, and assigned to
+    `employee` so "My learning" has one to play."""
+    admin = Employee.objects.filter(user__username="admin").select_related("user").first()
+    if admin is None:
+        return
+    for code, title, standard in PLAYED_COURSES:
+        course = Course.objects.create(code=code, title=title, kind=K.ELEARNING, duration_minutes=10,
+                                       summary="Essential Digital Skills: recognise scam emails, texts and calls, "
+                                               "and know what to do.", audience="All staff")
+        if skills:
+            CourseSkill.objects.create(course=course, skill=skills[0], level=2)
+        package_upload(actor=admin.user, course=course,
+                       upload=SimpleUploadedFile(f"{code}.zip", sample_package(standard)))
+    emp = Employee.objects.filter(user__username="employee").first()
+    if emp is not None:
+        Assignment.objects.create(employee=emp, course=Course.objects.get(code="spot-scams"),
+                                  source=Assignment.Source.HR, due_on=today + dt.timedelta(days=14))
 
 
 _BANK_HOLIDAYS = holidays.UK(subdiv="ENG")

@@ -222,6 +222,7 @@ class Completion(models.Model):
         QUIZ = "quiz", "Passed the quiz"
         XAPI = "xapi", "Reported by e-learning"
         MANUAL = "manual", "Recorded by learning"
+        ELEARNING = "elearning", "Finished the e-learning"
 
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="training_completions")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
@@ -435,3 +436,4 @@ class QuizAttempt(models.Model):
 
     def __str__(self):
         return f"{self.employee} on {self.course} quiz ({self.started_at:%Y-%m-%d %H:%M})"
+from .elearning.models import ElearningAttempt, ElearningPackage  # noqa: E402,F401  (training models kept in their own file)

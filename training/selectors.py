@@ -18,6 +18,8 @@ from .models import (
     Completion,
     Course,
     CourseSkill,
+    ElearningAttempt,
+    ElearningPackage,
     HelpLog,
     HelpRequest,
     MandatoryCourse,
@@ -119,8 +121,13 @@ def my_learning(employee: Employee) -> dict:
     """Everything the "My learning" page shows, in four queries whatever the history."""
     today = timezone.localdate()
     return {
+        # `playable`: the course has e-learning played here (a Start button, one click to the module);
+        # `resumable`: the learner has an attempt at it in progress. Subqueries: still one query.
         "assignments": list(
-            employee.training_assignments.filter(status=Assignment.Status.OPEN).select_related("course")
+            employee.training_assignments.filter(status=Assignment.Status.OPEN).select_related("course").annotate(
+                playable=Exists(ElearningPackage.objects.filter(course=OuterRef("course"), is_current=True)),
+                resumable=Exists(ElearningAttempt.objects.filter(course=OuterRef("course"), employee=employee,
+                                                                 finished_at__isnull=True, sessions__gt=0)))
         ),
         "bookings": list(
             employee.training_bookings.filter(status__in=Booking.ACTIVE, session__ends_at__gt=timezone.now())

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import mandatory_views, views
+from .elearning import views as elearning
 
 app_name = "training"
 urlpatterns = [
@@ -11,6 +12,13 @@ urlpatterns = [
     path("courses/<slug:code>/sessions/new/", views.session_new, name="session_new"),
     path("courses/<slug:code>/quiz/", views.quiz, name="quiz"),
     path("courses/<slug:code>/start/", views.course_start, name="course_start"),
+    path("courses/<slug:code>/elearning/", elearning.packages, name="elearning_packages"),
+    path("courses/<slug:code>/elearning/start/", elearning.attempt_start, name="elearning_start"),
+    path("elearning/attempts/<id:pk>/", elearning.player, name="elearning_player"),
+    path("elearning/attempts/<id:pk>/commit/<str:key>/", elearning.commit, name="elearning_commit"),
+    path("elearning/attempts/<id:pk>/cmi5-fetch/<str:key>/", elearning.cmi5_fetch, name="elearning_cmi5_fetch"),
+    # The SCO's own files: a path of their own, under the strict content CSP (elearning.views).
+    path("elearning/content/<id:pk>/<path:path>", elearning.content, name="elearning_content"),
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<id:pk>/", views.session_detail, name="session"),
     path("sessions/<id:pk>/invite.ics", views.session_invite, name="session_invite"),

@@ -13,6 +13,7 @@ from people.selectors import employee_for, my_employee, reports_of
 
 from . import certificates, lrs_link, permissions, selectors, services, tasks
 from .calendar import CANCEL, REQUEST, session_ics
+from .elearning.selectors import course_context as elearning_context
 from .forms import (
     AssignForm,
     AutoAssignmentRuleForm,
@@ -78,7 +79,7 @@ def course_detail(request, code: str):
     return render(request, "training/course_detail.html", {
         "course": course, "sessions": sessions, "completed": completed,
         "has_quiz": course.quiz_questions.exists(),
-        "can_manage": permissions.can_manage_catalogue(request.user),
+        "can_manage": permissions.can_manage_catalogue(request.user), **elearning_context(request.user, course, me),
     })
 
 

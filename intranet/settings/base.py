@@ -342,6 +342,12 @@ CELERY_BEAT_SCHEDULE["ldap-sync-hourly-incremental"] = {
 
 # Training (training): reminders, overdue escalation and automatic assignment from skills gaps.
 TRAINING_XAPI_REALM = env("TRAINING_XAPI_REALM", default="xAPI statements")
+# E-learning packages (SCORM 1.2 / 2004, cmi5) uploaded by the learning team: refused past these.
+TRAINING_PACKAGE_MAX_UPLOAD_MB = env.int("TRAINING_PACKAGE_MAX_UPLOAD_MB", default=200)  # the zip itself
+TRAINING_PACKAGE_MAX_TOTAL_MB = env.int("TRAINING_PACKAGE_MAX_TOTAL_MB", default=500)  # all files unpacked
+TRAINING_PACKAGE_MAX_FILE_MB = env.int("TRAINING_PACKAGE_MAX_FILE_MB", default=100)  # any one file unpacked
+TRAINING_PACKAGE_MAX_RATIO = env.int("TRAINING_PACKAGE_MAX_RATIO", default=100)  # unpacked / packed, per file
+TRAINING_PACKAGE_MAX_FILES = env.int("TRAINING_PACKAGE_MAX_FILES", default=10000)
 # The account homePage of the authority the LRS puts on statements a content provider sends.
 LRS_AUTHORITY_HOMEPAGE = env("LRS_AUTHORITY_HOMEPAGE", default="https://intranet.council.example/xapi")
 # The xAPI version the LRS names in `about` and on answers to requests that name none (1.0.3 or 2.0.0);

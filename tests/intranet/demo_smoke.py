@@ -45,6 +45,30 @@ for username in DEMO_LOGINS:
         visited += 1
         if response.status_code >= 500:
             failures.append(f"{username} {path} -> {response.status_code}")
+
+# The demo's e-learning, played on SQLite: start, open the player, commit, the SCO's files, the cmi5 launch.
+import json  # noqa: E402
+
+client = Client(raise_request_exception=False)
+client.force_login(get_user_model().objects.get(username="employee"))
+for code in ("spot-scams", "spot-scams-cmi5"):
+    start = client.post(f"/training/courses/{code}/elearning/start/")
+    player = client.get(start.get("Location", "/"))
+    visited += 2
+    if player.status_code != 200:
+        failures.append(f"employee e-learning {code} player -> {player.status_code}")
+        continue
+    config = player.context["config"]
+    if code == "spot-scams":
+        body = {"cmi": {"completion_status": "completed", "success_status": "passed", "score": {"scaled": "1"}},
+                "commitSequence": 1}
+        commit = client.post(config["commitUrl"], json.dumps(body), content_type="application/json")
+        if commit.status_code != 200:
+            failures.append(f"employee e-learning commit -> {commit.status_code} {commit.content[:200]}")
+    sco = client.get(config["contentUrl"])
+    visited += 2
+    if sco.status_code != 200:
+        failures.append(f"employee e-learning {code} content -> {sco.status_code}")
 print(f"visited {visited} pages as {len(DEMO_LOGINS)} demo logins")
 for line in failures:
     print("FAILED", line)

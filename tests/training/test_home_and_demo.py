@@ -7,7 +7,7 @@ import random
 from django.utils import timezone
 
 from training import demo, services
-from training.models import Booking, Champion, Course, HelpLog, Session
+from training.models import Booking, Champion, Course, ElearningPackage, HelpLog, Session
 
 from .conftest import make_session
 
@@ -71,7 +71,9 @@ def test_course_page_shows_my_place_and_my_completion_but_not_anothers(people, l
 def test_demo_seeder_builds_a_working_catalogue(people):
     out = io.StringIO()
     demo.seed(rng=random.Random(7), staff_count=len(people), stdout=out)
-    assert Course.objects.count() == len(demo.COURSES)
+    assert Course.objects.count() == len(demo.COURSES) + len(demo.PLAYED_COURSES)
+    assert sorted(ElearningPackage.objects.values_list("course__code", "standard")) == [
+        ("spot-scams", "scorm2004"), ("spot-scams-cmi5", "cmi5")]
     assert Champion.objects.filter(employee=people["champion"]).exists()
     full = [s for s in Session.objects.all() if s.bookings.filter(status=Booking.Status.WAITLISTED).exists()]
     assert full, "some sessions should be full with a waiting list"

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import elearning, views
 
 app_name = "training_api"
 urlpatterns = [
     path("courses/", views.CourseListApi.as_view(), name="courses"),
     path("courses/<slug:code>/", views.CourseDetailApi.as_view(), name="course"),
+    path("courses/<slug:code>/packages/", elearning.PackageListApi.as_view(), name="packages"),
+    path("elearning/attempts/", elearning.AttemptListApi.as_view(), name="elearning-attempts"),
+    path("elearning/attempts/<id:pk>/", elearning.AttemptDetailApi.as_view(), name="elearning-attempt"),
     path("sessions/", views.SessionListApi.as_view(), name="sessions"),
     path("sessions/<id:pk>/", views.SessionDetailApi.as_view(), name="session"),
     path("bookings/", views.BookingListApi.as_view(), name="bookings"),

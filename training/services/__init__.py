@@ -7,6 +7,7 @@ entry; emails go out after commit, so a rolled-back change tells nobody anything
     reminders        marking reminders sent once the mail server accepted them
     bookings         booking, approval, cancelling, the waiting list, the register
     completions      completions and the skills evidence they raise
+    elearning        SCORM / cmi5 packages: upload, attempts, the player's commits
     assignments      assignments by managers and learning staff; reminders and escalations
     auto_assignment  skills gaps -> assignments, and the rules that run it
     mandatory        mandatory/statutory courses: the rules, first and renewal assignments
@@ -47,6 +48,7 @@ from .champions import (
     help_request_take,
 )
 from .completions import completion_record
+from .elearning import attempt_commit, attempt_launch, attempt_open, package_upload
 from .mandatory import mandatory_assignments_run, mandatory_course_create, mandatory_course_retire
 from .quiz import QuizResult, content_opened_record, quiz_start, quiz_submit
 from .reminders import assignments_mark_sent, bookings_mark_reminded
@@ -61,6 +63,9 @@ from .sessions import (
 __all__ = [
     "QuizResult",
     "assignment_create",
+    "attempt_commit",
+    "attempt_launch",
+    "attempt_open",
     "assignment_reminders_send",
     "assignment_withdraw",
     "assignments_from_gaps",
@@ -87,6 +92,7 @@ __all__ = [
     "mandatory_assignments_run",
     "mandatory_course_create",
     "mandatory_course_retire",
+    "package_upload",
     "pending_bookings_expire",
     "quiz_start",
     "quiz_submit",
