@@ -68,7 +68,9 @@ def launch_prepare(request, *, attempt: ElearningAttempt, key: str) -> str:
     if package.mastery_score is not None:
         data["masteryScore"] = float(package.mastery_score)
     with transaction.atomic():
-        document_save(identity=document_identity(kind="state", activity_iri=package.activity_iri, agent=actor,
+        # in the player's document space, where its launch tokens (acting for it) read
+        document_save(identity=document_identity(client_key=player_principal().key, kind="state",
+                                                 activity_iri=package.activity_iri, agent=actor,
                                                  registration=str(attempt.registration), doc_id="LMS.LaunchData"),
                       content=json.dumps(data).encode(), content_type="application/json", merge=False)
         statements_store(principal=player_principal(), batch=True, statements=[_statement(
