@@ -45,6 +45,17 @@ for username in DEMO_LOGINS:
         visited += 1
         if response.status_code >= 500:
             failures.append(f"{username} {path} -> {response.status_code}")
+# The adoption dashboard's prepared figures (reporting/prepared.py) on SQLite: worked out, then read.
+from reporting.prepared import prepared_refresh  # noqa: E402
+
+if not prepared_refresh():
+    failures.append("reporting: prepared_refresh wrote nothing")
+client = Client(raise_request_exception=False)
+client.force_login(get_user_model().objects.get(username="hr"))
+response = client.get("/reporting/")
+visited += 1
+if response.status_code != 200 or not response.context["from_prepared"]:
+    failures.append(f"hr /reporting/ from the prepared figures -> {response.status_code}")
 print(f"visited {visited} pages as {len(DEMO_LOGINS)} demo logins")
 for line in failures:
     print("FAILED", line)
