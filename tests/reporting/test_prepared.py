@@ -125,7 +125,9 @@ def test_pages_read_prepared_figures_until_the_next_refresh(history, org, people
     client = login(people["hr"])
     resp = client.get(DASH, {"unit": org["adults"].pk})
     assert resp.context["from_prepared"] and "Figures as of" in resp.content.decode()
-    as_of = timezone.localtime(PreparedFigure.objects.order_by("computed_at").first().computed_at)
+    period = resp.context["period"]
+    as_of = timezone.localtime(PreparedFigure.objects.filter(
+        period_start=period.start, period_end=period.end).order_by("computed_at").first().computed_at)
     assert f"Figures as of {as_of:%H:%M}" in resp.content.decode()
     # someone joins: the page keeps the prepared figure until the refresh
     Employee.objects.create(first_name="New", last_name="Starter", org_unit=org["team_b"])
