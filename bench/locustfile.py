@@ -4,7 +4,8 @@ LOADTEST_PHASE picks what the users do:
   page:<name>  every user asks for that one page of bench/loadtest_plan.PAGES, with no think time
                (so the figures are what the box can serve of it);
   mixed        the roles of loadtest_plan.MIXED, each waiting 1-3 s between clicks.
-LOADTEST_ACCOUNTS (JSON {role: username}) and LOADTEST_PASSWORD name the demo accounts;
+LOADTEST_ACCOUNTS (JSON {role: username}) and LOADTEST_PASSWORD name the demo accounts
+(LOADTEST_SESSIONS, {role: cookies}, hands users a session signed in already);
 LOADTEST_REPLICAS (comma-separated base URLs) spreads users over the web replicas as a load
 balancer would. The server runs the production settings behind an imagined TLS proxy: each
 request says X-Forwarded-Proto: https and Host: localhost, and cookies (marked Secure) are sent on
@@ -31,6 +32,9 @@ PHASE = os.environ.get("LOADTEST_PHASE", "mixed")
 ACCOUNTS = json.loads(os.environ.get("LOADTEST_ACCOUNTS", "{}"))
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo-password-2026")
 REPLICAS = [u for u in os.environ.get("LOADTEST_REPLICAS", "").split(",") if u]
+# {role: {cookie: value}}: sessions signed in before the phase, so a page measured alone is not
+# crowded out by every user signing in at once (the mixed workload signs in as people do).
+SESSIONS = json.loads(os.environ.get("LOADTEST_SESSIONS", "{}"))
 _replica_turn = iter(range(1 << 30))
 
 
@@ -43,7 +47,10 @@ class CouncilUser(HttpUser):
         if REPLICAS:
             self.client.base_url = REPLICAS[next(_replica_turn) % len(REPLICAS)]
         self.client.headers.update({"Host": HOST, "X-Forwarded-Proto": "https"})
-        if self.role != "anonymous":
+        if self.role in SESSIONS:
+            for name, value in SESSIONS[self.role].items():
+                self.client.cookies.set(name, value)
+        elif self.role != "anonymous":
             self.sign_in(ACCOUNTS.get(self.role, self.role))
 
     def _unsecure_cookies(self):

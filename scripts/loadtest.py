@@ -12,7 +12,8 @@ For each it prints requests/s, p50/p95/p99 and errors, then stops everything it 
 the database (LOADTEST_KEEP_DB=1 keeps it; LOADTEST_DATABASE=<name> with LOADTEST_REUSE_DB=1
 reuses a seeded one and skips seeding). Figures, not pass/fail.
 
-Environment: LOADTEST_USERS (10, or a list "10,50"), LOADTEST_DURATION (seconds per phase, 20),
+Environment: LOADTEST_USERS (10, or a list "10,50"), LOADTEST_DURATION (seconds per phase, 20;
+LOADTEST_MIXED_DURATION for the mixed phase, 60, in which every user first signs in),
 LOADTEST_STAFF (20000), LOADTEST_PAGES (names, comma-separated, to run only some), LOADTEST_MIXED
 (1: run the mixed phase), LOADTEST_BEFORE (1: measure reporting before the prepared figures).
 """
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import loadtest_plan as plan  # noqa: E402
-from prod_check import CheckFailed, LocalStack, expect, wait_for  # noqa: E402
+from prod_check import Browser, CheckFailed, LocalStack, expect, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNTS = """
@@ -56,19 +57,26 @@ def env_int(name: str, default: int) -> int:
 class LoadTest:
     def __init__(self, stack: LocalStack, accounts: dict, run_dir: Path):
         self.stack, self.accounts, self.run_dir = stack, accounts, run_dir
+        self.sessions = {}
+        for role, username in accounts.items():  # one signed-in session per role for the pages alone
+            browser = Browser(username)
+            browser.sign_in(stack.web[0], username)
+            self.sessions[role] = browser.cookies
         self.duration = env_int("LOADTEST_DURATION", 20)
         self.rows: list[tuple] = []
 
-    def locust(self, phase: str, users: int, label: str) -> None:
-        prefix = self.run_dir / f"locust-{len(self.rows)}"
+    def locust(self, phase: str, users: int, label: str, duration: int | None = None) -> None:
+        duration = duration or self.duration
+        prefix = self.run_dir / f"locust-{len(self.rows)}-{users}"
         env = {**os.environ, "LOADTEST_PHASE": phase, "LOADTEST_ACCOUNTS": json.dumps(self.accounts),
-               "LOADTEST_REPLICAS": ",".join(self.stack.web)}
+               "LOADTEST_REPLICAS": ",".join(self.stack.web),
+               "LOADTEST_SESSIONS": json.dumps(self.sessions if phase.startswith("page:") else {})}
         argv = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
-                "--headless", "-u", str(users), "-r", str(max(1, users // 2)), "-t", f"{self.duration}s",
+                "--headless", "-u", str(users), "-r", str(max(1, users // 2)), "-t", f"{duration}s",
                 "--stop-timeout", "5", "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR",
                 "--host", self.stack.web[0]]
         done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=self.duration + 120)
+                              timeout=duration + 120)
         stats = prefix.with_name(prefix.name + "_stats.csv")
         expect(stats.exists(), f"locust {phase}: no figures ({done.stderr[-1500:]})")
         with stats.open() as f:
@@ -77,8 +85,8 @@ class LoadTest:
 
     def add(self, label: str, users: int, row: dict) -> None:
         name = row["Name"]
-        if not label.startswith("mixed") and (name == "Aggregated" or name.startswith("sign")):
-            return  # one page alone: its own row (each user's sign-in is in the mixed phase's figures)
+        if not label.startswith("mixed") and name == "Aggregated":
+            return  # one page alone: its own row
         self.rows.append((label, users, name, int(row["Request Count"]), int(row["Failure Count"]),
                           float(row["Requests/s"]), row["50%"], row["95%"], row["99%"]))
         print(f"  {label[:34]:<34} {users:>4} {name[:40]:<40} {float(row['Requests/s']):>7.1f} "
@@ -147,7 +155,7 @@ def main() -> int:
                 lt.locust(f"page:{name}", users, "alone, no think time")
         if os.environ.get("LOADTEST_MIXED", "1") == "1":
             for users in user_counts:
-                lt.locust("mixed", users, "mixed roles, 1-3 s think time")
+                lt.locust("mixed", users, "mixed roles, 1-3 s think time", env_int("LOADTEST_MIXED_DURATION", 60))
         stack.assert_alive()
         print(f"load test done in {time.monotonic() - t0:.0f} s; load average now {os.getloadavg()[0]:.1f}")
         return 0
@@ -159,7 +167,8 @@ def main() -> int:
 
 
 def duration_note() -> str:
-    return f"{env_int('LOADTEST_DURATION', 20)} s per phase"
+    return (f"{env_int('LOADTEST_DURATION', 20)} s per page phase (sessions signed in beforehand), "
+            f"{env_int('LOADTEST_MIXED_DURATION', 60)} s for the mixed one")
 
 
 if __name__ == "__main__":
