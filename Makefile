@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help demo test lint bench prod-check docker-check system-deps venv assets clean
+.PHONY: help demo test lint bench loadtest prod-check docker-check system-deps venv assets clean
 
 help:
 	@echo "make demo   set up everything and serve a seeded demo council on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set up everything and run the whole suite (PostgreSQL, Redis, real slapd, chromium)"
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks, printing figures"
+	@echo "make loadtest      locust against the production-style server on 20,000 staff (LOADTEST_USERS, LOADTEST_DURATION)"
 	@echo "make prod-check    production settings: 2 gunicorn replicas, worker and beat, checked over HTTP"
 	@echo "make docker-check  build docker/Dockerfile and run the same check against compose (needs Docker)"
 
@@ -51,6 +52,9 @@ lint: venv
 
 bench: venv assets
 	@eval "$$(bash scripts/test-services.sh)" && $(BIN)/python bench/run.py
+
+loadtest: venv assets
+	@bash scripts/loadtest.sh
 
 prod-check: venv assets
 	@bash scripts/prod-check.sh

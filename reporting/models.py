@@ -46,3 +46,26 @@ class ChannelCost(models.Model):
         costs = dict(cls.DEFAULTS)
         costs.update(dict(cls.objects.values_list("channel", "cost_per_contact")))
         return costs
+
+
+class PreparedFigure(models.Model):
+    """One figure for one unit over one period the dashboard offers, as `prepared_refresh` last
+    worked it out (every few minutes, and when HR asks), so a page reads a handful of indexed rows
+    rather than computing over every member of staff. Keyed by the period's dates, not its name:
+    "this month" moves every day, and a period no longer offered is dropped at the next refresh.
+    `unit` is empty for a council-wide figure and for a figure that was not available."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    unit = models.ForeignKey("people.OrgUnit", null=True, on_delete=models.CASCADE, related_name="+")
+    figure = models.CharField(max_length=64)
+    value = models.FloatField(null=True, blank=True)
+    available = models.BooleanField(default=True)
+    note = models.CharField(max_length=300, blank=True)
+    computed_at = models.DateTimeField(help_text="When the refresh that wrote this row began.")
+
+    class Meta:
+        indexes = [models.Index(fields=["period_start", "period_end", "unit"], name="reporting_prepared_read")]
+
+    def __str__(self):
+        return f"{self.period_start}..{self.period_end} {self.unit_id} {self.figure}={self.value}"

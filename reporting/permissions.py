@@ -12,6 +12,11 @@ def sees_everything(user) -> bool:
     return roles.has_role(user, roles.HR, roles.INTRANET_ADMIN)
 
 
+def can_refresh_figures(user) -> bool:
+    """Who may ask for the prepared figures to be worked out again now: HR and intranet admins."""
+    return user.is_authenticated and sees_everything(user)
+
+
 def can_view_reporting(user) -> bool:
     if sees_everything(user):
         return True

@@ -17,6 +17,7 @@ from people.models import OrgUnit
 from .figures import FIGURES, compute_figures, format_value
 from .models import FigureSnapshot
 from .periods import Period, month_period
+from .prepared import prepared_figures, prepared_refresh
 from .selectors import children_of
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,21 @@ def snapshot_take(*, month: dt.date, figures: list[str] | None = None, kinds: li
 
 
 def figure_table(units: list[OrgUnit], period: Period, keys: list[str] | None = None):
-    """Figures for the units, plus the rows to print: [(figure result, [(unit, value)...])]."""
-    results = compute_figures(units, period, keys)
+    """Figures for the units, computed now, plus the rows to print: [(figure result, [(unit, value)...])]."""
+    return _table(units, compute_figures(units, period, keys))
+
+
+def figure_table_prepared(units: list[OrgUnit], period: Period, keys: list[str] | None = None):
+    """As figure_table, from the prepared figures when they cover these units and this period
+    (else computed now), and when they were worked out: (table, as_of, prepared)."""
+    found = prepared_figures(units, period, keys)
+    if found is None:
+        return _table(units, compute_figures(units, period, keys)), timezone.now(), False
+    results, as_of = found
+    return _table(units, results), as_of, True
+
+
+def _table(units, results):
     table = []
     for r in results:
         if r.definition.council_only:
@@ -77,11 +91,13 @@ def figure_table(units: list[OrgUnit], period: Period, keys: list[str] | None = 
     return table
 
 
-def figures_csv(units: list[OrgUnit], period: Period) -> str:
+def figures_csv(units: list[OrgUnit], period: Period, *, prepared: bool = False) -> str:
+    """Every figure as CSV; `prepared` reads the prepared figures as the dashboard does."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["period_start", "period_end", "unit_code", "unit", "figure", "figure_label", "value", "shown_as"])
-    for r, cells in figure_table(units, period):
+    table = figure_table_prepared(units, period)[0] if prepared else figure_table(units, period)
+    for r, cells in table:
         if not r.available:
             w.writerow([period.start, period.end, "", "", r.key, r.definition.label, "", "Not available yet"])
             continue
@@ -138,4 +154,5 @@ def monthly_reports_send(*, month: dt.date | None = None) -> int:
     return sent
 
 
-__all__ = ["FIGURES", "figure_table", "figures_csv", "monthly_reports_send", "portfolio_report_pdf", "snapshot_take"]
+__all__ = ["FIGURES", "figure_table", "figure_table_prepared", "figures_csv", "monthly_reports_send",
+           "portfolio_report_pdf", "prepared_refresh", "snapshot_take"]

@@ -13,13 +13,23 @@ from . import services
 @shared_task(name="reporting.snapshot_take")
 def snapshot_take(month: str | None = None) -> int:
     month_date = dt.date.fromisoformat(month) if month else services.last_month()
-    return services.snapshot_take(month=month_date)
+    n = services.snapshot_take(month=month_date)
+    prepared_refresh.delay()
+    return n
 
 
 @shared_task(name="reporting.snapshot_current_month")
 def snapshot_current_month() -> int:
     """Nightly: keeps this month's figures (and the recorded ones pages show) up to date."""
-    return services.snapshot_take(month=timezone.localdate().replace(day=1))
+    n = services.snapshot_take(month=timezone.localdate().replace(day=1))
+    prepared_refresh.delay()
+    return n
+
+
+@shared_task(name="reporting.prepared_refresh")
+def prepared_refresh() -> int:
+    """Every few minutes (beat), after each snapshot and when HR asks: the figures pages read."""
+    return services.prepared_refresh()
 
 
 @shared_task(name="reporting.monthly_reports_send")

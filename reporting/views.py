@@ -1,8 +1,13 @@
+from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
+from . import permissions, prepared, selectors, services, tasks
 from .charts import bar_chart, line_chart
 from .figures import FIGURES_BY_KEY, TREND_FIGURES, format_value
 from .periods import CHOICES, period_for
@@ -29,7 +34,7 @@ def dashboard(request):
     scope = _scope(request)
     period = period_for(request.GET.get("period", ""))
     units = scope.units
-    table = services.figure_table(units, period)
+    table, as_of, from_prepared = services.figure_table_prepared(units, period)
     sections: dict[str, list] = {}
     by_key = {}
     for r, cells in table:
@@ -83,14 +88,32 @@ def dashboard(request):
             "trend": trend,
             "unavailable": unavailable,
             "unit_param": request.GET.get("unit", ""),
+            "as_of": as_of,
+            "now_ymd": f"{timezone.localdate():%Y%m%d}",
+            "from_prepared": from_prepared,
+            "refresh_minutes": prepared.refresh_minutes(),
+            "can_refresh": permissions.can_refresh_figures(request.user),
         },
     )
+
+
+@require_POST
+def refresh(request):
+    """HR asks for the prepared figures to be worked out again now (queued; the page says when)."""
+    if not permissions.can_refresh_figures(request.user):
+        raise Http404("No such page")
+    transaction.on_commit(lambda: tasks.prepared_refresh.delay())
+    messages.success(request, "The figures are being worked out again. Reload the page in a minute or two.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    return redirect(back or "reporting:dashboard")
 
 
 def export_csv(request):
     scope = _scope(request)
     period = period_for(request.GET.get("period", ""))
-    body = services.figures_csv(scope.units, period)
+    body = services.figures_csv(scope.units, period, prepared=True)
     name = slugify(scope.focus.name if scope.focus else "my-units")
     resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="adoption-{name}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv"'

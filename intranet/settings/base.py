@@ -437,6 +437,12 @@ CELERY_BEAT_SCHEDULE["reporting-monthly-snapshot"] = {
 CELERY_BEAT_SCHEDULE["reporting-nightly-current-month"] = {
     "task": "reporting.snapshot_current_month", "schedule": crontab(minute=30, hour=1),
 }
+# The prepared figures the dashboard and metrics API read (reporting/prepared.py): worked out again
+# every few minutes, after each snapshot and when HR asks, so pages show figures this many minutes old at most.
+REPORTING_PREPARED_REFRESH_MINUTES = env.int("REPORTING_PREPARED_REFRESH_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["reporting-prepared-refresh"] = {
+    "task": "reporting.prepared_refresh", "schedule": 60 * REPORTING_PREPARED_REFRESH_MINUTES,
+}
 CELERY_BEAT_SCHEDULE["reporting-monthly-portfolio-pdfs"] = {
     "task": "reporting.monthly_reports_send", "schedule": crontab(minute=0, hour=7, day_of_month=1),
 }

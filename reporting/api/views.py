@@ -64,6 +64,8 @@ class MetricsSerializer(serializers.Serializer):
     focus = MetricsFocusSerializer(allow_null=True)
     units = MetricsUnitSerializer(many=True)
     figures = MetricsFigureSerializer(many=True)
+    as_of = serializers.DateTimeField(help_text="When these figures were worked out (they are refreshed every few "
+                                                "minutes, so they may be that much behind)")
 
 
 @extend_schema(tags=["reporting"], parameters=[MetricsQuery], responses={
@@ -84,7 +86,8 @@ class Metrics(APIView):
         period = period_for(q.validated_data.get("period", ""))
         units = scope.units
         figures = []
-        for r, cells in services.figure_table(units, period):
+        table, as_of, _ = services.figure_table_prepared(units, period)
+        for r, cells in table:
             figures.append({
                 "key": r.key,
                 "label": r.definition.label,
@@ -103,4 +106,5 @@ class Metrics(APIView):
             "focus": {"id": scope.focus.pk, "code": scope.focus.code, "name": scope.focus.name} if scope.focus else None,
             "units": [{"id": u.pk, "code": u.code, "name": u.name, "kind": u.kind} for u in units],
             "figures": figures,
+            "as_of": as_of,
         })

@@ -14,6 +14,7 @@ def test_every_beat_entry_names_a_registered_task():
     assert {name: task for name, task in entries.items() if task not in known} == {}
     # the entries that apps used to add from ready() are still there, now in settings
     assert {"recruitment-retention-purge", "reporting-monthly-snapshot", "reporting-monthly-portfolio-pdfs",
+            "reporting-prepared-refresh",
             "ldap-sync-nightly-full", "self-service-reminders-and-escalations"} <= set(entries)
 
 

@@ -1,0 +1,175 @@
+"""`make loadtest`: the production-style server on a seeded 20,000-staff council, loaded with locust.
+
+Starts what `make prod-check` starts (scripts/prod_check.py's LocalStack: the production settings,
+two gunicorn replicas, a Celery worker and beat, PostgreSQL in a database of its own, a throwaway
+redis-server), all on 127.0.0.1; seeds `seed_demo --staff LOADTEST_STAFF`; then runs locust
+headless, phase after phase, each bounded by LOADTEST_DURATION:
+  1. the reporting pages computed on every request (before the prepared figures exist);
+  2. the prepared figures worked out once (what beat does every 15 minutes), timed;
+  3. each page of bench/loadtest_plan.PAGES alone, /healthz among them as the ceiling;
+  4. the mixed workload of the roles, with 1-3 s between clicks.
+For each it prints requests/s, p50/p95/p99 and errors, then stops everything it started and drops
+the database (LOADTEST_KEEP_DB=1 keeps it; LOADTEST_DATABASE=<name> with LOADTEST_REUSE_DB=1
+reuses a seeded one and skips seeding). Figures, not pass/fail.
+
+Environment: LOADTEST_USERS (10, or a list "10,50"), LOADTEST_DURATION (seconds per phase, 20;
+LOADTEST_MIXED_DURATION for the mixed phase, 60, in which every user first signs in),
+LOADTEST_STAFF (20000), LOADTEST_PAGES (names, comma-separated, to run only some), LOADTEST_MIXED
+(1: run the mixed phase), LOADTEST_BEFORE (1: measure reporting before the prepared figures).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import loadtest_plan as plan  # noqa: E402
+from prod_check import Browser, CheckFailed, LocalStack, expect, wait_for  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNTS = """
+import json
+from people.models import Employee
+me = Employee.objects.select_related("line_manager__user").get(user__username="employee")
+print(json.dumps({"employee": "employee", "manager": me.line_manager.user.username, "hr": "hr",
+                  "director": "director"}))
+"""
+REFRESH = "from reporting.services import prepared_refresh; print(prepared_refresh())"
+FORGET = "from reporting.models import PreparedFigure; print(PreparedFigure.objects.all().delete()[0])"
+
+
+def env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        sys.exit(f"{name} must be a whole number")
+
+
+class LoadTest:
+    def __init__(self, stack: LocalStack, accounts: dict, run_dir: Path):
+        self.stack, self.accounts, self.run_dir = stack, accounts, run_dir
+        self.sessions = {}
+        for role, username in accounts.items():  # one signed-in session per role for the pages alone
+            browser = Browser(username)
+            browser.sign_in(stack.web[0], username)
+            self.sessions[role] = browser.cookies
+        self.duration = env_int("LOADTEST_DURATION", 20)
+        self.rows: list[tuple] = []
+
+    def locust(self, phase: str, users: int, label: str, duration: int | None = None) -> None:
+        duration = duration or self.duration
+        prefix = self.run_dir / f"locust-{len(self.rows)}-{users}"
+        env = {**os.environ, "LOADTEST_PHASE": phase, "LOADTEST_ACCOUNTS": json.dumps(self.accounts),
+               "LOADTEST_REPLICAS": ",".join(self.stack.web),
+               "LOADTEST_SESSIONS": json.dumps(self.sessions if phase.startswith("page:") else {})}
+        argv = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
+                "--headless", "-u", str(users), "-r", str(max(1, users // 2)), "-t", f"{duration}s",
+                "--stop-timeout", "5", "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR",
+                "--host", self.stack.web[0]]
+        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=duration + 120)
+        stats = prefix.with_name(prefix.name + "_stats.csv")
+        expect(stats.exists(), f"locust {phase}: no figures ({done.stderr[-1500:]})")
+        with stats.open() as f:
+            for row in csv.DictReader(f):
+                self.add(label, users, row)
+
+    def add(self, label: str, users: int, row: dict) -> None:
+        name = row["Name"]
+        if not label.startswith("mixed") and name == "Aggregated":
+            return  # one page alone: its own row
+        self.rows.append((label, users, name, int(row["Request Count"]), int(row["Failure Count"]),
+                          float(row["Requests/s"]), row["50%"], row["95%"], row["99%"]))
+        print(f"  {label[:34]:<34} {users:>4} {name[:40]:<40} {float(row['Requests/s']):>7.1f} "
+              f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {row['Failure Count']:>5}/{row['Request Count']}",
+              flush=True)
+
+    @staticmethod
+    def header() -> None:
+        print(f"  {'phase':<34} {'users':>4} {'request':<40} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+              f"{'p99 ms':>7} {'errors':>11}", flush=True)
+
+
+def main() -> int:
+    run_dir = Path(os.environ.get("LOADTEST_RUN_DIR") or tempfile.mkdtemp(prefix="intranet-loadtest-"))
+    database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/intranet")
+    os.environ.setdefault("PROD_CHECK_DATABASE", os.environ.get("LOADTEST_DATABASE", f"intranet_loadtest_{os.getpid()}"))
+    keep = os.environ.get("LOADTEST_KEEP_DB") == "1"
+    reuse = os.environ.get("LOADTEST_REUSE_DB") == "1"
+    staff = env_int("LOADTEST_STAFF", 20000)
+    user_counts = [int(u) for u in os.environ.get("LOADTEST_USERS", "10").split(",") if u.strip()]
+    only = {p.strip() for p in os.environ.get("LOADTEST_PAGES", "").split(",") if p.strip()}
+    stack = LocalStack(run_dir, database_url, keep=keep or reuse)
+    stack.env["DJANGO_LOG_LEVEL"] = "WARNING"
+    stack.env["LOG_LEVEL"] = "WARNING"  # one log line per request would cost the server time we measure
+    t0 = time.monotonic()
+    try:
+        import psycopg
+
+        with psycopg.connect(stack.maintenance_url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [stack.database_name]).fetchone()
+            if not (reuse and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{stack.database_name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{stack.database_name}"')
+        stack.redis_start()
+        stack._parallel(["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"])
+        if not (reuse and exists):
+            seeded = stack.manage("seed_demo", "--staff", str(staff), timeout=3600)
+            expect(seeded.returncode == 0, f"seed_demo: {seeded.stderr[-2000:]}")
+        accounts = stack.manage("shell", "-c", ACCOUNTS)
+        expect(accounts.returncode == 0, f"accounts: {accounts.stderr[-2000:]}")
+        accounts = json.loads(accounts.stdout.strip().splitlines()[-1])
+        print(f"database {stack.database_name} ready ({staff:,} staff) in {time.monotonic() - t0:.0f} s; "
+              f"accounts {accounts}", flush=True)
+        stack.manage("shell", "-c", FORGET)
+        stack.start()
+        wait_for("both replicas healthy", lambda: all(
+            __import__("requests").get(b + "/healthz", headers={"Host": "localhost"}, timeout=10).status_code == 200
+            for b in stack.web), 120, 0.5)
+        print(f"2 gunicorn replicas ({', '.join(stack.web)}), worker and beat up; load average "
+              f"{os.getloadavg()[0]:.1f}; {os.cpu_count()} cores; {duration_note()}", flush=True)
+        lt = LoadTest(stack, accounts, run_dir)
+        lt.header()
+        pages = [n for n, _, _ in plan.PAGES if not only or n in only]
+        if os.environ.get("LOADTEST_BEFORE", "1") == "1":
+            for users in user_counts:
+                for name in plan.REPORTING_PAGES:
+                    if name in pages:
+                        lt.locust(f"page:{name}", users, "before: computed per request")
+        t = time.monotonic()
+        refreshed = stack.manage("shell", "-c", REFRESH, timeout=1800)
+        expect(refreshed.returncode == 0, f"prepared_refresh: {refreshed.stderr[-2000:]}")
+        print(f"  prepared figures worked out in {time.monotonic() - t:.1f} s "
+              f"({refreshed.stdout.strip().splitlines()[-1]} rows)", flush=True)
+        for users in user_counts:
+            for name in pages:
+                lt.locust(f"page:{name}", users, "alone, no think time")
+        if os.environ.get("LOADTEST_MIXED", "1") == "1":
+            for users in user_counts:
+                lt.locust("mixed", users, "mixed roles, 1-3 s think time", env_int("LOADTEST_MIXED_DURATION", 60))
+        stack.assert_alive()
+        print(f"load test done in {time.monotonic() - t0:.0f} s; load average now {os.getloadavg()[0]:.1f}")
+        return 0
+    except (CheckFailed, subprocess.TimeoutExpired) as exc:
+        print(f"FAILED: {exc}; logs in {run_dir}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+
+
+def duration_note() -> str:
+    return (f"{env_int('LOADTEST_DURATION', 20)} s per page phase (sessions signed in beforehand), "
+            f"{env_int('LOADTEST_MIXED_DURATION', 60)} s for the mixed one")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
