@@ -62,12 +62,14 @@ def default_profile() -> RoleProfile | None:
     return RoleProfile.objects.filter(is_default=True, is_active=True).first()
 
 
-def requirements_by_profile() -> dict[int, dict[int, int]]:
-    """{profile_id: {skill_id: required level}} for active skills, in one query."""
+def requirements_by_profile(profile_ids: Iterable[int | None] | None = None) -> dict[int, dict[int, int]]:
+    """{profile_id: {skill_id: required level}} for active skills, in one query: of every active
+    profile, or only of `profile_ids` (the profiles a team is measured against)."""
     out: dict[int, dict[int, int]] = {}
-    rows = RoleRequirement.objects.filter(skill__is_active=True, profile__is_active=True).values_list(
-        "profile_id", "skill_id", "level"
-    )
+    rows = RoleRequirement.objects.filter(skill__is_active=True, profile__is_active=True)
+    if profile_ids is not None:
+        rows = rows.filter(profile_id__in=[pk for pk in profile_ids if pk is not None])
+    rows = rows.order_by().values_list("profile_id", "skill_id", "level")
     for profile_id, skill_id, level in rows:
         out.setdefault(profile_id, {})[skill_id] = level
     return out
@@ -99,7 +101,7 @@ def pending_levels(employees) -> dict[int, dict[int, int]]:
         _ids_filter(employees, "assessment__employee_id"),
         assessment__status=Assessment.Status.SUBMITTED,
         self_level__isnull=False,
-    ).values_list("assessment__employee_id", "skill_id", "self_level")
+    ).order_by().values_list("assessment__employee_id", "skill_id", "self_level")
     for emp_id, skill_id, level in rows:
         out.setdefault(emp_id, {})[skill_id] = level
     return out
