@@ -1,11 +1,12 @@
 """Reads about people, already scoped to what a user may see. Every app asks here who may see whom."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import roles
-from .models import Employee, OrgUnit
+from .models import Employee, OrgUnit, search_fold
 
 
 def employee_for(user) -> Employee | None:
@@ -95,10 +96,39 @@ def directory_queryset() -> QuerySet[Employee]:
     return Employee.objects.filter(is_active=True).select_related("org_unit")
 
 
+def search_words(query: str, *, limit: int = 6) -> list[str]:
+    """The words of a search as `Employee.search_text` stores them (search_fold): each must match."""
+    return [w for w in (search_fold(word) for word in query.split()[:limit]) if w]
+
+
+class _EqualsAny(Func):
+    """`column = ANY(array)`, PostgreSQL's membership test against an array."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def _in_units_named(word: str) -> Q:
+    """People whose org unit's name contains `word`. On PostgreSQL the units are matched in an
+    InitPlan (= ANY(ARRAY(subquery))), read once, so the planner can OR the org-unit index with the
+    trigram index on search_text; under an OR, a join or an IN-subquery would have it read every
+    employee instead."""
+    units = OrgUnit.objects.filter(name__icontains=word).order_by().values("pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return Q(_EqualsAny(F("org_unit_id"), ArraySubquery(units)))
+    return Q(org_unit__in=units)
+
+
 def directory_search(*, query: str = "", unit: OrgUnit | None = None) -> QuerySet[Employee]:
+    """Active people with every word of `query` in their name, preferred name, job title or email
+    (folded: accents and apostrophes do not matter, nor case) or their unit's name; partial words
+    match ("obri" finds O'Brien). On PostgreSQL each word is answered by the trigram index."""
     qs = directory_queryset()
-    for word in query.lower().split()[:6]:
-        qs = qs.filter(Q(search_text__contains=word) | Q(org_unit__name__icontains=word))
+    for word in search_words(query):
+        qs = qs.filter(Q(search_text__contains=word) | _in_units_named(word))
     if unit is not None:
         qs = qs.filter(org_unit__in=units_within([unit]))
     return qs
