@@ -1,8 +1,7 @@
 """Reads about people, already scoped to what a user may see. Every app asks here who may see whom."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import roles
@@ -101,34 +100,27 @@ def search_words(query: str, *, limit: int = 6) -> list[str]:
     return [w for w in (search_fold(word) for word in query.split()[:limit]) if w]
 
 
-class _EqualsAny(Func):
-    """`column = ANY(array)`, PostgreSQL's membership test against an array."""
-
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
-
-
-def _in_units_named(word: str) -> Q:
-    """People whose org unit's name contains `word`. On PostgreSQL the units are matched in an
-    InitPlan (= ANY(ARRAY(subquery))), read once, so the planner can OR the org-unit index with the
-    trigram index on search_text; under an OR, a join or an IN-subquery would have it read every
-    employee instead."""
-    units = OrgUnit.objects.filter(name__icontains=word).order_by().values("pk")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        return Q(_EqualsAny(F("org_unit_id"), ArraySubquery(units)))
-    return Q(org_unit__in=units)
+def _units_named(words: list[str]) -> dict[str, list[int]]:
+    """For each (folded) word, the ids of the org units whose folded name contains it. One small
+    query (a council has hundreds of units), so the people query gets plain id lists: PostgreSQL
+    then ORs the org-unit index with the trigram index on search_text, and estimates the matches
+    well enough to sort them rather than walk every name in order."""
+    if not words:
+        return {}
+    units = [(pk, search_fold(name)) for pk, name in OrgUnit.objects.order_by().values_list("pk", "name")]
+    return {w: [pk for pk, name in units if w in name] for w in words}
 
 
 def directory_search(*, query: str = "", unit: OrgUnit | None = None) -> QuerySet[Employee]:
     """Active people with every word of `query` in their name, preferred name, job title or email
     (folded: accents and apostrophes do not matter, nor case) or their unit's name; partial words
-    match ("obri" finds O'Brien). On PostgreSQL each word is answered by the trigram index."""
+    match ("obri" finds O'Brien). On PostgreSQL each word is answered by the trigram index. Two
+    queries when there are words: the units, then the people (lazy)."""
     qs = directory_queryset()
-    for word in search_words(query):
-        qs = qs.filter(Q(search_text__contains=word) | _in_units_named(word))
+    words = search_words(query)
+    units = _units_named(words)
+    for word in words:
+        qs = qs.filter(Q(search_text__contains=word) | Q(org_unit_id__in=units[word]))
     if unit is not None:
         qs = qs.filter(org_unit__in=units_within([unit]))
     return qs
