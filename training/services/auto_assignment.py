@@ -73,15 +73,16 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
     # Pairs (employee, course) as one int, employee * 2**32 + course: a council's repeat run compares
     # some 400,000 of them, and set differences of ints run in C where tuples cost a loop in Python.
     wanted: dict[int, int] = {}  # pair -> the gap's skill
-    picks: dict[tuple[int, int, int], list[int]] = {}  # courses_for_gap by (skill, current, required)
+    picks: dict[tuple, list[int]] = {}  # courses_for_gap by (skill, current or None, required)
+    setdefault = wanted.setdefault
     for employee_id, skill_id, required, current in gaps:
-        key = (skill_id, int(current or 0), int(required))
+        key = (skill_id, current, required)
         courses = picks.get(key)
         if courses is None:
-            courses = picks[key] = courses_for_gap(links_by_skill, *key)
+            courses = picks[key] = courses_for_gap(links_by_skill, skill_id, int(current or 0), int(required))
         base = employee_id << _PAIR_BITS
         for course_id in courses:
-            wanted.setdefault(base + course_id, skill_id)
+            setdefault(base + course_id, skill_id)
 
     open_source = dict(_raw_rows(
         Assignment.objects.filter(employee_id__in=staff, status=Assignment.Status.OPEN)
