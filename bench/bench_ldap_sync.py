@@ -135,7 +135,7 @@ def run():
             assert Employee.objects.filter(line_manager__isnull=False).count() == n - 1
             figures.append(("full sync into the database", f"{took:.1f} s"))
             figures.append(("full sync entries per second", f"{n / took:,.0f} entries/s"))
-            figures.append(("full sync / plain read (aim: under 5x)", f"{took / raw:.1f}x"))
+            figures.append(("full sync / plain read (aim: 2x or under)", f"{took / raw:.1f}x"))
 
             started = time.perf_counter()
             again = directory_sync(config=config, full=False)

@@ -39,15 +39,18 @@ def insert_rows(model, rows: list[dict], *, need_ids: bool = False) -> list[int]
             ids = [r[0] for r in cur.fetchall()]
             columns = [pk_column, *columns]
         sql = f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN"
+        # What each column needs, worked out once per call rather than per value (a first sync
+        # writes 100,000 rows of 17 columns): the time, JSON text, or the value as it is.
+        plan = [(f.attname, defaults[f.attname], "now" if f.attname in auto_now else
+                 "json" if f.get_internal_type() == "JSONField" else "", getattr(f, "encoder", None))
+                for f in fields]
         with cur.cursor.copy(sql) as copy:
             for i, row in enumerate(rows):
-                values = [now if f.attname in auto_now else _db_value(f, row.get(f.attname, defaults[f.attname]))
-                          for f in fields]
+                values = [row.get(name, default) if not how else now if how == "now"
+                          else _json(row.get(name, default), encoder) for name, default, how, encoder in plan]
                 copy.write_row([ids[i], *values] if need_ids else values)
     return ids
 
 
-def _db_value(field, value):
-    if field.get_internal_type() == "JSONField":
-        return json.dumps(value, cls=field.encoder) if value is not None else None
-    return value
+def _json(value, encoder):
+    return json.dumps(value, cls=encoder) if value is not None else None

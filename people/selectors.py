@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import roles
-from .models import Employee, OrgUnit
+from .models import Employee, OrgUnit, search_fold
 
 
 def employee_for(user) -> Employee | None:
@@ -95,10 +95,32 @@ def directory_queryset() -> QuerySet[Employee]:
     return Employee.objects.filter(is_active=True).select_related("org_unit")
 
 
+def search_words(query: str, *, limit: int = 6) -> list[str]:
+    """The words of a search as `Employee.search_text` stores them (search_fold): each must match."""
+    return [w for w in (search_fold(word) for word in query.split()[:limit]) if w]
+
+
+def _units_named(words: list[str]) -> dict[str, list[int]]:
+    """For each (folded) word, the ids of the org units whose folded name contains it. One small
+    query (a council has hundreds of units), so the people query gets plain id lists: PostgreSQL
+    then ORs the org-unit index with the trigram index on search_text, and estimates the matches
+    well enough to sort them rather than walk every name in order."""
+    if not words:
+        return {}
+    units = [(pk, search_fold(name)) for pk, name in OrgUnit.objects.order_by().values_list("pk", "name")]
+    return {w: [pk for pk, name in units if w in name] for w in words}
+
+
 def directory_search(*, query: str = "", unit: OrgUnit | None = None) -> QuerySet[Employee]:
+    """Active people with every word of `query` in their name, preferred name, job title or email
+    (folded: accents and apostrophes do not matter, nor case) or their unit's name; partial words
+    match ("obri" finds O'Brien). On PostgreSQL each word is answered by the trigram index. Two
+    queries when there are words: the units, then the people (lazy)."""
     qs = directory_queryset()
-    for word in query.lower().split()[:6]:
-        qs = qs.filter(Q(search_text__contains=word) | Q(org_unit__name__icontains=word))
+    words = search_words(query)
+    units = _units_named(words)
+    for word in words:
+        qs = qs.filter(Q(search_text__contains=word) | Q(org_unit_id__in=units[word]))
     if unit is not None:
         qs = qs.filter(org_unit__in=units_within([unit]))
     return qs

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.search import SearchResult
+from people.models import search_fold
 
 from . import selectors
 
@@ -18,7 +19,7 @@ def request_results(user, query: str, limit: int) -> list[SearchResult]:
     else:
         for word in query.lower().split()[:4]:
             qs = qs.filter(Q(type__name__icontains=word) | Q(summary__icontains=word)
-                           | Q(employee__search_text__contains=word))
+                           | Q(employee__search_text__contains=search_fold(word)))
     return [
         SearchResult(title=f"{r.type.name} {r.reference}", url=reverse("self_service:detail", args=[r.pk]),
                      summary=r.summary, meta=f"{r.employee.display_name} · {r.get_status_display()}")

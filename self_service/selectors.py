@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils import timezone
 
 from people import roles
-from people.models import AuditEntry, Employee
+from people.models import AuditEntry, Employee, search_fold
 from people.selectors import employee_for, reports_of
 
 from .models import WEEKDAY_FIELDS, LeaveEntitlement, PayPeriod, Payslip, Request, RequestType, WorkingPattern
@@ -76,7 +76,7 @@ def approval_queue(user, *, type_code: str = "", employee_query: str = "", overd
     if type_code:
         qs = qs.filter(type__code=type_code)
     for word in employee_query.lower().split()[:4]:
-        qs = qs.filter(employee__search_text__contains=word)
+        qs = qs.filter(employee__search_text__contains=search_fold(word))
     if overdue_only:
         qs = qs.filter(Q(escalated_at__isnull=False) | Q(decision_due__lte=timezone.localdate()))
     return qs.select_related(*LIST_RELATED).order_by("awaiting_since", "id")
@@ -198,7 +198,7 @@ def audit_search(*, query: str = "", action: str = "", channel: str = "", start=
     """HR's audit search over every entry: by the person concerned, action, channel and dates."""
     qs = AuditEntry.objects.select_related("actor", "subject")
     for word in query.lower().split()[:4]:
-        qs = qs.filter(Q(subject__search_text__contains=word) | Q(subject__employee_number__iexact=word)
+        qs = qs.filter(Q(subject__search_text__contains=search_fold(word)) | Q(subject__employee_number__iexact=word)
                        | Q(target_repr__icontains=word))
     if action:
         qs = qs.filter(action__startswith=action)

@@ -4,6 +4,7 @@ import csv
 import io
 
 from core.exports import spreadsheet_safe
+from core.xlsx import xlsx_bytes
 
 from .matrix import Matrix
 
@@ -34,20 +35,20 @@ def matrix_csv(matrix: Matrix) -> str:
 
 
 def matrix_xlsx(matrix: Matrix) -> bytes:
-    from openpyxl import Workbook
+    """The CSV's rows on a first sheet, skills ranked by shortfall on a second. Written by
+    core.xlsx's streaming writer: openpyxl took over a second for 2,000 people × 60 skills."""
+    def people():
+        yield _header(matrix)
+        for row in _rows(matrix):
+            yield [spreadsheet_safe(v) for v in row]
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Gap matrix")
-    ws.append(_header(matrix))
-    for row in _rows(matrix):
-        ws.append([spreadsheet_safe(v) for v in row])
-    ranked = wb.create_sheet("Skills by shortfall")
-    ranked.append(["Skill", "Area", "People required", "People below", "Total levels short"])
-    for t in matrix.ranked_skills:
-        ranked.append([t.column.name, t.column.area_name, t.people_required, t.people_short, t.total_shortfall])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    def ranked():
+        yield ["Skill", "Area", "People required", "People below", "Total levels short"]
+        for t in matrix.ranked_skills:
+            yield [spreadsheet_safe(t.column.name), spreadsheet_safe(t.column.area_name), t.people_required,
+                   t.people_short, t.total_shortfall]
+
+    return xlsx_bytes([("Gap matrix", people()), ("Skills by shortfall", ranked())])
 
 
 def matrix_pdf(matrix: Matrix, *, title: str, council: str) -> bytes:

@@ -16,7 +16,6 @@ from .models import RoleProfile, Skill
 from .selectors import (
     assigned_profiles,
     current_levels_raw,
-    default_profile,
     pending_levels,
     requirements_by_profile,
 )
@@ -156,22 +155,28 @@ def gap_matrix(
     """The matrix for `people` (already scoped to what the viewer may see, and filtered by unit or work
     style by the caller). `profile` keeps people measured against that profile; `area` keeps one
     skill area. Columns are the skills anyone shown is required to have (or every skill with
-    only_required=False). Seven queries whatever the size."""
+    only_required=False). Seven queries whatever the size.
+
+    The people are read first, and every later read asks for those ids only (index lookups of the
+    team's profiles, levels and pending self-assessments, and the requirements of the profiles
+    they are measured against), so a team's matrix costs what the team costs, not what the council
+    costs, and the viewer's scope (a recursive chain of reports) is not run again in each query."""
     people = people.filter(is_active=True)
     rows_raw = list(
         people.order_by("last_name", "first_name", "id").values_list(
             "pk", "first_name", "preferred_name", "last_name", "job_title", "org_unit__name", "work_style"
         )
     )
-    ids_subquery = people.values("pk")
+    ids = [r[0] for r in rows_raw]
     columns = matrix_columns(area=area)
-    reqs = requirements_by_profile()
-    default = default_profile()
-    default_id = default.pk if default else None
-    assigned = assigned_profiles(ids_subquery)
-    current = current_levels_raw(ids_subquery)
-    pending = pending_levels(ids_subquery)
-    profile_names = dict(RoleProfile.objects.values_list("pk", "name"))
+    profile_names, default_id = {}, None
+    for pk, name, is_default in RoleProfile.objects.filter(is_active=True).order_by().values_list("pk", "name", "is_default"):
+        profile_names[pk] = name
+        default_id = pk if is_default else default_id
+    assigned = assigned_profiles(ids)
+    reqs = requirements_by_profile({default_id, *assigned.values()})
+    current = current_levels_raw(ids)
+    pending = pending_levels(ids)
 
     # Hot loop over people × required skills: plain lists indexed by column and string keys as stored
     # in the JSON (no per-cell conversions or attribute writes), so 2,000 × 60 stays well under 100 ms.

@@ -1,6 +1,6 @@
 """Who may do what with skills. Used by views, the API and services alike."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from people import roles
 from people.models import Employee, OrgUnit
@@ -36,17 +36,45 @@ def matrix_people(user) -> QuerySet[Employee]:
     return base.filter(scope).exclude(pk=me.pk)
 
 
-def matrix_units(user) -> QuerySet[OrgUnit]:
+def matrix_people_listed(user) -> QuerySet[Employee]:
+    """matrix_people(user) with the scope read once, for a page that asks several questions of the
+    same people (the gap matrix: its rows, levels, profiles, pending self-assessments and unit
+    choices). For a manager or a lead the chain of reports and the led units' staff are read here in
+    one query, as a UNION of two index reads, and the queryset returned filters on that list of ids,
+    so each later query is an index lookup of the team instead of re-running the recursive chain
+    (and, OR-ed with the units, a scan of the council). HR and admins get matrix_people as it is:
+    everyone active is a cheaper filter than a list of the whole council."""
+    if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
+        return matrix_people(user)
+    me = employee_for(user)
+    if me is None:
+        return Employee.objects.none()
+    chain = reports_of(me).values_list("pk", flat=True).order_by()
+    # The led units and everything beneath them, as ids (one query): a literal list lets the staff
+    # read below use the org-unit index, where an MPTT range subquery is misjudged into a full scan.
+    led = OrgUnit.objects.filter(head=me, tree_id=OuterRef("tree_id"), lft__lte=OuterRef("lft"), rght__gte=OuterRef("rght"))
+    unit_ids = list(OrgUnit.objects.filter(Exists(led)).values_list("pk", flat=True))
+    if unit_ids:
+        chain = chain.union(
+            Employee.objects.filter(is_active=True, org_unit__in=unit_ids).values_list("pk", flat=True).order_by()
+        )
+    ids = [pk for pk in chain if pk != me.pk]
+    return Employee.objects.filter(pk__in=ids)
+
+
+def matrix_units(user, *, people: QuerySet[Employee] | None = None) -> QuerySet[OrgUnit]:
     """The units a user may choose in the gap matrix: every active unit for HR and admins; for
     anyone else the units their visible people sit in, the units they lead and everything beneath,
     their own unit, and the units between their own and their people's (a head of service's
-    department and its sections, though nobody may sit in them directly). Three queries."""
+    department and its sections, though nobody may sit in them directly). Three queries.
+    `people`: the user's matrix_people when the caller has it already (matrix_people_listed)."""
     if roles.has_role(user, roles.HR, roles.INTRANET_ADMIN):
         return OrgUnit.objects.filter(is_active=True)
     me = employee_for(user)
     if me is None:
         return OrgUnit.objects.none()
-    sit = list(OrgUnit.objects.filter(pk__in=matrix_people(user).values("org_unit_id")))
+    people = matrix_people(user) if people is None else people
+    sit = list(OrgUnit.objects.filter(pk__in=people.values("org_unit_id")))
     scope = Q(pk__in=[u.pk for u in sit]) | Q(pk__in=units_within(list(led_units(user))).values("pk"))
     own = me.org_unit
     if own is not None:

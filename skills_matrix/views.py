@@ -202,10 +202,10 @@ def evidence_decide(request, pk: int):
 
 def _matrix_scope(request):
     """The people the user may see, narrowed by the filters; 403 for people with nobody to see."""
-    people = permissions.matrix_people(request.user)
+    people = permissions.matrix_people_listed(request.user)
     if not people.exists():
         raise PermissionDenied("The gap matrix is for line managers, portfolio leads and HR.")
-    units = permissions.matrix_units(request.user)
+    units = permissions.matrix_units(request.user, people=people)
     form = MatrixFilterForm(request.GET or None, units=units.order_by("tree_id", "lft"))
     filters = {}
     if form.is_valid():

@@ -111,7 +111,18 @@ class EmployeeChanges:
     def _new_row(self, e: DirectoryEntry, desired: dict) -> dict:
         return {**desired, "directory_id": e.directory_id, "is_active": not e.disabled,
                 "left_on": self.ctx.today if e.disabled else None, "photo_hash": e.photo_hash if e.photo else "",
-                "photo": self._store_photo(e) if e.photo else "", "search_text": search_text(desired)}
+                "photo": self._store_photo(e) if e.photo else "", "search_text": search_text(desired),
+                "line_manager_id": self._manager_written_already(e)}
+
+    def _manager_written_already(self, e: DirectoryEntry) -> int | None:
+        """A new starter's manager when that entry was written by an earlier batch of this run (as
+        a manager usually is, being older in the directory): the link goes into the insert, so the
+        managers step does not rewrite every new row, and every index entry, a second time. A
+        manager later in the stream, unknown, or the entry itself is left to the managers step,
+        which also checks the links set here for loops (it reads them back with the others)."""
+        if not e.manager_key or e.manager_key == e.dn_key:
+            return None
+        return self.ctx.dn_to_pk.get(e.manager_key)
 
     def _compare(self, e: DirectoryEntry, row: dict, desired: dict, reactivated_users: list) -> _Update | None:
         """What changes for an existing employee; None when nothing does. Notes a leaver, a
@@ -160,7 +171,7 @@ class EmployeeChanges:
         for pk, (new, e) in zip(pks, creates, strict=True):
             self.ctx.created_pks.add(pk)
             self.ctx.dn_to_pk[e.dn_key] = pk
-            self.managers.want(pk, e.manager_key, None)
+            self.managers.want(pk, e.manager_key, new["line_manager_id"])
             name = Employee.name_from(new["first_name"], new["last_name"])
             after = {f: [None, new[f]] for f in _CREATE_AUDITED}
             after["org_unit"] = [None, self.units.names.get(new["org_unit_id"])]
@@ -169,6 +180,7 @@ class EmployeeChanges:
         # The bulk of a first sync: rows written with COPY rather than audit_bulk's INSERTs.
         insert_rows(AuditEntry, audits)
         self.log.counts["created"] += len(creates)
+        self.log.counts["managers_changed"] += sum(1 for new, _ in creates if new["line_manager_id"])
 
     def _update(self, updates: list[_Update]) -> None:
         Employee.objects.bulk_update([u.employee for u in updates], UPDATE_FIELDS, batch_size=BATCH_SIZE)

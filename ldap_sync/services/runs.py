@@ -1,6 +1,8 @@
 """A run from start to finish: the per-source lock, the SyncRun record, the one transaction, and
 the order of the steps (entries in batches, then managers, leavers and roles)."""
 
+import contextlib
+import gc
 from datetime import timedelta
 
 from django.db import transaction
@@ -88,6 +90,23 @@ class _Steps:
         self.ctx.run.kind = SyncRun.Kind.FULL
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """A full run allocates millions of small objects and keeps hundreds of thousands alive until
+    it ends (the manager links wanted, the ids seen, each batch's rows and audit entries), and
+    Python's cyclic collector scans the live ones again and again as they grow: in a profile of the
+    100,000-entry bench more than a tenth of the run. What the run builds is plain dicts, lists
+    and tuples, freed by reference counting, so automatic collection is paused for the run and
+    resumed after, as it was (also when the run fails)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _claim(state: SourceState, run: SyncRun) -> bool:
     now = timezone.now()
     return bool(
@@ -125,7 +144,8 @@ def directory_sync(*, config: SourceConfig, full: bool = True, dry_run: bool = F
             steps = _Steps(config=config, source=source, run=run, full=not incremental,
                            since=state.high_water if incremental else "", since_dc=state.high_water_dc,
                            dry_run=dry_run, actor=actor)
-            steps.execute()
+            with _cyclic_gc_paused():
+                steps.execute()
             if dry_run or steps.held:
                 # A held run applies nothing: its leavers and re-matches wait for an admin, and the
                 # rest of its changes for the next run (the high-water mark does not move).

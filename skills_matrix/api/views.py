@@ -147,7 +147,7 @@ class MatrixApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        people = permissions.matrix_people(request.user)
+        people = permissions.matrix_people_listed(request.user)
         params = request.query_params
         profile = area = None
         if code := params.get("unit"):

@@ -40,7 +40,8 @@ for username in DEMO_LOGINS:
         continue
     links = sorted({h for h in HREF.findall(home.content.decode()) if not h.startswith(SKIP)})
     # and the learner's e-learning records (the LRS's array lookups), two clicks from home
-    for path in [*links[:40], "/training/my/records/"]:
+    # and a directory search with an accent and an apostrophe (the SQLite side of the folded search)
+    for path in [*links[:40], "/training/my/records/", "/people/?q=Si%C3%A2n+o%27brien"]:
         response = client.get(path.replace("&amp;", "&"))
         visited += 1
         if response.status_code >= 500:

@@ -1,4 +1,4 @@
-"""Automatic assignment: skills gaps (skills_matrix.selectors.gaps_for) become course assignments
+"""Automatic assignment: skills gaps (skills_matrix.selectors.gap_rows) become course assignments
 under the active rules. Queued by `training.tasks` (nightly, or on request)."""
 
 import datetime as dt
@@ -7,17 +7,30 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
 
 from core.errors import DomainError
 from people.audit import audit_bulk, audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 from people.selectors import units_within
-from skills_matrix.selectors import gaps_for
+from skills_matrix.selectors import gap_rows
 
 from .. import permissions
 from ..models import Assignment, AutoAssignmentRule, Completion, Course, CourseSkill
+
+_PAIR_BITS = 32
+_COURSE_MASK = (1 << _PAIR_BITS) - 1
+_PAIR = ExpressionWrapper(F("employee_id") * (1 << _PAIR_BITS) + F("course_id"), output_field=BigIntegerField())
+
+
+def _raw_rows(qs) -> list[tuple]:
+    """The rows of a values_list queryset straight from the cursor, without Django's per-value
+    converters (a plain int or text needs none, and 400,000 rows of them cost a second)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def courses_for_gap(links_by_skill: dict[int, list[tuple[int, int]]], skill_id: int, current: int,
@@ -38,7 +51,7 @@ def courses_for_gap(links_by_skill: dict[int, list[tuple[int, int]]], skill_id: 
 
 @transaction.atomic
 def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str, int]:
-    """Automatic assignment: for each person's skills gaps (skills_matrix.selectors.gaps_for), assign
+    """Automatic assignment: for each person's skills gaps (skills_matrix.selectors.gap_rows), assign
     the active courses that close them, once. A course they completed, or have open, is skipped;
     automatic assignments whose gap has since closed are withdrawn, so it stops once closed.
 
@@ -49,7 +62,7 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
         staff = employees.values("pk")
     else:
         staff = [getattr(e, "pk", e) for e in employees]
-    gaps = gaps_for(employees)
+    gaps = gap_rows(employees)  # flat rows: a council has a quarter of a million gaps
     links_by_skill: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for skill_id, level, course_id in (
         CourseSkill.objects.filter(course__is_active=True).order_by("skill_id", "level", "course__code")
@@ -57,22 +70,38 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
     ):
         links_by_skill[skill_id].append((level, course_id))
 
-    wanted: dict[tuple[int, int], int] = {}  # (employee, course) -> the gap's skill
-    for employee_id, employee_gaps in gaps.items():
-        for gap in employee_gaps:
-            for course_id in courses_for_gap(links_by_skill, gap.skill_id, int(gap.current or 0), int(gap.required)):
-                wanted.setdefault((employee_id, course_id), gap.skill_id)
+    # Pairs (employee, course) as one int, employee * 2**32 + course: a council's repeat run compares
+    # some 400,000 of them, and set differences of ints run in C where tuples cost a loop in Python.
+    wanted: dict[int, int] = {}  # pair -> the gap's skill
+    picks: dict[tuple, list[int]] = {}  # courses_for_gap by (skill, current or None, required)
+    setdefault = wanted.setdefault
+    for employee_id, skill_id, required, current in gaps:
+        key = (skill_id, current, required)
+        courses = picks.get(key)
+        if courses is None:
+            courses = picks[key] = courses_for_gap(links_by_skill, skill_id, int(current or 0), int(required))
+        base = employee_id << _PAIR_BITS
+        for course_id in courses:
+            setdefault(base + course_id, skill_id)
 
-    open_rows = Assignment.objects.filter(employee_id__in=staff, status=Assignment.Status.OPEN)
-    open_pairs = {(e, c): (pk, src) for pk, e, c, src in open_rows.values_list("pk", "employee_id", "course_id", "source")}
-    done_pairs = set(
-        Completion.objects.filter(employee_id__in=staff).values_list("employee_id", "course_id").distinct()
-    )
-    new = [(e, c, skill) for (e, c), skill in wanted.items() if (e, c) not in open_pairs and (e, c) not in done_pairs]
+    open_source = dict(_raw_rows(
+        Assignment.objects.filter(employee_id__in=staff, status=Assignment.Status.OPEN)
+        .annotate(pair=_PAIR).values_list("pair", "source")
+    ))
+    done = {pair for (pair,) in _raw_rows(Completion.objects.filter(employee_id__in=staff).annotate(pair=_PAIR)
+                                          .values_list("pair"))}
+    new = [(k >> _PAIR_BITS, k & _COURSE_MASK, wanted[k]) for k in wanted.keys() - open_source.keys() - done]
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     assigned = _insert_gap_assignments(new, due_on=due_on, actor_user=actor_user)
-    closed = [(pair, pk) for pair, (pk, src) in open_pairs.items() if src == Assignment.Source.GAP and pair not in wanted]
-    Assignment.objects.filter(pk__in=[pk for _pair, pk in closed]).update(status=Assignment.Status.WITHDRAWN)
+    gap_source = Assignment.Source.GAP
+    closed_pairs = {k for k, src in open_source.items() if src == gap_source} - wanted.keys()
+    closed: list[tuple[tuple[int, int], int]] = []  # ((employee, course), assignment pk)
+    if closed_pairs:
+        rows = (Assignment.objects.filter(employee_id__in={k >> _PAIR_BITS for k in closed_pairs},
+                                          status=Assignment.Status.OPEN, source=gap_source)
+                .annotate(pair=_PAIR).values_list("pair", "pk"))
+        closed = [((k >> _PAIR_BITS, k & _COURSE_MASK), pk) for k, pk in rows if k in closed_pairs]
+        Assignment.objects.filter(pk__in=[pk for _pair, pk in closed]).update(status=Assignment.Status.WITHDRAWN)
 
     codes = dict(Course.objects.filter(pk__in={c for _e, c, _s in new} | {p[1] for p, _pk in closed})
                  .values_list("pk", "code"))
