@@ -234,6 +234,7 @@ def matrix(request):
         "sorted_by_gaps": request.GET.get("sort") == "gaps",
         "view": filters.get("view") or "heat", "unit": filters.get("unit"),
         "ranked": m.ranked_skills[:15],
+        "can_compare_departments": permissions.can_compare_departments(request.user),
     })
 
 

@@ -230,3 +230,10 @@ def test_department_by_skill_view_ranks_departments_for_directors(people, org, f
     director = login(people["director"]).get(reverse("skills_matrix:matrix_departments"))
     assert [r.unit for r in director.context["rows"]] == [org["social"]]
     assert login(people["manager"]).get(reverse("skills_matrix:matrix_departments")).status_code == 403
+
+
+def test_the_matrix_page_leads_directors_to_the_department_comparison(people, team, login, client):
+    url = reverse("skills_matrix:matrix_departments")
+    assert url in login(people["director"]).get(reverse("skills_matrix:matrix")).content.decode()
+    client.logout()
+    assert url not in login(people["manager"]).get(reverse("skills_matrix:matrix")).content.decode()
