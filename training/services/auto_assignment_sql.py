@@ -13,7 +13,8 @@ from skills_matrix.selectors import gap_rows_sql
 from ..models import Assignment, Completion
 
 # RoleRequirement.level is 1..4 where it can leave a gap (its check constraint: 0..4), and a gap's
-# current level lies below it, so these are every (current, required) a gap can have.
+# current level (a validated Level, 0..4; 0 when never validated) lies below it, so these are every
+# (current, required) a gap can have.
 _GAP_LEVELS = [(current, required) for required in range(1, 5) for current in range(required)]
 
 _SETTINGS = {"enable_nestloop": "off", "enable_mergejoin": "off", "work_mem": "64MB"}
@@ -24,11 +25,12 @@ _SET = ", ".join("set_config(%s, %s, true)" for _ in _SETTINGS)
 def gap_run_in_database(employees, links_by_skill, courses_for_gap, *, due_on, actor_user):
     """(new rows [(employee, course, skill)], closed [((employee, course), assignment pk)]).
 
-    Four queries: the people (given a queryset), the default profile, the planner settings, the
-    statement (and one to put the settings back). The course map is small (skills × levels), so it is
+    Five queries: the people (given a queryset), the default profile, the planner settings, the
+    statement, the settings put back. The course map is small (skills × levels), so it is
     worked out here by `courses_for_gap` and sent as arrays; the gaps never leave the database.
-    A course closing two of a person's gaps is assigned once, for the first of them in gap_rows's
-    order (the requirement's id), as the Python run's setdefault does."""
+    A course closing two of a person's gaps is assigned once, for the requirement with the lower id
+    (the Python run keeps the first in gap_rows's order, which reads requirements without an ORDER
+    BY: the same on a table written in id order, as tests/training holds it)."""
     if isinstance(employees, QuerySet):
         ids = list(employees.values_list("pk", flat=True))
     else:
