@@ -155,6 +155,29 @@ def gap_rows(employees, *, include_met: bool = False) -> Iterator[tuple[int, int
     return _rows(*_gap_inputs(employees), include_met)
 
 
+def gap_rows_sql(employee_ids: list[int]) -> tuple[str, list]:
+    """The rule of gap_rows as one PostgreSQL query (sql, params) for a caller to join on, so a
+    council-wide run need not bring a quarter of a million rows into Python: columns employee_id,
+    skill_id, required, current (0 when never validated, where gap_rows says None) and req_order
+    (the requirement's id: gap_rows's order of a person's skills). One query (the default profile)
+    before it returns. tests/skills_matrix pins it to gap_rows."""
+    default = default_profile()
+    t = {m.__name__: m._meta.db_table for m in (CurrentSkills, EmployeeRoleProfile, RoleProfile, RoleRequirement, Skill)}
+    sql = (
+        "SELECT e.id AS employee_id, r.skill_id, r.level AS required, "  # noqa: S608 - table names from model meta
+        "COALESCE((cs.levels ->> r.skill_id::text)::int, 0) AS current, r.id AS req_order "
+        "FROM unnest(%s::bigint[]) AS e(id) "
+        f"LEFT JOIN ({t['EmployeeRoleProfile']} erp JOIN {t['RoleProfile']} ap ON ap.id = erp.profile_id AND ap.is_active) "
+        "ON erp.employee_id = e.id "
+        f"JOIN {t['RoleRequirement']} r ON r.profile_id = COALESCE(erp.profile_id, %s) "
+        f"JOIN {t['RoleProfile']} p ON p.id = r.profile_id AND p.is_active "
+        f"JOIN {t['Skill']} s ON s.id = r.skill_id AND s.is_active "
+        f"LEFT JOIN {t['CurrentSkills']} cs ON cs.employee_id = e.id "
+        "WHERE COALESCE((cs.levels ->> r.skill_id::text)::int, 0) < r.level"
+    )
+    return sql, [employee_ids, default.pk if default else None]
+
+
 def gaps_for(
     employees: Iterable[Employee] | QuerySet[Employee], *, include_met: bool = False, with_pending: bool = True
 ) -> dict[int, list[Gap]]:

@@ -6,6 +6,7 @@ from django.db import connection
 
 from people.models import Employee
 from skills_matrix import selectors
+from skills_matrix.models import RoleProfile, RoleRequirement
 
 from .factories import assign, make_area, make_profile, make_skill, only_test_skills_active, set_levels
 
@@ -49,3 +50,25 @@ def test_a_long_list_of_people_goes_as_one_array_parameter(people, framework, or
         gaps = selectors.gaps_for(ids)
     assert len(gaps) == 1200
     assert max(params_per_query) < 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the query is PostgreSQL's")
+def test_gap_rows_sql_is_gap_rows(people, framework):
+    officer = make_profile({framework["word"]: 2, framework["excel"]: 3}, name="Officer")
+    retired = make_profile({framework["teams"]: 4}, name="Retired", is_active=False)
+    default = RoleProfile.objects.get(is_default=True)
+    RoleRequirement.objects.bulk_create([RoleRequirement(profile=default, skill=framework["teams"], level=2),
+                                         RoleRequirement(profile=default, skill=framework["word"], level=1)])
+    assign(people["alice"], officer)
+    assign(people["bob"], officer)
+    assign(people["dave"], retired)  # an inactive profile: measured against the default one
+    set_levels(people["alice"], {framework["word"]: 2, framework["excel"]: 1})
+    set_levels(people["carol"], {framework["teams"]: 4})
+    set_levels(people["dave"], {framework["word"]: 0})
+    ids = [people[w].pk for w in ("alice", "bob", "carol", "dave")]
+    sql, params = selectors.gap_rows_sql(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT employee_id, skill_id, required, current FROM ({sql}) g", params)  # noqa: S608
+        rows = sorted(cursor.fetchall())
+    assert rows == sorted((e, s, r, c or 0) for e, s, r, c in selectors.gap_rows(ids))
+    assert (people["dave"].pk, framework["teams"].pk, 2, 0) in rows

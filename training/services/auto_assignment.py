@@ -18,6 +18,7 @@ from skills_matrix.selectors import gap_rows
 
 from .. import permissions
 from ..models import Assignment, AutoAssignmentRule, Completion, Course, CourseSkill
+from .auto_assignment_sql import gap_run_in_database
 
 _PAIR_BITS = 32
 _COURSE_MASK = (1 << _PAIR_BITS) - 1
@@ -55,20 +56,47 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
     the active courses that close them, once. A course they completed, or have open, is skipped;
     automatic assignments whose gap has since closed are withdrawn, so it stops once closed.
 
-    Set-based (a handful of queries whatever the head-count) so it runs over the whole council.
+    Set-based (a handful of queries whatever the head-count) so it runs over the whole council: on
+    PostgreSQL the gaps, the comparison, the inserts and the withdrawals are one statement
+    (auto_assignment_sql); elsewhere (SQLite, the demo) the same rule runs in Python.
     Audited once per person changed (the courses assigned or withdrawn), not once per row.
     """
-    if isinstance(employees, QuerySet):
-        staff = employees.values("pk")
+    links_by_skill = _course_links()
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    if connection.vendor == "postgresql":
+        new, closed = gap_run_in_database(employees, links_by_skill, courses_for_gap, due_on=due_on,
+                                          actor_user=actor_user)
+        assigned = len(new)
     else:
-        staff = [getattr(e, "pk", e) for e in employees]
-    gaps = gap_rows(employees)  # flat rows: a council has a quarter of a million gaps
+        new, closed, assigned = _gap_run_in_python(employees, links_by_skill, due_on=due_on, actor_user=actor_user)
+    codes = dict(Course.objects.filter(pk__in={c for _e, c, _s in new} | {p[1] for p, _pk in closed})
+                 .values_list("pk", "code")) if new or closed else {}
+    per_person: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"assigned": [], "withdrawn": []})
+    for e, c, _skill in new:
+        per_person[e]["assigned"].append(codes[c])
+    for (e, c), _pk in closed:
+        per_person[e]["withdrawn"].append(codes[c])
+    _audit_gap_run(per_person, actor_user=actor_user)
+    return {"assigned": assigned, "withdrawn": len(closed)}
+
+
+def _course_links() -> dict[int, list[tuple[int, int]]]:
     links_by_skill: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for skill_id, level, course_id in (
         CourseSkill.objects.filter(course__is_active=True).order_by("skill_id", "level", "course__code")
         .values_list("skill_id", "level", "course_id")
     ):
         links_by_skill[skill_id].append((level, course_id))
+    return links_by_skill
+
+
+def _gap_run_in_python(employees, links_by_skill, *, due_on, actor_user):
+    """The run with the set differences in Python (SQLite, the demo): (new rows, closed, inserted)."""
+    if isinstance(employees, QuerySet):
+        staff = employees.values("pk")
+    else:
+        staff = [getattr(e, "pk", e) for e in employees]
+    gaps = gap_rows(employees)  # flat rows: a council has a quarter of a million gaps
 
     # Pairs (employee, course) as one int, employee * 2**32 + course: a council's repeat run compares
     # some 400,000 of them, and set differences of ints run in C where tuples cost a loop in Python.
@@ -91,7 +119,6 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
     done = {pair for (pair,) in _raw_rows(Completion.objects.filter(employee_id__in=staff).annotate(pair=_PAIR)
                                           .values_list("pair"))}
     new = [(k >> _PAIR_BITS, k & _COURSE_MASK, wanted[k]) for k in wanted.keys() - open_source.keys() - done]
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
     assigned = _insert_gap_assignments(new, due_on=due_on, actor_user=actor_user)
     gap_source = Assignment.Source.GAP
     closed_pairs = {k for k, src in open_source.items() if src == gap_source} - wanted.keys()
@@ -102,49 +129,19 @@ def assignments_from_gaps(*, employees, due_on: dt.date, actor=None) -> dict[str
                 .annotate(pair=_PAIR).values_list("pair", "pk"))
         closed = [((k >> _PAIR_BITS, k & _COURSE_MASK), pk) for k, pk in rows if k in closed_pairs]
         Assignment.objects.filter(pk__in=[pk for _pair, pk in closed]).update(status=Assignment.Status.WITHDRAWN)
-
-    codes = dict(Course.objects.filter(pk__in={c for _e, c, _s in new} | {p[1] for p, _pk in closed})
-                 .values_list("pk", "code"))
-    per_person: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"assigned": [], "withdrawn": []})
-    for e, c, _skill in new:
-        per_person[e]["assigned"].append(codes[c])
-    for (e, c), _pk in closed:
-        per_person[e]["withdrawn"].append(codes[c])
-    _audit_gap_run(per_person, actor_user=actor_user)
-    return {"assigned": assigned, "withdrawn": len(closed)}
+    return new, closed, assigned
 
 
 def _insert_gap_assignments(rows: list[tuple[int, int, int]], *, due_on: dt.date, actor_user) -> int:
-    """Insert (employee, course, skill) assignments. On PostgreSQL one INSERT ... SELECT FROM unnest()
-    per 50,000 rows: building hundreds of thousands of model instances for bulk_create costs far more
-    than the insert itself over the whole council. ON CONFLICT DO NOTHING leaves alone any open
-    assignment a concurrent run or a manager created meanwhile (the one-open-per-course constraint)."""
-    if not rows:
-        return 0
-    if connection.vendor != "postgresql":
-        made = Assignment.objects.bulk_create(
-            [Assignment(employee_id=e, course_id=c, gap_skill_id=s, source=Assignment.Source.GAP, due_on=due_on,
-                        assigned_by=actor_user) for e, c, s in rows],
-            batch_size=1000, ignore_conflicts=True,
-        )
-        return len(made)
-    table = Assignment._meta.db_table
-    now = timezone.now()
-    inserted = 0
-    sql = (
-        f"INSERT INTO {table} (employee_id, course_id, gap_skill_id, source, due_on, status, assigned_by_id, created_at) "  # noqa: S608 - table name from model meta
-        "SELECT e, c, s, %s, %s, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS t(e, c, s) "
-        "ON CONFLICT DO NOTHING"
+    """Insert (employee, course, skill) assignments (the Python run; PostgreSQL inserts in its
+    statement). ignore_conflicts leaves alone any open assignment a concurrent run or a manager
+    created meanwhile (the one-open-per-course constraint)."""
+    made = Assignment.objects.bulk_create(
+        [Assignment(employee_id=e, course_id=c, gap_skill_id=s, source=Assignment.Source.GAP, due_on=due_on,
+                    assigned_by=actor_user) for e, c, s in rows],
+        batch_size=1000, ignore_conflicts=True,
     )
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 50_000):
-            chunk = rows[i:i + 50_000]
-            cursor.execute(sql, [
-                Assignment.Source.GAP, due_on, Assignment.Status.OPEN, getattr(actor_user, "pk", None), now,
-                [r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk],
-            ])
-            inserted += cursor.rowcount
-    return inserted
+    return len(made)
 
 
 def _audit_gap_run(per_person: dict[int, dict[str, list[str]]], *, actor_user) -> None:
