@@ -62,3 +62,15 @@ def audit_record(
 def audit_bulk(entries: list[AuditEntry]) -> None:
     """For batch jobs (directory sync): entries built by the caller, written in one query."""
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def active_set(*, actor, obj: models.Model, is_active: bool, action: str) -> models.Model:
+    """Retire (or restore) a record that has an `is_active` flag: lock its row, flip the flag, audit
+    `action` with before and after. Nothing changes, and nothing is audited, when it is already so.
+    Call inside the caller's transaction."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.is_active != is_active:
+        obj.is_active = is_active
+        obj.save(update_fields=["is_active"])
+        audit_record(actor=actor, action=action, target=obj, changes={"is_active": [not is_active, is_active]})
+    return obj

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError
-from people.audit import audit_bulk, audit_record
+from people.audit import active_set, audit_bulk, audit_record
 from people.models import AuditEntry, Employee, OrgUnit
 
 from . import permissions
@@ -108,12 +108,7 @@ def profile_rule_create(*, actor, profile: RoleProfile, job_title_contains: str 
 def profile_rule_retire(*, actor, rule: RoleProfileRule) -> RoleProfileRule:
     """The rule stops matching; profiles it gave change at the next apply (preview first)."""
     _require_hr(actor)
-    rule = RoleProfileRule.objects.select_for_update().get(pk=rule.pk)
-    if rule.is_active:
-        rule.is_active = False
-        rule.save(update_fields=["is_active"])
-        audit_record(actor=actor, action="skills.profile_rule_retired", target=rule, changes={"is_active": [True, False]})
-    return rule
+    return active_set(actor=actor, obj=rule, is_active=False, action="skills.profile_rule_retired")
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError
-from people.audit import audit_record
+from people.audit import active_set, audit_record
 from people.models import Employee, OrgUnit
 
 from .. import permissions
@@ -56,12 +56,7 @@ def mandatory_course_create(
 def mandatory_course_retire(*, actor, rule: MandatoryCourse) -> MandatoryCourse:
     """No longer required; assignments already made stay as they are."""
     _require_learning_staff(actor)
-    rule = MandatoryCourse.objects.select_for_update().get(pk=rule.pk)
-    if rule.is_active:
-        rule.is_active = False
-        rule.save(update_fields=["is_active"])
-        audit_record(actor=actor, action="training.mandatory_retired", target=rule, changes={"is_active": [True, False]})
-    return rule
+    return active_set(actor=actor, obj=rule, is_active=False, action="training.mandatory_retired")
 
 
 @transaction.atomic

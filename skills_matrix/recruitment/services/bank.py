@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from people.audit import audit_record
+from people.audit import active_set, audit_record
 from skills_matrix.models import Level, Skill
 
 from ..models import Question, QuestionVersion, TemplateArea, TestTemplate
@@ -68,16 +68,8 @@ def question_edit(
 @transaction.atomic
 def question_set_active(*, actor, question: Question, is_active: bool) -> Question:
     """Retires (or restores) a question: it is no longer drawn for new tests. Past attempts keep it."""
-    question = Question.objects.select_for_update().get(pk=question.pk)
-    if question.is_active == is_active:
-        return question
-    question.is_active = is_active
-    question.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor, action="recruitment.question_retired" if not is_active else "recruitment.question_restored",
-        target=question, changes={"is_active": [not is_active, is_active]},
-    )
-    return question
+    return active_set(actor=actor, obj=question, is_active=is_active,
+                      action="recruitment.question_restored" if is_active else "recruitment.question_retired")
 
 
 # --- templates ------------------------------------------------------------------------------------
@@ -214,13 +206,5 @@ def template_edit(
 @transaction.atomic
 def template_set_active(*, actor, template: TestTemplate, is_active: bool) -> TestTemplate:
     """Retiring a template stops new invitations from it; links already sent keep working."""
-    template = TestTemplate.objects.select_for_update().get(pk=template.pk)
-    if template.is_active == is_active:
-        return template
-    template.is_active = is_active
-    template.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor, action="recruitment.template_restored" if is_active else "recruitment.template_retired",
-        target=template, changes={"is_active": [not is_active, is_active]},
-    )
-    return template
+    return active_set(actor=actor, obj=template, is_active=is_active,
+                      action="recruitment.template_restored" if is_active else "recruitment.template_retired")
