@@ -87,10 +87,11 @@ def test_attempt_list_query_count_does_not_grow(api_as, people, learning_admin, 
     # count (1), the page of attempts with learner, package and course joined (1); the viewer's roles
     # are cached on the user object (force_authenticate hands every request the same one): two, for
     # 2 attempts or 12.
-    for n in (2, 10):
+    for n, total in ((2, 2), (10, 12)):
         add(n)
         with django_assert_num_queries(2):
-            assert api.get(reverse("training_api:elearning-attempts")).status_code == 200
+            listed = api.get(reverse("training_api:elearning-attempts"))
+        assert listed.status_code == 200 and listed.json()["count"] == total  # every row, not fewer queries
 
 
 def test_course_page_attempt_list_query_count_does_not_grow(login, people, learning_admin, elearning,
@@ -102,12 +103,13 @@ def test_course_page_attempt_list_query_count_does_not_grow(login, people, learn
     # prerequisites, sessions, bookings, completion, quiz), plus three for its e-learning: the current
     # package, the viewer's attempt in progress, the attempts they may see with learner, package and
     # course joined. The same at 1 attempt and at 9: the list never costs a query per row.
-    for n in (1, 8):
+    for n, total in ((1, 1), (8, 9)):
         for _ in range(n):
             e = EmployeeFactory(org_unit=people["alice"].org_unit)
             services.attempt_open(actor=e.user, employee=e, course=elearning)
         with django_assert_num_queries(COURSE_PAGE_QUERIES):
-            assert client.get(reverse("training:course", args=[elearning.code])).status_code == 200
+            page = client.get(reverse("training:course", args=[elearning.code]))
+        assert page.status_code == 200 and len(page.context["elearning_attempts"]) == total
 
 
 def test_reporting_training_figures_count_elearning_completions(login, people, elearning):
@@ -119,3 +121,9 @@ def test_reporting_training_figures_count_elearning_completions(login, people, e
                                          today - dt.timedelta(days=1), today)
     assert figures["completed"] == 1
     assert json.loads(json.dumps(figures)) == figures
+
+
+@pytest.mark.parametrize("bad", ["²", "１", "abc", "99999999999999999999", "0"])
+def test_attempts_filtered_by_a_bad_employee_id_is_a_400_naming_it(api_as, learning_admin, bad):
+    response = api_as(learning_admin).get(reverse("training_api:elearning-attempts"), {"employee": bad})
+    assert response.status_code == 400 and "employee" in response.json()

@@ -10,6 +10,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from core.ids import id_or_error
+
 from .. import permissions, services
 from ..elearning import selectors
 from ..models import Course, ElearningAttempt, ElearningPackage
@@ -103,9 +105,7 @@ class AttemptListApi(generics.ListAPIView):
         if p.get("course"):
             qs = qs.filter(course__code=p["course"])
         if p.get("employee"):
-            if not p["employee"].isdigit():
-                raise serializers.ValidationError({"employee": ["Give an employee id (a number)."]})
-            qs = qs.filter(employee_id=int(p["employee"]))
+            qs = qs.filter(employee_id=id_or_error(p["employee"], field="employee"))
         return qs.order_by("-started_at", "-id")
 
 
