@@ -3,7 +3,6 @@ longer lists), the threshold above which a run holds them for an admin, their de
 the admin's confirmation of a held run."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,8 +95,7 @@ def deactivate_employees(*, pks: list[int], actor, note: str, log: RunLog | None
     their sign-in and the roles the directory gave them, one audit entry each. The caller holds the
     transaction."""
     today = today or timezone.localdate()
-    ct = ContentType.objects.get_for_model(Employee)
-    roles_audit = DirectoryAudit(actor=actor, note=note)
+    audit = DirectoryAudit(actor=actor, note=note)
     done = 0
     for i in range(0, len(pks), BATCH_SIZE):
         chunk = list(Employee.objects.select_for_update().filter(pk__in=pks[i:i + BATCH_SIZE], is_active=True)
@@ -112,15 +110,11 @@ def deactivate_employees(*, pks: list[int], actor, note: str, log: RunLog | None
         audits = []
         for pk, first, last, pref, _user in chunk:
             name = Employee.name_from(first, last, pref)
-            audits.append(AuditEntry(
-                actor=acting_user(actor), action="employee.deactivated",
-                content_type=ct, object_id=str(pk), target_repr=name[:300], subject_id=pk,
-                changes={"is_active": [True, False]}, channel=AuditEntry.Channel.DIRECTORY, note=note,
-            ))
+            audits.append(audit.entry(pk, name, "employee.deactivated", {"is_active": [True, False]}))
             if log is not None:
                 log.change("deactivate", name, "", {"is_active": [True, False]})
         audit_bulk(audits)
-        leaver_roles_revoke(employee_pks=ids, audit_entry=roles_audit.entry, log=log)
+        leaver_roles_revoke(employee_pks=ids, audit_entry=audit.entry, log=log)
         done += len(chunk)
     if log is not None:
         log.counts["deactivated"] += done
@@ -191,7 +185,7 @@ def rematches_apply(items: list[dict], *, actor, note: str, log: RunLog, cutoff)
                 .values_list("directory_id", flat=True))
     current = dict(Employee.objects.filter(pk__in=[i["pk"] for i in items], updated_at__lte=cutoff)
                    .values_list("pk", "directory_id"))
-    ct = ContentType.objects.get_for_model(Employee)
+    audit = DirectoryAudit(actor=actor, note=note)
     now, done, left, audits = timezone.now(), [], [], []
     for item in items:
         if current.get(item["pk"]) != item["old_directory_id"] or item["directory_id"] in taken:
@@ -200,9 +194,7 @@ def rematches_apply(items: list[dict], *, actor, note: str, log: RunLog, cutoff)
         done.append(Employee(pk=item["pk"], directory_id=item["directory_id"], updated_at=now))
         taken.add(item["directory_id"])
         change = {"directory_id": [item["old_directory_id"], item["directory_id"]]}
-        audits.append(AuditEntry(actor=acting_user(actor), action="employee.rematched", content_type=ct,
-                                 object_id=str(item["pk"]), target_repr=item["name"][:300], subject_id=item["pk"],
-                                 changes=change, channel=AuditEntry.Channel.DIRECTORY, note=note))
+        audits.append(audit.entry(item["pk"], item["name"], "employee.rematched", change))
         log.change("rematched", item["name"], item["directory_id"], change)
     Employee.objects.bulk_update(done, ["directory_id", "updated_at"], batch_size=BATCH_SIZE)
     audit_bulk(audits)
