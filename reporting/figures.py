@@ -33,7 +33,7 @@ from people.selectors import staff_on
 from self_service.selectors import request_kpis, requests_by_channel
 from skills_matrix.recruitment.selectors import statistics as recruitment_statistics
 from skills_matrix.selectors import assessment_coverage, gaps_for
-from training.selectors import champion_figures, mandatory_compliance, training_figures
+from training.selectors import champion_figures, mandatory_compliance_by_unit, training_figures
 
 from .periods import Period
 
@@ -285,9 +285,14 @@ def cost_per_transaction(ctx):
 
 def mandatory_compliance_pct(ctx):
     """Share of the mandatory courses the unit's staff must hold that were in date on the period's
-    last day (training.selectors.mandatory_compliance)."""
-    end = ctx.period.end
-    return {u.pk: mandatory_compliance(_staff_in(u, end), as_of=end)["percent"] for u in ctx.units}
+    last day (training.selectors.mandatory_compliance, for every unit in one pass)."""
+    end, units = ctx.period.end, list(ctx.units)
+    if not units:
+        return {}
+    in_any = Q()
+    for u in units:
+        in_any |= Q(org_unit__tree_id=u.tree_id, org_unit__lft__gte=u.lft, org_unit__lft__lte=u.rght)
+    return mandatory_compliance_by_unit(units, staff_on(end).filter(in_any), as_of=end)
 
 
 # --- recruitment (skills_matrix.recruitment.selectors) ---------------------------------------------

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import AuditEntry, Employee
+from people.models import AuditEntry, Employee, OrgUnit
 from reporting.figures import compute_figures
 from reporting.periods import Period
 from skills_matrix.models import EmployeeRoleProfile, RoleProfile
@@ -192,3 +192,30 @@ def test_mandatory_page_query_count_is_constant(people, login, org, learning_adm
     with django_assert_num_queries(BASE + 11):
         response = client.get(reverse("training:mandatory"))
     assert f"<td class=\"govuk-table__cell govuk-table__cell--numeric\">{6 + n}</td>" in response.content.decode()
+
+
+def test_the_compliance_figure_takes_the_same_queries_for_any_number_of_units(people, org, gdpr, rule):
+    """One pass over everyone in the units, however many units are on the dashboard; each unit's
+    figure is what its own subtree alone gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from training.mandatory_status import IN_DATE, requirement_statuses
+
+    completed(people["alice"], gdpr, days_ago=30)
+    completed(people["carol"], gdpr, days_ago=500)
+    today = timezone.localdate()
+    period = Period("custom", "this month", today.replace(day=1), today)
+    units = [u for u in org.values() if isinstance(u, OrgUnit)]
+    counts = []
+    for some in (units[:2], units):
+        with CaptureQueriesContext(connection) as queries:
+            [figure] = compute_figures(some, period, keys=["mandatory_compliance_pct"])
+        counts.append(len(queries))
+        for unit in some:
+            statuses = requirement_statuses(Employee.objects.filter(
+                is_active=True, org_unit__in=unit.get_descendants(include_self=True)), as_of=today)
+            expected = (round(100 * sum(s.state in IN_DATE for s in statuses.values()) / len(statuses), 1)
+                        if statuses else None)
+            assert figure.values[unit.pk] == expected, unit
+    assert len(units) > 2 and counts[0] == counts[1]
