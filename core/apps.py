@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from django import forms
         from django.urls import register_converter
+
+        from .forms import ListModelChoiceIterator
+
+        forms.ModelChoiceField.iterator = ListModelChoiceIterator  # options in one plain query (core/forms.py)
 
         from . import search
         from .ids import IdConverter

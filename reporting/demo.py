@@ -16,6 +16,7 @@ from people.models import OrgUnit
 from . import services
 from .figures import FIGURES, TREND_FIGURES
 from .models import FigureSnapshot
+from .prepared import figures_changed
 
 HISTORY_KINDS = [OrgUnit.Kind.COUNCIL, OrgUnit.Kind.PORTFOLIO, OrgUnit.Kind.DEPARTMENT]
 
@@ -41,4 +42,5 @@ def seed_reporting(*, rng, staff_count: int, stdout) -> None:
             earlier.append(FigureSnapshot(month=month, unit_id=current.unit_id, unit_code=current.unit_code,
                                           unit_name=current.unit_name, figure=figure, value=round(value, 2)))
     FigureSnapshot.objects.bulk_create(earlier, batch_size=2000)
+    figures_changed()
     stdout.write(f"  reporting: recorded {n + len(earlier):,} figures over {len(months)} months\n")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +36,25 @@ log = logging.getLogger(__name__)
 
 LOCK_KEY = "reporting:prepared-refresh"
 LOCK_SECONDS = 30 * 60  # longer than any refresh; released as soon as it ends
+VERSION_KEY = "reporting:figures-version"
+
+
+def figures_version() -> str:
+    """A token that changes whenever what the prepared figures say may have changed: each refresh
+    and each recorded snapshot ends by replacing it. Pages rendered from the prepared figures are
+    cached under it (views.figures_fragment), so a refresh is seen on the next request. With the
+    cache emptied a new token is made, which only means the pages are rendered afresh once."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version or ""
+
+
+def figures_changed() -> None:
+    """Call when prepared rows or recorded snapshots have changed: after the transaction commits,
+    so a reader that sees the new token also sees the new rows."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
 
 
 def refresh_minutes() -> int:
@@ -93,6 +113,7 @@ def prepared_refresh(*, periods: list[Period] | None = None, today: dt.date | No
             for start, end in seen:
                 offered |= Q(period_start=start, period_end=end)
             PreparedFigure.objects.exclude(offered).delete()
+        figures_changed()
         log.info("reporting: prepared %s figures for %s periods", written, len(seen))
         return written
     finally:

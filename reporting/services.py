@@ -17,7 +17,7 @@ from people.models import OrgUnit
 from .figures import FIGURES, compute_figures, format_value
 from .models import FigureSnapshot
 from .periods import Period, month_period
-from .prepared import prepared_figures, prepared_refresh
+from .prepared import figures_changed, prepared_figures, prepared_refresh
 from .selectors import children_of
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def snapshot_take(*, month: dt.date, figures: list[str] | None = None, kinds: li
         replaced = replaced.filter(unit_code__in=[u.code for u in units])
     replaced.delete()
     FigureSnapshot.objects.bulk_create(rows, batch_size=1000)
+    figures_changed()  # the recorded figures and trends pages show (after this transaction commits)
     log.info("reporting: recorded %s figures for %s", len(rows), month)
     return len(rows)
 

@@ -1,9 +1,14 @@
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -33,8 +38,54 @@ def _scope(request):
 def dashboard(request):
     scope = _scope(request)
     period = period_for(request.GET.get("period", ""))
-    units = scope.units
-    table, as_of, from_prepared = services.figure_table_prepared(units, period)
+    figures_html, as_of, from_prepared = figures_fragment(scope, period)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "scope": scope,
+            "period": period,
+            "period_choices": CHOICES,
+            "figures_html": figures_html,
+            "unit_param": request.GET.get("unit", ""),
+            "as_of": as_of,
+            "now_ymd": f"{timezone.localdate():%Y%m%d}",
+            "from_prepared": from_prepared,
+            "refresh_minutes": prepared.refresh_minutes(),
+            "can_refresh": permissions.can_refresh_figures(request.user),
+        },
+    )
+
+
+def figures_fragment(scope, period):
+    """The dashboard's figures as HTML, when they were worked out, and whether they came from the
+    prepared figures. Figures read from the prepared rows are rendered once per refresh and kept in
+    the cache under prepared.figures_version() and the units shown (their names included, so a
+    renamed unit is never shown by its old name): every later reader of the same units and period
+    gets the same HTML without reading or rendering them again. Figures computed directly (the
+    prepared rows do not cover these units yet) are never kept."""
+    key = _fragment_key(scope, period)
+    kept = cache.get(key)
+    if kept is not None:
+        return mark_safe(kept[0]), kept[1], True  # noqa: S308 - our own template's output, kept as rendered
+    table, as_of, from_prepared = services.figure_table_prepared(scope.units, period)
+    html = render_to_string("reporting/_figures.html", _figures_context(scope, period, table))
+    if from_prepared:
+        cache.set(key, (html, as_of), FRAGMENT_SECONDS)
+    return mark_safe(html), as_of, from_prepared  # noqa: S308 - rendered from our own template just now
+
+
+FRAGMENT_SECONDS = 24 * 60 * 60  # a new version replaces them long before; this only bounds the memory
+
+
+def _fragment_key(scope, period) -> str:
+    units = "|".join(f"{u.pk}:{u.code}:{u.kind}:{u.name}" for u in scope.units)
+    focus = scope.focus.pk if scope.focus else ""
+    shown = f"{focus}#{units}#{period.key}:{period.start}:{period.end}#{timezone.localdate()}"
+    return f"reporting:figures:{prepared.figures_version()}:{hashlib.sha256(shown.encode()).hexdigest()}"
+
+
+def _figures_context(scope, period, table) -> dict:
     sections: dict[str, list] = {}
     by_key = {}
     for r, cells in table:
@@ -47,54 +98,44 @@ def dashboard(request):
                 labels=[u.name for u, _ in cells], values=[v for _, v in cells], fmt=d.fmt,
             )
         sections.setdefault(d.section, []).append(item)
-    overview_cols = [FIGURES_BY_KEY[k] for k in OVERVIEW]
     overview_rows = []
-    for u in units:
+    for u in scope.units:
         vals = []
         for k in OVERVIEW:
             r, _ = by_key[k]
             vals.append(format_value(r.values.get(u.pk), r.definition.fmt) if r.available else "Not available yet")
         overview_rows.append({"unit": u, "values": vals, "is_focus": u == scope.focus})
-    trend = None
-    if scope.focus is not None:
-        data = selectors.trend_for(scope.focus, TREND_FIGURES)
-        months = [m.strftime("%b %Y") for m in data["months"]]
-        trend = {
-            "months": months,
-            "rows": [
-                {
-                    "definition": FIGURES_BY_KEY[k],
-                    "values": [format_value(v, FIGURES_BY_KEY[k].fmt) if v is not None else "–" for v in data[k]],
-                    "chart": line_chart(
-                        chart_id=f"trend-{k}", title=f"{FIGURES_BY_KEY[k].label}, last 12 months",
-                        labels=[m.strftime("%b") for m in data["months"]], values=data[k], fmt=FIGURES_BY_KEY[k].fmt,
-                    ),
-                    "has_data": any(v is not None for v in data[k]),
-                }
-                for k in TREND_FIGURES
-            ],
-        }
-    unavailable = [r.definition for r, _ in table if not r.available]
-    return render(
-        request,
-        "reporting/dashboard.html",
-        {
-            "scope": scope,
-            "period": period,
-            "period_choices": CHOICES,
-            "sections": sections,
-            "overview_cols": overview_cols,
-            "overview_rows": overview_rows,
-            "trend": trend,
-            "unavailable": unavailable,
-            "unit_param": request.GET.get("unit", ""),
-            "as_of": as_of,
-            "now_ymd": f"{timezone.localdate():%Y%m%d}",
-            "from_prepared": from_prepared,
-            "refresh_minutes": prepared.refresh_minutes(),
-            "can_refresh": permissions.can_refresh_figures(request.user),
-        },
-    )
+    return {
+        "scope": scope,
+        "period": period,
+        "sections": sections,
+        "overview_cols": [FIGURES_BY_KEY[k] for k in OVERVIEW],
+        "overview_rows": overview_rows,
+        "trend": _trend(scope.focus),
+        "unavailable": [r.definition for r, _ in table if not r.available],
+    }
+
+
+def _trend(focus):
+    if focus is None:
+        return None
+    data = selectors.trend_for(focus, TREND_FIGURES)
+    months = [m.strftime("%b %Y") for m in data["months"]]
+    return {
+        "months": months,
+        "rows": [
+            {
+                "definition": FIGURES_BY_KEY[k],
+                "values": [format_value(v, FIGURES_BY_KEY[k].fmt) if v is not None else "–" for v in data[k]],
+                "chart": line_chart(
+                    chart_id=f"trend-{k}", title=f"{FIGURES_BY_KEY[k].label}, last 12 months",
+                    labels=[m.strftime("%b") for m in data["months"]], values=data[k], fmt=FIGURES_BY_KEY[k].fmt,
+                ),
+                "has_data": any(v is not None for v in data[k]),
+            }
+            for k in TREND_FIGURES
+        ],
+    }
 
 
 @require_POST
