@@ -239,3 +239,15 @@ def test_the_sign_in_history_is_deterministic_and_rises():
     assert all(at.date() <= today for _, at in first)
     shares = [adoption_share(i) for i in range(12)]
     assert shares == sorted(shares) and shares[0] < 0.3 and shares[-1] > 0.7
+
+
+def test_the_planner_knows_the_size_of_the_council_just_seeded(seeded):
+    """A freshly seeded council is analysed, so the first pages are planned as for its real size
+    (not as an empty table, which reads a manager's chain of reports by scanning everyone)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'people_employee'")
+        assert cursor.fetchone()[0] == STAFF

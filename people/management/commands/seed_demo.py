@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.demo import demo_seeders
 from people import roles
@@ -108,6 +108,7 @@ class Command(BaseCommand):
             )
         )
         self._run_app_seeders(seed=seed, staff=staff, verbosity=options.get("verbosity", 1))
+        analyze_tables()
         self.stdout.write(f"Demo accounts share the password: {council.DEMO_PASSWORD}")
 
     def _run_app_seeders(self, *, seed: int, staff: int, verbosity: int) -> None:
@@ -429,3 +430,13 @@ def _create_people(rng: random.Random, posts: list[Post]) -> None:
         ],
         batch_size=5000,
     )
+
+
+def analyze_tables() -> None:
+    """Give the query planner statistics for the tables just filled. Autovacuum would, a minute or
+    more later; until it does, PostgreSQL plans a freshly seeded 20,000-person council as if its
+    tables were nearly empty (the chain of a manager's reports read by scanning every employee,
+    15 ms where the index takes 0.5)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
