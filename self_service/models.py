@@ -211,6 +211,8 @@ class Request(models.Model):
             models.Index(fields=["current_approver", "status"]),
             models.Index(fields=["status", "type"]),
             models.Index(fields=["channel", "created_at"]),
+            # the processing queue: approved requests, oldest decision first, read a page at a time
+            models.Index(fields=["status", "decided_at", "id"], name="request_status_decided"),
         ]
         constraints = [
             models.CheckConstraint(
