@@ -32,6 +32,7 @@ def test_every_page_has_a_role_the_load_test_signs_in_as():
 @pytest.mark.parametrize("phase, users", [
     ("mixed", {"MixedEmployee", "MixedManager", "MixedHr", "MixedDirector"}),
     ("page:director's adoption report", {"PageUser"}),
+    ("arrival", {"ArrivalUser"}),
 ])
 def test_the_locustfile_loads_its_users(phase, users):
     done = subprocess.run([str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
@@ -39,6 +40,18 @@ def test_the_locustfile_loads_its_users(phase, users):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert users <= set(done.stdout.split()), done.stdout
+
+
+@pytest.mark.parametrize("users", [1, 3, 4, 10, 17, 50, 51, 200])
+def test_the_users_are_shared_between_the_roles_by_weight(users):
+    share = loadtest_plan.share(users)
+    assert list(share) == [role for role, _, _ in loadtest_plan.MIXED]
+    assert sum(share.values()) == users
+    if users >= len(loadtest_plan.MIXED):
+        assert min(share.values()) >= 1
+    weights = {role: w for role, w, _ in loadtest_plan.MIXED}
+    total = sum(weights.values())
+    assert all(abs(n - users * weights[role] / total) < 1.5 for role, n in share.items())
 
 
 def test_every_mixed_role_has_a_pool_of_accounts():
