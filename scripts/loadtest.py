@@ -47,6 +47,7 @@ from prod_check import CheckFailed, LocalStack, expect, wait_for  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 # {cookie, accounts: {role: [username]}, sessions: {role: [session key]}}: up to {n} people a role.
 ACCOUNTS = "from bench import loadtest_accounts; loadtest_accounts.main({n})"
+FORGET_SESSIONS = "from bench import loadtest_accounts; print(loadtest_accounts.forget({keys}))"
 REFRESH = "from reporting.services import prepared_refresh; print(prepared_refresh())"
 FORGET = "from reporting.models import PreparedFigure; print(PreparedFigure.objects.all().delete()[0])"
 
@@ -136,6 +137,7 @@ def main() -> int:
     stack.env["DJANGO_LOG_LEVEL"] = "WARNING"
     stack.env["LOG_LEVEL"] = "WARNING"  # one log line per request would cost the server time we measure
     t0 = time.monotonic()
+    prepared = None
     try:
         import psycopg
 
@@ -194,6 +196,9 @@ def main() -> int:
         print(f"FAILED: {exc}; logs in {run_dir}", file=sys.stderr)
         return 1
     finally:
+        if prepared and (keep or reuse):
+            keys = [k for ks in prepared["sessions"].values() for k in ks]
+            stack.manage("shell", "-c", FORGET_SESSIONS.format(keys=json.dumps(keys)))
         stack.stop()
 
 

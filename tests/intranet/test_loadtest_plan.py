@@ -110,3 +110,13 @@ class RefusingHasher:
 
     def __getattr__(self, name):
         raise AssertionError(f"a password was hashed or checked ({name})")
+
+
+def test_the_prepared_sessions_are_forgotten_after_the_run(people, client):
+    from bench import loadtest_accounts
+
+    prepared = loadtest_accounts.prepare(1)
+    keys = [k for ks in prepared["sessions"].values() for k in ks]
+    assert loadtest_accounts.forget(keys) == len(keys) == 4
+    client.cookies[prepared["cookie"]] = keys[0]
+    assert client.get("/").status_code == 302  # to the sign-in page
