@@ -1,8 +1,12 @@
 """What `make loadtest` asks of the server: the pages measured one at a time, and the mixed day of
 the roles. Plain data (no locust import), so a test can check every path still resolves.
 
-Each page: (name, role, path). Roles are demo accounts (scripts/loadtest.py looks them up after
-seeding); "anonymous" signs in as nobody.
+Each page: (name, role, path). Each role is a pool of distinct people of the seeded council
+(bench/loadtest_accounts.POOLS, prepared after seeding with a session each, so the working day is
+not a sign-in storm); "anonymous" signs in as nobody. Signing in is measured on its own, as staff
+arriving (ARRIVAL_RATE a second), through the sign-in form with the demo password. In production
+staff sign in with their directory password (the bind is the directory's work, not this server's):
+the local PBKDF2 check measured there is the demo and break-glass path.
 """
 
 PAGES = [
@@ -46,6 +50,25 @@ MIXED = [
 LEAVE_PATH = "/self-service/new/annual-leave/"
 APPROVE_PATH = "/self-service/requests/{pk}/action/approve/"
 SIGN_IN_PATH = "/sign-in/"
+ARRIVAL_RATE = 2  # people signing in a second in the arrival phase (LOADTEST_ARRIVAL_RATE)
+
+
+def share(users: int) -> dict[str, int]:
+    """How many of `users` each role of MIXED is (in proportion to its weight, the largest
+    remainders rounded up; every role at least one when there are enough users), as locust splits
+    them: how many distinct accounts of a role the mixed phase can use, and who arrives."""
+    total = sum(w for _, w, _ in MIXED)
+    exact = {role: users * w / total for role, w, _ in MIXED}
+    counts = {role: int(x) for role, x in exact.items()}
+    if users >= len(MIXED):
+        counts = {role: max(1, n) for role, n in counts.items()}
+    for role in sorted(exact, key=lambda r: exact[r] - int(exact[r]), reverse=True):
+        if sum(counts.values()) >= users:
+            break
+        counts[role] += 1
+    while sum(counts.values()) > users:  # the minimum of one took from the largest
+        counts[max(counts, key=counts.get)] -= 1
+    return counts
 
 
 def every_path() -> list[str]:
