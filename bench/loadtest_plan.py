@@ -25,6 +25,11 @@ PAGES = [
 # request, as before reporting/prepared.py), in the same run.
 REPORTING_PAGES = ["director's adoption report", "API adoption metrics"]
 
+# The pages measured at their busiest too: every user of the run on that page at once, each pausing
+# 1-3 s between clicks as a person does (the "alone" phase, with no pause, gives what the box can
+# serve of a page; this gives what those users see).
+BUSY_PAGES = ["director's adoption report", "team skills matrix", "directory search"]
+
 # The mixed workload: (role, weight, [(weight, name, path)]); posts are named in the locustfile.
 MIXED = [
     ("employee", 10, [

@@ -8,6 +8,8 @@ LOADTEST_PHASE picks what the users do:
                scripts/loadtest.py spawns them LOADTEST_ARRIVAL_RATE a second. In production
                staff sign in with their directory password (the bind is the directory's work), so
                the local PBKDF2 check measured here is the demo and break-glass path;
+  busy:<name>  every user on that one page, each waiting 1-3 s between clicks (the page at its
+               busiest: all the users of the workload reading it at once);
   mixed        the roles of loadtest_plan.MIXED, each waiting 1-3 s between clicks.
 Users of a role are distinct people: LOADTEST_SESSIONS ({role: [session key]}, signed in already by
 bench/loadtest_accounts, under the cookie LOADTEST_SESSION_COOKIE) hands each user of a role the
@@ -154,7 +156,7 @@ def _mixed_user(role: str, weight: int, tasks) -> type:
     })
 
 
-def _page_user(name: str) -> type:
+def _page_user(name: str, wait=None) -> type:
     match = [(role, path) for n, role, path in plan.PAGES if n == name]
     if not match:
         raise SystemExit(f"LOADTEST_PHASE: no page named {name!r}; see bench/loadtest_plan.py")
@@ -164,7 +166,7 @@ def _page_user(name: str) -> type:
     def ask(user):
         user.open(name, path)
 
-    return type("PageUser", (CouncilUser,), {"role": role, "wait_time": constant(0), "tasks": [ask],
+    return type("PageUser", (CouncilUser,), {"role": role, "wait_time": wait or constant(0), "tasks": [ask],
                                              "abstract": False})
 
 
@@ -187,6 +189,8 @@ class ArrivalUser(CouncilUser):
 
 if PHASE.startswith("page:"):
     PageUser = _page_user(PHASE.removeprefix("page:"))
+elif PHASE.startswith("busy:"):  # everyone on this one page at once, pausing 1-3 s as people do
+    PageUser = _page_user(PHASE.removeprefix("busy:"), between(1, 3))
 elif PHASE != "arrival":
     for _role, _weight, _tasks in plan.MIXED:
         globals()[f"Mixed{_role.title()}"] = _mixed_user(_role, _weight, _tasks)

@@ -8,7 +8,10 @@ already (bench/loadtest_accounts: made in the session store, no password hashed)
 headless, phase after phase, each bounded by LOADTEST_DURATION:
   1. the reporting pages computed on every request (before the prepared figures exist);
   2. the prepared figures worked out once (what beat does every 15 minutes), timed;
-  3. each page of bench/loadtest_plan.PAGES alone, /healthz among them as the ceiling;
+  3. each page of bench/loadtest_plan.PAGES alone, /healthz among them as the ceiling, with no
+     pause between requests: what the box can serve of that page;
+  3b. the pages of loadtest_plan.BUSY_PAGES at their busiest: every user on that page at once,
+     each pausing 1-3 s between clicks as people do (LOADTEST_BUSY=0 skips it);
   4. "sign in: staff arriving": LOADTEST_ARRIVAL_RATE people a second (2) up to the user count,
      each signing in once through the form with the demo password, measured on its own;
   5. the mixed workload of the roles, with 1-3 s between clicks, every user a person of its role
@@ -23,7 +26,7 @@ Environment: LOADTEST_USERS (10, or a list "10,50"), LOADTEST_DURATION (seconds 
 LOADTEST_MIXED_DURATION for the mixed phase, 60), LOADTEST_STAFF (20000), LOADTEST_PAGES (names,
 comma-separated, to run only some), LOADTEST_ARRIVAL (1: run the arrival phase),
 LOADTEST_ARRIVAL_RATE (sign-ins a second, 2), LOADTEST_MIXED (1: run the mixed phase),
-LOADTEST_BEFORE (1: measure reporting before the prepared figures).
+LOADTEST_BEFORE (1: measure reporting before the prepared figures), LOADTEST_BUSY (1: run 3b).
 """
 
 from __future__ import annotations
@@ -182,6 +185,11 @@ def main() -> int:
         for users in user_counts:
             for name in pages:
                 lt.locust(f"page:{name}", users, "alone, no think time")
+        if os.environ.get("LOADTEST_BUSY", "1") == "1":
+            for users in user_counts:
+                for name in plan.BUSY_PAGES:
+                    if name in pages:
+                        lt.locust(f"busy:{name}", users, "all on one page, 1-3 s think time")
         rate = env_float("LOADTEST_ARRIVAL_RATE", plan.ARRIVAL_RATE)
         for users in user_counts:
             if os.environ.get("LOADTEST_ARRIVAL", "1") == "1":  # the last arrives users/rate s in

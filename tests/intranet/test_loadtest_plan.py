@@ -26,12 +26,14 @@ def test_every_page_has_a_role_the_load_test_signs_in_as():
     roles = {role for role, _, _ in loadtest_plan.MIXED} | {"anonymous"}
     assert {role for _, role, _ in loadtest_plan.PAGES} <= roles
     assert set(loadtest_plan.REPORTING_PAGES) <= {name for name, _, _ in loadtest_plan.PAGES}
+    assert set(loadtest_plan.BUSY_PAGES) <= {name for name, _, _ in loadtest_plan.PAGES}
 
 
 @pytest.mark.skipif(importlib.util.find_spec("locust") is None, reason="locust is not installed (dev extra)")
 @pytest.mark.parametrize("phase, users", [
     ("mixed", {"MixedEmployee", "MixedManager", "MixedHr", "MixedDirector"}),
     ("page:director's adoption report", {"PageUser"}),
+    ("busy:team skills matrix", {"PageUser"}),
     ("arrival", {"ArrivalUser"}),
 ])
 def test_the_locustfile_loads_its_users(phase, users):
