@@ -1,5 +1,5 @@
-"""The selectors' `each_unit` answers (skills analyses, training, champion help, self-service
-requests) give exactly what they give for each unit on its own.
+"""Training, champion help and self-service figures for every reported unit come from a fixed few
+grouped queries, and give exactly what the per-unit selectors give for each unit.
 
 The council: the fixture tree (council > portfolios > departments > teams) plus `departments` more
 departments under Place, each with a team beneath it, and a second tree of its own. Staff are
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from people.models import Employee, OrgUnit
 from people.selectors import staff_on
-from reporting.figures import _staff_in
+from reporting.figures import _scope_units, _staff_in, compute_figures
 from reporting.periods import Period
 from self_service.selectors import request_kpis, requests_by_channel
 from skills_matrix.selectors import assessment_coverage
@@ -22,6 +22,11 @@ from tests.factories import OrgUnitFactory
 from training.selectors import champion_figures, training_figures
 
 pytestmark = pytest.mark.django_db
+
+GROUPED = ["skills_analysis_pct", "training_assigned", "training_completed", "training_overdue", "champion_help_given", "requests_online",
+           "requests_assisted", "requests_paper", "digital_take_up", "channel_shift", "completion_rate",
+           "satisfaction", "cost_per_transaction"]
+
 
 def _spread(org, people, departments: int, staff: int) -> list[OrgUnit]:
     from self_service.models import Request, RequestType
@@ -88,6 +93,20 @@ def _spread(org, people, departments: int, staff: int) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(is_active=True).order_by("tree_id", "lft"))
 
 
+# One grouped query each for the people counts, news reach, skills analyses, champion help and the
+# recorded skills gap (5); training (2: assignments, completions); mandatory training (2 with no
+# rules set); requests by channel for the period and the one before, and the request KPIs (3);
+# channel costs (1); recruitment (1). Nothing per unit or per person.
+FIGURES_QUERIES = 14
+
+
+@pytest.mark.parametrize("departments, staff", [(2, 50), (20, 500)])
+def test_figures_take_a_fixed_number_of_queries(departments, staff, people, org, period, django_assert_num_queries):
+    units = _spread(org, people, departments, staff)
+    with django_assert_num_queries(FIGURES_QUERIES):
+        compute_figures(units, period)
+
+
 def _periods(period):
     today = timezone.localdate()
     return [period, period.previous(), Period("old", "Long ago", today - dt.timedelta(days=390), today - dt.timedelta(days=200))]
@@ -128,3 +147,40 @@ def test_grouped_selectors_agree_with_the_per_unit_ones(people, org, period):
             seen["rated"] += kpis[u.pk]["rated"]
             seen["analysed"] += coverage[u.pk]["completed"] + coverage[u.pk]["validated"]
     assert all(seen.values()), seen  # the data reached every family
+
+
+def _take_up(c):
+    total = sum(c.values())
+    return round(100 * c["online"] / total, 1) if total else None
+
+
+def test_figures_are_what_the_per_unit_selectors_give_for_every_unit(people, org, period):
+    """What compute_figures gave when it called the selectors once per unit, recomputed here that way."""
+    from reporting.models import ChannelCost
+
+    units = _spread(org, people, 3, 120)
+    costs = ChannelCost.current()
+    for p in _periods(period):
+        s, e = p.start, p.end
+        got = {r.key: r.values for r in compute_figures(units, p, GROUPED)}
+        for u in units:
+            cov = assessment_coverage(_staff_in(u, e), as_of=p.end_dt)
+            t = training_figures(_staff_in(u), s, e)
+            c = requests_by_channel(units=_scope_units(u), start=s, end=e)
+            before = requests_by_channel(units=_scope_units(u), start=p.previous().start, end=p.previous().end)
+            k = request_kpis(units=_scope_units(u), start=s, end=e)
+            a, b = _take_up(c), _take_up(before)
+            total = sum(c.values())
+            expected = {
+                "skills_analysis_pct": cov["completed_percent"],
+                "training_assigned": t["assigned"], "training_completed": t["completed"],
+                "training_overdue": t["overdue"],
+                "champion_help_given": champion_figures(OrgUnit.objects.filter(pk=u.pk), s, e)["help_count"],
+                "requests_online": c["online"], "requests_assisted": c["assisted"], "requests_paper": c["paper"],
+                "digital_take_up": a, "channel_shift": round(a - b, 1) if a is not None and b is not None else None,
+                "completion_rate": round(100 * k["completion_rate"], 1) if k["completion_rate"] is not None else None,
+                "satisfaction": k["satisfaction"],
+                "cost_per_transaction": round(float(sum(costs.get(ch, 0) * n for ch, n in c.items()) / total), 2)
+                if total else None,
+            }
+            assert {key: got[key][u.pk] for key in GROUPED} == expected, (p.key, u.code)
