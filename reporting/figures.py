@@ -7,9 +7,9 @@ Where the numbers come from:
   reported unit's subtree with MPTT ranges in Python. The query count does not depend on staff
   numbers or on the number of units.
 - Skills, training, self-service and recruitment figures are read ONLY through those apps'
-  `selectors.py`. Their selectors take one scope at a time, so those figures cost a fixed few
-  queries per reported unit (the rows on screen: a handful of portfolios or departments), never
-  per person.
+  `selectors.py`, for every reported unit at once (`each_unit`: one grouped query per family,
+  rolled up each unit's subtree), so they too cost a fixed few queries whatever the number of
+  units or staff: the refresh reports on hundreds of units.
 - Every figure is for the requested period: counts of events (sign-ins, reads, courses, requests,
   help) fall within it; states (staff, champions, skills analyses, gaps, overdue training) are as
   at its last day, so "last month" and the monthly PDF never show today's figure. Staff on a day
@@ -160,9 +160,10 @@ def _scope_units(unit: OrgUnit):
 
 
 def skills_analysis_pct(ctx):
-    end = ctx.period.end
-    return {u.pk: assessment_coverage(_staff_in(u, end), as_of=ctx.period.end_dt)["completed_percent"]
-            for u in ctx.units}
+    """assessment_coverage over each unit's staff on the period's last day (`_staff_in(u, end)`),
+    for every unit from one grouped call."""
+    coverage = assessment_coverage(staff_on(ctx.period.end), as_of=ctx.period.end_dt, each_unit=ctx.units)
+    return {u.pk: coverage[u.pk]["completed_percent"] for u in ctx.units}
 
 
 def average_gap(ctx):
@@ -190,9 +191,11 @@ def average_gap(ctx):
 
 
 def _training(ctx) -> dict[int, dict]:
+    """training_figures over each unit's staff (`_staff_in`: everyone whose org unit is in its
+    subtree, leavers too), for every unit from one grouped call."""
     return ctx.memo(
         "training",
-        lambda: {u.pk: training_figures(_staff_in(u), ctx.period.start, ctx.period.end) for u in ctx.units},
+        lambda: training_figures(Employee.objects.all(), ctx.period.start, ctx.period.end, each_unit=ctx.units),
     )
 
 
@@ -209,26 +212,34 @@ def training_overdue(ctx):
 
 
 def champion_help_given(ctx):
-    return {
-        u.pk: champion_figures(OrgUnit.objects.filter(pk=u.pk), ctx.period.start, ctx.period.end)["help_count"] for u in ctx.units
-    }
+    """Help logged by the active champions serving each unit or a unit beneath it, for every unit from one call."""
+    figures = champion_figures(ctx.units, ctx.period.start, ctx.period.end, each_unit=True)
+    return {u.pk: figures[u.pk]["help_count"] for u in ctx.units}
 
 
 # --- self-service (self_service.selectors) -----------------------------------------------------------
+
+
+def _each_scope(ctx, by_unit: dict) -> dict:
+    """From a selector's `each_unit` answer, each unit's value for its `_scope_units` scope: the
+    whole council's (None) for a unit at the top of a tree."""
+    return {u.pk: by_unit[None if _scope_units(u) is None else u.pk] for u in ctx.units}
 
 
 def _channels(ctx, period: Period | None = None) -> dict[int, dict[str, int]]:
     period = period or ctx.period
     return ctx.memo(
         ("channels", period.key),
-        lambda: {u.pk: requests_by_channel(units=_scope_units(u), start=period.start, end=period.end) for u in ctx.units},
+        lambda: _each_scope(ctx, requests_by_channel(units=ctx.units, start=period.start, end=period.end,
+                                                     each_unit=True)),
     )
 
 
 def _kpis(ctx) -> dict[int, dict]:
     return ctx.memo(
         "kpis",
-        lambda: {u.pk: request_kpis(units=_scope_units(u), start=ctx.period.start, end=ctx.period.end) for u in ctx.units},
+        lambda: _each_scope(ctx, request_kpis(units=ctx.units, start=ctx.period.start, end=ctx.period.end,
+                                              each_unit=True)),
     )
 
 

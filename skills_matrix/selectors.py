@@ -17,11 +17,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from people.models import Employee, OrgUnit
+from people.selectors import subtree_sums
 
 from . import permissions
 from .models import (
@@ -198,36 +199,49 @@ def gaps_for(
     return out
 
 
-def assessment_coverage(employees_qs: QuerySet[Employee], *, as_of: dt.datetime | None = None) -> dict:
+def assessment_coverage(employees_qs: QuerySet[Employee], *, as_of: dt.datetime | None = None,
+                        each_unit: list[OrgUnit] | None = None) -> dict:
     """How many of these (active) people have completed an assessment: submitted or validated, and
     validated. {"employees": n, "completed": n, "validated": n, "completed_percent": float,
     "validated_percent": float}. Two queries.
 
     With `as_of` (reporting on a past period) only what was submitted, or validated, before then
     counts, and `employees_qs` is taken as given: the caller passes the staff of that day
-    (people.selectors.staff_on), leavers since included."""
+    (people.selectors.staff_on), leavers since included.
+
+    With `each_unit`: {unit.pk: that for the people whose org unit is in the unit's subtree} for
+    every unit, from one query grouped by org unit."""
     people = employees_qs if as_of else employees_qs.filter(is_active=True)
-    total = people.count()
     done = [Assessment.Status.SUBMITTED, Assessment.Status.VALIDATED]
     completed, validated = Q(status__in=done), Q(status=Assessment.Status.VALIDATED)
     if as_of:
         completed &= Q(submitted_at__lt=as_of)
         validated &= Q(validated_at__lt=as_of)
+
+    def coverage(total, counts):
+        def pct(n):
+            return round(100.0 * n / total, 1) if total else 0.0
+
+        return {"employees": total, "completed": counts["completed"], "validated": counts["validated"],
+                "completed_percent": pct(counts["completed"]), "validated_percent": pct(counts["validated"])}
+
+    if each_unit is not None:
+        has = {name: Q(Exists(Assessment.objects.filter(q, employee=OuterRef("pk"))))
+               for name, q in (("completed", completed), ("validated", validated))}
+        rows = list(
+            people.filter(org_unit__isnull=False)
+            .values(tree_id=F("org_unit__tree_id"), lft=F("org_unit__lft"))
+            .annotate(employees=Count("id"), **{name: Count("id", filter=q) for name, q in has.items()})
+            .order_by()
+        )
+        sums = subtree_sums(each_unit, rows, ["employees", "completed", "validated"])
+        return {pk: coverage(c["employees"], c) for pk, c in sums.items()}
+    total = people.count()
     counts = Assessment.objects.filter(employee_id__in=people.values("pk")).aggregate(
         completed=Count("employee_id", distinct=True, filter=completed),
         validated=Count("employee_id", distinct=True, filter=validated),
     )
-
-    def pct(n):
-        return round(100.0 * n / total, 1) if total else 0.0
-
-    return {
-        "employees": total,
-        "completed": counts["completed"],
-        "validated": counts["validated"],
-        "completed_percent": pct(counts["completed"]),
-        "validated_percent": pct(counts["validated"]),
-    }
+    return coverage(total, counts)
 
 
 def campaign_progress(campaign: Campaign, people: QuerySet[Employee]) -> dict:

@@ -1,13 +1,13 @@
 """Reads for training: querysets with their joins done, scoped to what the user may see. Reporting
-reads `training_figures` and `champion_figures`."""
+reads `training_figures` and `champion_figures` (for every unit at once with `each_unit`)."""
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from people.models import Employee, OrgUnit
-from people.selectors import employee_for, employee_records_visible_to, reports_of, units_within
+from people.selectors import employee_for, employee_records_visible_to, reports_of, subtree_sums, units_within
 
 from . import permissions
 from .mandatory_status import EXPIRED, IN_DATE, MISSING, requirement_statuses
@@ -221,24 +221,55 @@ def _window(start: dt.date, end: dt.date):
     return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.max, tz))
 
 
-def training_figures(employees_qs: QuerySet[Employee], start: dt.date, end: dt.date) -> dict[str, int]:
+def training_figures(employees_qs: QuerySet[Employee], start: dt.date, end: dt.date, *,
+                     each_unit: list[OrgUnit] | None = None) -> dict:
     """For reporting, over the given staff and dates (inclusive): courses assigned in the period,
     completions in the period, and assignments overdue at the end of the period (still open, or
-    completed after their due date but after the period ended)."""
+    completed after their due date but after the period ended).
+
+    With `each_unit`: {unit.pk: those figures over the staff of `employees_qs` whose org unit is in
+    that unit's subtree} for every unit, from two grouped queries however many units there are."""
     lo, hi = _window(start, end)
+    assigned = Q(created_at__range=(lo, hi))
+    overdue = Q(due_on__lt=end, created_at__lte=hi) & (
+        Q(status=Assignment.Status.OPEN) | Q(status=Assignment.Status.COMPLETED, completed_at__gt=hi)
+    )
     assignments = Assignment.objects.filter(employee__in=employees_qs)
+    completions = Completion.objects.filter(employee__in=employees_qs, completed_at__range=(lo, hi))
+    if each_unit is not None:
+        per_unit = {"tree_id": F("employee__org_unit__tree_id"), "lft": F("employee__org_unit__lft")}
+        in_a_unit = Q(employee__org_unit__isnull=False)
+        rows = [
+            *assignments.filter(in_a_unit & (assigned | overdue)).values(**per_unit)
+            .annotate(assigned=Count("id", filter=assigned), overdue=Count("id", filter=overdue)).order_by(),
+            *completions.filter(in_a_unit).values(**per_unit).annotate(completed=Count("id")).order_by(),
+        ]
+        return subtree_sums(each_unit, [{"assigned": 0, "completed": 0, "overdue": 0, **r} for r in rows],
+                            ["assigned", "completed", "overdue"])
     return {
-        "assigned": assignments.filter(created_at__range=(lo, hi)).count(),
-        "completed": Completion.objects.filter(employee__in=employees_qs, completed_at__range=(lo, hi)).count(),
-        "overdue": assignments.filter(due_on__lt=end, created_at__lte=hi).filter(
-            Q(status=Assignment.Status.OPEN) | Q(status=Assignment.Status.COMPLETED, completed_at__gt=hi)
-        ).count(),
+        "assigned": assignments.filter(assigned).count(),
+        "completed": completions.count(),
+        "overdue": assignments.filter(overdue).count(),
     }
 
 
-def champion_figures(units_or_employees_qs, start: dt.date, end: dt.date) -> dict[str, int]:
+def champion_figures(units_or_employees_qs, start: dt.date, end: dt.date, *, each_unit: bool = False) -> dict:
     """Active champions among the given units (with their subtrees) or staff, and the help they
-    logged in the period: {"champions", "help_count", "help_minutes"}."""
+    logged in the period: {"champions", "help_count", "help_minutes"}.
+
+    With `each_unit` (the first argument then being units, a list or a queryset): {unit.pk: those
+    figures for the unit and its subtree} for every unit, from one grouped query."""
+    if each_unit:
+        given = Q(employee__help_given__given_on__range=(start, end))
+        rows = list(
+            Champion.objects.filter(is_active=True)
+            .values(tree_id=F("unit__tree_id"), lft=F("unit__lft"))
+            .annotate(champions=Count("id", distinct=True),
+                      help_count=Count("employee__help_given", filter=given),
+                      help_minutes=Sum("employee__help_given__minutes", filter=given))
+            .order_by()
+        )
+        return subtree_sums(list(units_or_employees_qs), rows, ["champions", "help_count", "help_minutes"])
     if units_or_employees_qs.model is OrgUnit:
         champions = Champion.objects.filter(is_active=True, unit__in=units_within(list(units_or_employees_qs)))
     else:
