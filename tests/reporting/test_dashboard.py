@@ -220,7 +220,7 @@ def test_recorded_figures_come_from_the_latest_snapshot(people, org, login):
     assert any(row["has_data"] for row in resp.context["trend"]["rows"])
 
 
-def test_demo_seeder_records_this_month(people, org):
+def test_demo_seeder_records_this_month(people, org, login):
     import io
     import random
 
@@ -230,6 +230,9 @@ def test_demo_seeder_records_this_month(people, org):
     seed_reporting(rng=random.Random(1), staff_count=13, stdout=out)
     assert "recorded" in out.getvalue()
     assert FigureSnapshot.objects.filter(figure="average_gap", unit_code="adults").exists()
+    # and the dashboard opens on prepared figures, as a running council's does
+    assert "prepared" in out.getvalue()
+    assert login(people["director"]).get(DASH).context["from_prepared"]
 
 
 def test_csv_export_unit_names_cannot_run_as_formulas(people, org, login):
