@@ -1,4 +1,5 @@
 import hashlib
+import logging
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -16,6 +17,8 @@ from . import permissions, prepared, selectors, services, tasks
 from .charts import bar_chart, line_chart
 from .figures import FIGURES_BY_KEY, TREND_FIGURES, format_value
 from .periods import CHOICES, period_for
+
+log = logging.getLogger(__name__)
 
 OVERVIEW = ["headcount", "skills_analysis_pct", "average_gap", "digital_take_up", "active_users_pct"]
 
@@ -64,14 +67,21 @@ def figures_fragment(scope, period):
     renamed unit is never shown by its old name): every later reader of the same units and period
     gets the same HTML without reading or rendering them again. Figures computed directly (the
     prepared rows do not cover these units yet) are never kept."""
-    key = _fragment_key(scope, period)
-    kept = cache.get(key)
+    try:
+        key = _fragment_key(scope, period)
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache down (Redis restarting) costs speed, never the page
+        log.warning("reporting: the cache could not be read; the dashboard's figures are rendered afresh")
+        key = kept = None
     if kept is not None:
         return mark_safe(kept[0]), kept[1], True  # noqa: S308 - our own template's output, kept as rendered
     table, as_of, from_prepared = services.figure_table_prepared(scope.units, period)
     html = render_to_string("reporting/_figures.html", _figures_context(scope, period, table))
-    if from_prepared:
-        cache.set(key, (html, as_of), FRAGMENT_SECONDS)
+    if from_prepared and key is not None:
+        try:
+            cache.set(key, (html, as_of), FRAGMENT_SECONDS)
+        except Exception:  # noqa: BLE001 - as above: not kept this time
+            log.warning("reporting: the cache could not be written; the dashboard's figures were not kept")
     return mark_safe(html), as_of, from_prepared  # noqa: S308 - rendered from our own template just now
 
 

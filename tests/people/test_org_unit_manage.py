@@ -230,10 +230,9 @@ def test_manage_page_queries_do_not_grow_with_units(people, org, held, login, dj
         unit = OrgUnit.objects.create(code=f"held-{i}", name=f"Held {i}", kind=OrgUnit.Kind.TEAM, parent=held["holding"])
         add_staff(unit, 2, prefix=f"h{i}x")
     client = login(people["hr"])
-    # user (the session is read from the cache), groups (role check and navigation), the waiting
-    # units with parent and staff counts (one GROUP BY), then the COUNT and the page of all units,
-    # again with parent and counts.
-    with django_assert_num_queries(5):
+    # session, user, groups (role check and navigation), the waiting units with parent and staff
+    # counts (one GROUP BY), then the COUNT and the page of all units, again with parent and counts.
+    with django_assert_num_queries(6):
         response = client.get(reverse("people:org_unit_manage"))
     assert response.status_code == 200
     assert len(response.context["waiting"]) == extra_units + 1

@@ -1,9 +1,8 @@
 """List pages and endpoints hold a constant number of queries as the council grows.
 
 Each test runs at a small and a ten-times larger size with the same pinned count. The counts include
-the per-request work every signed-in page does: the user (1) and the user's groups for the
-navigation's role checks (1); the session costs no query, as it is read from the cache
-(SESSION_ENGINE cached_db).
+the per-request work every signed-in page does: the session (1), the user (1) and the user's groups
+for the navigation's role checks (1).
 """
 
 import itertools
@@ -48,9 +47,9 @@ def add_report_tree(manager: Employee, unit: OrgUnit, *, direct: int, each: int)
 def test_directory_page_queries_do_not_grow_with_staff(people, org, login, django_assert_num_queries, extra_staff):
     add_staff(org["team_b"], extra_staff)
     client = login(people["alice"])
-    # user (the session is read from the cache), user's groups (navigation), the org-unit options for
-    # the filter, the page's COUNT and the page of 25 people with their org unit joined in.
-    with django_assert_num_queries(5):
+    # session, user, user's groups (navigation), the org-unit options for the filter, the page's COUNT
+    # and the page of 25 people with their org unit joined in.
+    with django_assert_num_queries(6):
         response = client.get(reverse("people:directory"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 25
@@ -65,7 +64,7 @@ def test_directory_search_with_unit_filter_queries_do_not_grow(
     # As above, plus the chosen unit (form validation) and its subtree (units_within), which the
     # COUNT and page queries reuse as a subquery, and the units whose names the words are matched
     # against (people.selectors._units_named: ids, so the trigram index can be used).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("people:directory"), {"q": "care worker", "unit": org["adults"].pk, "page": 2})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == extra_staff
@@ -81,9 +80,8 @@ def test_org_tree_queries_do_not_grow_with_units(people, org, login, django_asse
         dept = OrgUnit.objects.create(code=f"dept-{i}", name=f"Department {i}", kind=OrgUnit.Kind.DEPARTMENT, parent=org["place"])
         add_staff(dept, 3, prefix=f"d{i}x")
     client = login(people["alice"])
-    # user (the session is read from the cache), groups, staff counts per unit (one GROUP BY), the
-    # tree itself (one ordered query).
-    with django_assert_num_queries(4):
+    # session, user, groups, staff counts per unit (one GROUP BY), the tree itself (one ordered query).
+    with django_assert_num_queries(5):
         response = client.get(reverse("people:org_tree"))
     assert response.status_code == 200
     assert "Department 0" in response.text
@@ -93,9 +91,9 @@ def test_org_tree_queries_do_not_grow_with_units(people, org, login, django_asse
 def test_org_unit_page_queries_do_not_grow(people, org, login, django_assert_num_queries, extra_staff):
     add_staff(org["social"], extra_staff)
     client = login(people["alice"])
-    # user (the session is read from the cache), groups, the unit with its head, its breadcrumb
-    # ancestors, its child units, the COUNT of people and the page of 25 people.
-    with django_assert_num_queries(7):
+    # session, user, groups, the unit with its head, its breadcrumb ancestors, its child units, the
+    # COUNT of people and the page of 25 people.
+    with django_assert_num_queries(8):
         response = client.get(reverse("people:org_unit", args=["social-work"]))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == extra_staff + 2  # + head and champion
@@ -154,10 +152,10 @@ def test_profile_page_queries_do_not_grow_with_reports_or_history(
     for phone in [f"01632 960 {i:03d}" for i in range(reports // 5)]:
         services.employee_update_own_details(user=manager.user, employee=manager, data={"work_phone": phone})
     client = login(people["head"])
-    # user (the session is read from the cache), the employee with team, manager and account, then
-    # can_view_record: groups, the viewer's own record, the report-chain check; then direct reports,
-    # history with actors, and the breadcrumb ancestors.
-    with django_assert_num_queries(8):
+    # session, user, the employee with team, manager and account, then can_view_record: groups, the
+    # viewer's own record, the report-chain check; then direct reports, history with actors, and the
+    # breadcrumb ancestors.
+    with django_assert_num_queries(9):
         response = client.get(reverse("people:profile", args=[manager.pk]))
     assert response.status_code == 200
     assert len(response.context["reports"]) == reports + 2  # + alice and bob

@@ -245,10 +245,9 @@ def _bulk_requests(people, n, rtype, employees, approver=None, code="overtime"):
 def test_approval_queue_query_count_does_not_grow(people, login, rtype, django_assert_num_queries, n):
     _bulk_requests(people, n, rtype, [people["alice"], people["bob"]])
     client = login(people["manager"])
-    # user (the session is read from the cache), the filter form's type choices, employee,
-    # delegations (acting for), groups (role queues), then count + one page of requests with
-    # type/employee/team/approver joined in.
-    with django_assert_num_queries(7):
+    # session, user, the filter form's type choices, employee, delegations (acting for), groups (role
+    # queues), then count + one page of requests with type/employee/team/approver joined in.
+    with django_assert_num_queries(8):
         resp = client.get(reverse("self_service:approvals"))
     assert resp.status_code == 200 and resp.content.decode().count('name="selected"') == min(n, 25)
 
@@ -257,10 +256,9 @@ def test_approval_queue_query_count_does_not_grow(people, login, rtype, django_a
 def test_my_requests_query_count_does_not_grow(people, login, rtype, django_assert_num_queries, n):
     _bulk_requests(people, n, rtype, [people["alice"]])
     client = login(people["alice"])
-    # user (the session is read from the cache), employee, count of requests, leave entitlement,
-    # leave balance sums, groups (roles, for the HR/payroll links), then one page of requests with
-    # type/employee/team/approver joined in.
-    with django_assert_num_queries(7):
+    # session, user, employee, count of requests, leave entitlement, leave balance sums, groups (roles,
+    # for the HR/payroll links), then one page of requests with type/employee/team/approver joined in.
+    with django_assert_num_queries(8):
         assert client.get(reverse("self_service:my_requests")).status_code == 200
 
 
@@ -270,9 +268,9 @@ def test_processing_queue_query_count_does_not_grow(people, login, rtype, django
     _bulk_requests(people, n, rtype, [people["alice"], people["dave"]], code=code)
     Request.objects.update(status=S.APPROVED)
     client = login(people[who])
-    # user (the session is read from the cache), groups (teams), type choices, employee, count + one
-    # page of requests joined with type/employee/team/approver/bank details/pay period.
-    with django_assert_num_queries(6):
+    # session, user, groups (teams), type choices, employee, count + one page of requests joined with
+    # type/employee/team/approver/bank details/pay period.
+    with django_assert_num_queries(7):
         resp = client.get(reverse("self_service:processing"))
     # the rows are really there (an empty queue would pin a constant count too)
     body = resp.content.decode()

@@ -56,17 +56,16 @@ def test_team_matrix_queries_are_fixed_at_two_team_and_two_council_sizes(
     _staff(org["team_a"], people["manager"], profile, skills, 5, campaign)
     client = login(people["manager"])
     client.get(reverse("skills_matrix:matrix"))  # warm the session and user caches
-    # user (1; the session is read from the cache), groups for roles (1), employee for the user (1);
-    # the viewer's scope: units they lead with everything beneath (1), their chain of reports and
-    # those units' staff as ids (1), "may see anyone" (1); the matrix: people, skills, active
-    # profiles, assigned profiles, requirements of those profiles, current levels, pending
-    # self-assessments (7); the filter form's choices: the units the viewer may see
-    # (permissions.matrix_units: the units their people sit in, the units they lead, then the
-    # choices themselves), role profiles, skill areas (5).
-    with django_assert_num_queries(18):
+    # session + user (2), groups for roles (1), employee for the user (1); the viewer's scope: units
+    # they lead with everything beneath (1), their chain of reports and those units' staff as ids
+    # (1), "may see anyone" (1); the matrix: people, skills, active profiles, assigned profiles,
+    # requirements of those profiles, current levels, pending self-assessments (7); the filter
+    # form's choices: the units the viewer may see (permissions.matrix_units: the units their people
+    # sit in, the units they lead, then the choices themselves), role profiles, skill areas (5).
+    with django_assert_num_queries(19):
         small = client.get(reverse("skills_matrix:matrix"))
     _staff(org["team_b"], people["manager"], profile, skills, 60, campaign, prefix="More")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         large = client.get(reverse("skills_matrix:matrix"))
     assert len(large.context["matrix"].rows) == len(small.context["matrix"].rows) + 60
     assert not any(r.name.startswith("Elsewhere") for r in large.context["matrix"].rows)

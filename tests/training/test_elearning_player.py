@@ -219,11 +219,10 @@ def test_a_commit_takes_the_same_queries_whatever_it_carries(login, people, elea
     small = cmi2004(location="1", suspend_data="a")
     large = cmi2004(location="3", suspend_data="b" * 60000,
                     interactions={str(n): {"id": f"q{n}", "result": "correct"} for n in range(200)})
-    # user (1, the authentication middleware; the session is read from the cache), SAVEPOINT, the
-    # attempt row locked with its package and learner (1), its UPDATE (1), RELEASE SAVEPOINT: five,
-    # small or large.
+    # session and user (2, the authentication middleware), SAVEPOINT, the attempt row locked with its
+    # package and learner (1), its UPDATE (1), RELEASE SAVEPOINT: six, small or large.
     for sequence, payload in ((1, small), (2, large)):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             assert post(client, config["commitUrl"], payload, sequence=sequence).status_code == 200
     attempt.refresh_from_db()
     assert len(attempt.suspend_data) == 60000

@@ -245,9 +245,8 @@ def _learning_data(people, skills, n):
         Completion.objects.create(course=c, employee=people["alice"], source="manual", completed_at=timezone.now())
 
 
-# Every signed-in page: the user and the user's groups (roles, read once per request); the session
-# is read from the cache (SESSION_ENGINE cached_db), not the database.
-BASE = 2
+# Every signed-in page: the session, the user, and the user's groups (roles, read once per request).
+BASE = 3
 
 
 @pytest.mark.parametrize("n", [3, 15])

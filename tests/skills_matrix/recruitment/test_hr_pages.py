@@ -141,10 +141,9 @@ def test_applicant_list_query_count_does_not_grow(people, login, invite, django_
             finish(invitation)
     client = login(people["hr"])
     client.get(reverse("recruitment:index"))  # warm the session and role caches
-    # user (1; the session is read from the cache), the HR role check (1), the count and the page of
-    # applicants with their invitation, template and attempt joined (2), the nav's role lookup is
-    # cached on the user.
-    with django_assert_num_queries(4):
+    # session + user (2), the HR role check (1), the count and the page of applicants with their
+    # invitation, template and attempt joined (2), the nav's role lookup is cached on the user.
+    with django_assert_num_queries(5):
         response = client.get(reverse("recruitment:index"))
     assert response.status_code == 200
 
@@ -156,9 +155,9 @@ def test_vacancy_comparison_query_count_does_not_grow(people, login, invite, dja
         finish(invitation, right=bool(i % 2))
     client = login(people["hr"])
     client.get(reverse("recruitment:vacancy", args=["VAC-Q"]))
-    # user (1; the session is read from the cache), role check (1), attempts with applicant and
-    # template (1), their area results with areas (1).
-    with django_assert_num_queries(4):
+    # session + user (2), role check (1), attempts with applicant and template (1), their area results
+    # with areas (1).
+    with django_assert_num_queries(5):
         client.get(reverse("recruitment:vacancy", args=["VAC-Q"]))
 
 

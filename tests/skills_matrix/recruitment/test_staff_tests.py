@@ -163,10 +163,9 @@ def test_staff_test_page_query_count_is_constant(people, login, staff_test, djan
         attempt = services.staff_attempt_start(employee=people["alice"], template=template)
         services.attempt_submit(attempt=attempt)
     client = login(people["alice"])
-    # User (the session is read from the cache), the employee record + the attempts with their
-    # template, and their area results + the user's roles (navigation) + the tests open to staff,
-    # and their areas.
-    with django_assert_num_queries(7):
+    # Session, user, the employee record + the attempts with their template, and their area results
+    # + the user's roles (navigation) + the tests open to staff, and their areas.
+    with django_assert_num_queries(8):
         response = client.get(reverse("ict_test:index"))
     assert response.content.decode().count("below the baseline") + response.content.decode().count(
         "meets the baseline") == n
