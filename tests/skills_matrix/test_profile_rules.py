@@ -124,7 +124,8 @@ def test_rules_page_query_count_is_constant(people, login, org, profiles, django
                                       unit=org["social"])
     client = login(people["hr"])
     # User (the session is read from the cache), roles + the rules list + the preview: active rules,
-    # current profiles, people with their units + the form's choices (role profiles, units).
-    with django_assert_num_queries(8):
+    # current profiles, the rules' columns of every person, the changed people with their units +
+    # the form's choices (role profiles, units).
+    with django_assert_num_queries(9):
         response = client.get(reverse("skills_matrix:profile_rules"))
     assert f"{n + 2} people's role profile would change" in response.content.decode()
