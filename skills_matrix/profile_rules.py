@@ -5,8 +5,9 @@ between units and titles) or from the page.
 
 A profile HR set by hand (EmployeeRoleProfile.rule empty) is never changed by a rule. A profile a
 rule gave is changed when another rule now matches first, and removed (back to the default
-profile) when none does. Reads here are one query each for rules, people and current profiles,
-whatever the number of staff; the matching itself is in Python."""
+profile) when none does. Reads here are one query each for rules, current profiles, the columns
+the rules read of every person and the people who change, whatever the number of staff; the
+matching itself is in Python."""
 
 import hashlib
 from dataclasses import dataclass
