@@ -106,25 +106,36 @@ class LDAPSource(Source):
         return conn
 
     def _paged_search(self, base: str, filterstr: str, attrs: list[str]) -> Iterator[tuple[str, dict]]:
+        """Every entry, a page at a time. The next page is asked for as soon as this one has
+        arrived, before its entries are handed on: the server reads it while the caller applies
+        this one, rather than the two waiting for each other (the sync's time in the directory
+        overlaps its time in the database)."""
         conn = self._connect()
         page = SimplePagedResultsControl(criticality=True, size=self.config.page_size, cookie="")
+        pending = None
         try:
-            while True:
-                msgid = conn.search_ext(base, ldap.SCOPE_SUBTREE, filterstr, attrs, serverctrls=[page])
-                _rtype, rdata, _msgid, controls = conn.result3(msgid, all=1, timeout=self.config.timeout * 6)
-                for dn, entry in rdata:
-                    if dn is not None:  # search references (referrals) carry no dn
-                        yield dn, entry
+            pending = conn.search_ext(base, ldap.SCOPE_SUBTREE, filterstr, attrs, serverctrls=[page])
+            while pending is not None:
+                _rtype, rdata, _msgid, controls = conn.result3(pending, all=1, timeout=self.config.timeout * 6)
+                pending = None
                 cookie = next(
                     (ctl.cookie for ctl in controls if ctl.controlType == SimplePagedResultsControl.controlType),
                     b"",
                 )
-                if not cookie:
-                    return
-                page.cookie = cookie
+                if cookie:
+                    page.cookie = cookie
+                    pending = conn.search_ext(base, ldap.SCOPE_SUBTREE, filterstr, attrs, serverctrls=[page])
+                for dn, entry in rdata:
+                    if dn is not None:  # search references (referrals) carry no dn
+                        yield dn, entry
         except UNAVAILABLE as exc:
             self._conn = None
             raise self._explain(exc, base=base, reading=True) from exc
+        finally:
+            if pending is not None and self._conn is not None:
+                # The caller stopped early (or failed) with a page still asked for: drop it.
+                with contextlib.suppress(ldap.LDAPError):
+                    conn.abandon(pending)
 
     def _setting(self, key: str) -> str:
         """The name an admin sets `key` by: the LDAP_* variable for the default source."""

@@ -58,8 +58,18 @@ def existing_rows(ids: list[str], numbers: list[str]) -> Iterator[dict]:
     sql = (f"SELECT {', '.join(columns)} FROM {Employee._meta.db_table} "  # noqa: S608 - names from the model
            "WHERE directory_id = ANY(%s) OR employee_number = ANY(%s)")
     with connection.cursor() as cur:
+        # A first sync fills the table inside its one transaction, so the planner's statistics
+        # still describe the empty table it started with and it scans every row written so far for
+        # each batch (15 ms a batch by the 90,000th row, 1.4 s of a 100,000-entry first sync). Both
+        # columns are unique-indexed, and probing an index for a batch's keys is right at any table
+        # size: sequential scans are turned off for this one statement, then set back.
+        cur.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+        # (A failed query leaves it off only in a transaction that is rolled back, which undoes it.)
+        previous = cur.fetchone()[0]
         cur.execute(sql, [ids, numbers])
-        for values in cur.fetchall():
+        rows = cur.fetchall()
+        cur.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+        for values in rows:
             yield dict(zip(ROW_FIELDS, values, strict=True))
 
 

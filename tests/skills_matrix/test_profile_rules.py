@@ -123,8 +123,9 @@ def test_rules_page_query_count_is_constant(people, login, org, profiles, django
     profile_rules.profile_rule_create(actor=None, profile=profiles["social"], job_title_contains="social worker",
                                       unit=org["social"])
     client = login(people["hr"])
-    # Session, user, roles + the rules list + the preview: active rules, current profiles, people
-    # with their units + the form's choices (role profiles, units).
-    with django_assert_num_queries(9):
+    # Session, user, roles + the rules list + the preview: active rules, current profiles, the rules'
+    # columns of every person, the changed people with their units + the form's choices (role
+    # profiles, units).
+    with django_assert_num_queries(10):
         response = client.get(reverse("skills_matrix:profile_rules"))
     assert f"{n + 2} people's role profile would change" in response.content.decode()
