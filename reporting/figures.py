@@ -29,7 +29,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from news.selectors import readers_by_unit
 from people.models import Employee, OrgUnit, SignIn
-from people.selectors import staff_on
+from people.selectors import staff_on, subtree_sums
 from self_service.selectors import request_kpis, requests_by_channel
 from skills_matrix.recruitment.selectors import statistics as recruitment_statistics
 from skills_matrix.selectors import assessment_coverage, gaps_for
@@ -81,18 +81,6 @@ class Context:
         return self._memo[key]
 
 
-def rollup(units: list[OrgUnit], rows: list[dict], fields: list[str]) -> dict[int, dict[str, int]]:
-    """Sum per-unit rows ({tree_id, lft, <fields>}) into each reported unit's subtree."""
-    out = {u.pk: dict.fromkeys(fields, 0) for u in units}
-    for u in units:
-        acc = out[u.pk]
-        for r in rows:
-            if r["tree_id"] == u.tree_id and u.lft <= r["lft"] <= u.rght:
-                for f in fields:
-                    acc[f] += r[f] or 0
-    return out
-
-
 def _ratio(n, d, scale=100.0):
     return round(scale * n / d, 1) if d else None
 
@@ -119,7 +107,7 @@ def _people_counts(ctx: Context) -> dict[int, dict[str, int]]:
             )
             .order_by()
         )
-        return rollup(ctx.units, rows, ["staff", "champions", "active"])
+        return subtree_sums(ctx.units, rows, ["staff", "champions", "active"])
 
     return ctx.memo("people", fetch)
 
@@ -138,7 +126,7 @@ def active_users_pct(ctx):
 
 def news_reach_pct(ctx):
     rows = readers_by_unit(ctx.period.start_dt, ctx.period.end_dt)
-    readers = rollup(ctx.units, rows, ["readers"])
+    readers = subtree_sums(ctx.units, rows, ["readers"])
     staff = _people_counts(ctx)
     return {pk: _ratio(readers[pk]["readers"], staff[pk]["staff"]) for pk in readers}
 
@@ -183,7 +171,7 @@ def average_gap(ctx):
         row = per_unit.setdefault((tree_id, lft), {"tree_id": tree_id, "lft": lft, "people": 0, "shortfall": 0})
         row["people"] += 1
         row["shortfall"] += sum(g.shortfall for g in gaps.get(pk, []))
-    totals = rollup(ctx.units, list(per_unit.values()), ["people", "shortfall"])
+    totals = subtree_sums(ctx.units, list(per_unit.values()), ["people", "shortfall"])
     return {pk: round(t["shortfall"] / t["people"], 2) if t["people"] else 0.0 for pk, t in totals.items()}
 
 
