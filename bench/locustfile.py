@@ -27,7 +27,6 @@ FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load genera
 from __future__ import annotations
 
 import datetime as dt
-import http.cookies
 import itertools
 import json
 import os
@@ -39,7 +38,9 @@ from pathlib import Path
 from locust import FastHttpUser, between, constant, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import loadtest_plan as plan  # noqa: E402 - beside this file, with no package to import it from
+from prod_check import keep_cookies  # noqa: E402 - scripts/, as loadtest.py imports it
 
 HOST = os.environ.get("LOADTEST_HOST_HEADER", "localhost")
 PHASE = os.environ.get("LOADTEST_PHASE", "mixed")
@@ -86,14 +87,7 @@ class CouncilUser(FastHttpUser):
                 resp.failure(complaint)
             else:
                 resp.success()  # a refusal the plan expects (a lost race) is not an error
-        for header in (resp.headers.getlist("set-cookie") if resp.headers else ()):
-            jar = http.cookies.SimpleCookie()
-            jar.load(header)
-            for key, morsel in jar.items():
-                if morsel.value and morsel["max-age"] != "0":
-                    self.cookies[key] = morsel.value
-                else:
-                    self.cookies.pop(key, None)
+        keep_cookies(self.cookies, resp.headers.getlist("set-cookie") if resp.headers else ())
         return resp
 
     def open(self, name: str, path: str):

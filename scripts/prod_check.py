@@ -80,6 +80,20 @@ def port_open(port: int) -> bool:
 # --- HTTP as a TLS-terminating proxy would pass it on ------------------------------------------------
 
 
+def keep_cookies(cookies: dict[str, str], set_cookie_headers) -> None:
+    """Keep what a response's Set-Cookie headers say in `cookies` (name -> value), as a browser
+    would, Secure cookies included (the checks speak plain HTTP behind an imagined TLS proxy): a
+    cookie set is kept, one emptied or expired (Max-Age=0) is forgotten. bench/locustfile uses it too."""
+    for header in set_cookie_headers:
+        jar = http.cookies.SimpleCookie()
+        jar.load(header)
+        for key, morsel in jar.items():
+            if morsel.value and morsel["max-age"] != "0":
+                cookies[key] = morsel.value
+            else:
+                cookies.pop(key, None)
+
+
 class Browser:
     """One person's cookies, sent to whichever replica we choose (as a load balancer would). Cookies
     are kept by hand: production marks them Secure, and the proxy in front of us did the TLS."""
@@ -102,14 +116,7 @@ class Browser:
             data = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **data}
         response = requests.request(method, base + path, data=data, json=json_body, headers=sent,
                                     allow_redirects=False, timeout=30)
-        for header in response.raw.headers.getlist("Set-Cookie"):
-            jar = http.cookies.SimpleCookie()
-            jar.load(header)
-            for key, morsel in jar.items():
-                if morsel.value and morsel["max-age"] != "0":
-                    self.cookies[key] = morsel.value
-                else:
-                    self.cookies.pop(key, None)
+        keep_cookies(self.cookies, response.raw.headers.getlist("Set-Cookie"))
         return response
 
     def get(self, base, path, **kw):

@@ -122,3 +122,15 @@ def test_the_prepared_sessions_are_forgotten_after_the_run(people, client):
     assert loadtest_accounts.forget(keys) == len(keys) == 4
     client.cookies[prepared["cookie"]] = keys[0]
     assert client.get("/").status_code == 302  # to the sign-in page
+
+
+def test_the_load_users_keep_cookies_as_a_browser_does():
+    """bench/locustfile and scripts/prod_check share keep_cookies: a Secure cookie set over the
+    imagined TLS proxy is kept, one expired is forgotten."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from prod_check import keep_cookies
+
+    cookies = {"old": "1"}
+    keep_cookies(cookies, ["sessionid=abc; HttpOnly; Path=/; SameSite=Lax; Secure",
+                           "csrftoken=xyz; Path=/; Secure", 'old=""; Max-Age=0; Path=/'])
+    assert cookies == {"sessionid": "abc", "csrftoken": "xyz"}
