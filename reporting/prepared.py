@@ -17,8 +17,10 @@ created since, a fresh install), the page computes directly: slower, never wrong
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,13 +44,39 @@ VERSION_KEY = "reporting:figures-version"
 def figures_version() -> str:
     """A token that changes whenever what the prepared figures say may have changed: each refresh
     and each recorded snapshot ends by replacing it. Pages rendered from the prepared figures are
-    cached under it (views.figures_fragment), so a refresh is seen on the next request. With the
+    cached under it (kept_rendering), so a refresh is seen on the next request. With the
     cache emptied a new token is made, which only means the pages are rendered afresh once."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
     return version or ""
+
+
+KEPT_SECONDS = 24 * 60 * 60  # a new version replaces them long before; this only bounds the memory
+
+
+def kept_rendering(shown: str, render: Callable[[], tuple[str, dt.datetime, bool]]) -> tuple[str, dt.datetime, bool]:
+    """A page part rendered from the prepared figures, kept in the cache for every later reader
+    until the figures change. `shown` names everything the HTML depends on (units and their
+    names, period, day): readers who would see the same get the same HTML. `render()` gives
+    (html, as_of, from_prepared); only prepared output is kept, never figures computed directly.
+    The cache unreachable (Redis restarting) costs the speed-up, never the page."""
+    try:
+        key = f"reporting:figures:{figures_version()}:{hashlib.sha256(shown.encode()).hexdigest()}"
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache failure: render as if nothing were kept
+        log.warning("reporting: the cache could not be read; the figures are rendered afresh")
+        key = kept = None
+    if kept is not None:
+        return kept[0], kept[1], True
+    html, as_of, from_prepared = render()
+    if from_prepared and key is not None:
+        try:
+            cache.set(key, (html, as_of), KEPT_SECONDS)
+        except Exception:  # noqa: BLE001 - as above: not kept this time
+            log.warning("reporting: the cache could not be written; the figures were not kept")
+    return html, as_of, from_prepared
 
 
 def figures_changed() -> None:

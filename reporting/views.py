@@ -1,8 +1,4 @@
-import hashlib
-import logging
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +13,6 @@ from . import permissions, prepared, selectors, services, tasks
 from .charts import bar_chart, line_chart
 from .figures import FIGURES_BY_KEY, TREND_FIGURES, format_value
 from .periods import CHOICES, period_for
-
-log = logging.getLogger(__name__)
 
 OVERVIEW = ["headcount", "skills_analysis_pct", "average_gap", "digital_take_up", "active_users_pct"]
 
@@ -62,37 +56,16 @@ def dashboard(request):
 
 def figures_fragment(scope, period):
     """The dashboard's figures as HTML, when they were worked out, and whether they came from the
-    prepared figures. Figures read from the prepared rows are rendered once per refresh and kept in
-    the cache under prepared.figures_version() and the units shown (their names included, so a
-    renamed unit is never shown by its old name): every later reader of the same units and period
-    gets the same HTML without reading or rendering them again. Figures computed directly (the
-    prepared rows do not cover these units yet) are never kept."""
-    try:
-        key = _fragment_key(scope, period)
-        kept = cache.get(key)
-    except Exception:  # noqa: BLE001 - the cache down (Redis restarting) costs speed, never the page
-        log.warning("reporting: the cache could not be read; the dashboard's figures are rendered afresh")
-        key = kept = None
-    if kept is not None:
-        return mark_safe(kept[0]), kept[1], True  # noqa: S308 - our own template's output, kept as rendered
-    table, as_of, from_prepared = services.figure_table_prepared(scope.units, period)
-    html = render_to_string("reporting/_figures.html", _figures_context(scope, period, table))
-    if from_prepared and key is not None:
-        try:
-            cache.set(key, (html, as_of), FRAGMENT_SECONDS)
-        except Exception:  # noqa: BLE001 - as above: not kept this time
-            log.warning("reporting: the cache could not be written; the dashboard's figures were not kept")
-    return mark_safe(html), as_of, from_prepared  # noqa: S308 - rendered from our own template just now
+    prepared figures; kept between readers by prepared.kept_rendering until the next refresh."""
 
+    def render():
+        table, as_of, from_prepared = services.figure_table_prepared(scope.units, period)
+        return render_to_string("reporting/_figures.html", _figures_context(scope, period, table)), as_of, from_prepared
 
-FRAGMENT_SECONDS = 24 * 60 * 60  # a new version replaces them long before; this only bounds the memory
-
-
-def _fragment_key(scope, period) -> str:
     units = "|".join(f"{u.pk}:{u.code}:{u.kind}:{u.name}" for u in scope.units)
-    focus = scope.focus.pk if scope.focus else ""
-    shown = f"{focus}#{units}#{period.key}:{period.start}:{period.end}#{timezone.localdate()}"
-    return f"reporting:figures:{prepared.figures_version()}:{hashlib.sha256(shown.encode()).hexdigest()}"
+    shown = f"{scope.focus.pk if scope.focus else ''}#{units}#{period.key}:{period.start}:{period.end}#{timezone.localdate()}"
+    html, as_of, from_prepared = prepared.kept_rendering(shown, render)
+    return mark_safe(html), as_of, from_prepared  # noqa: S308 - our own template's output
 
 
 def _figures_context(scope, period, table) -> dict:

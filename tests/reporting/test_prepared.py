@@ -298,10 +298,8 @@ def test_the_dashboard_still_opens_when_the_cache_cannot_be_reached(history, org
     def down(*args, **kwargs):
         raise ConnectionError("Redis is restarting")
 
-    from reporting import views
-
-    monkeypatch.setattr(views.cache, "get", down)
-    monkeypatch.setattr(views.cache, "set", down)
+    monkeypatch.setattr(prepared.cache, "get", down)
+    monkeypatch.setattr(prepared.cache, "set", down)
     resp = client.get(DASH, {"unit": org["adults"].pk})
     assert resp.status_code == 200 and resp.context["from_prepared"]
     assert _shown(resp, "headcount")["adults"]
