@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from mptt.models import MPTTModel, TreeForeignKey
 
 
@@ -85,10 +86,14 @@ class Employee(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(blank=True, db_index=True)
+    # Looked up case-insensitively (email__iexact: xAPI actors, applicants becoming staff), so the
+    # index is on UPPER(email) (Meta.indexes), which those lookups can use and a plain one cannot.
+    email = models.EmailField(blank=True)
     job_title = models.CharField(max_length=200, blank=True)
     grade = models.CharField(max_length=32, blank=True)
-    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    # No index of its own: (org_unit, is_active) below starts with it and answers the same lookups.
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+                                 db_index=False)
     line_manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
     )
@@ -113,6 +118,7 @@ class Employee(models.Model):
         indexes = [
             models.Index(fields=["is_active", "last_name", "first_name"]),
             models.Index(fields=["org_unit", "is_active"]),
+            models.Index(Upper("email"), name="people_employee_email_upper"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(line_manager=models.F("id")), name="employee_not_own_manager"),
@@ -171,7 +177,8 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=64, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # Indexed by (content_type, object_id) below, which starts with it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     target_repr = models.CharField(max_length=300)
