@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from people.audit import audit_bulk
 from people.models import AuditEntry, Employee
 
-from ..bulkcopy import insert_rows
+from ..bulkcopy import copy_job, insert_rows, take_ids
 from ..profiles import DirectoryEntry, dn_key
 from .accounts import sign_in_accounts_follow
 from .entries import BATCH_SIZE, SYNCED_FIELDS, EntryMatcher, HighWater, desired_values
@@ -166,7 +166,11 @@ class EmployeeChanges:
                        leaving=e.disabled and row["is_active"])
 
     def _create(self, creates: list[tuple[dict, DirectoryEntry]]) -> None:
-        pks = insert_rows(Employee, [new for new, _ in creates], need_ids=True)
+        rows = [new for new, _ in creates]
+        behind = self.ctx.copies
+        # PostgreSQL: the rows' ids come from the sequence now, and the rows themselves (with their
+        # audit entries) are COPYed while the next batch is parsed. Elsewhere they are written now.
+        pks = take_ids(Employee, len(rows)) if behind.enabled else insert_rows(Employee, rows, need_ids=True)
         audits = []
         for pk, (new, e) in zip(pks, creates, strict=True):
             self.ctx.created_pks.add(pk)
@@ -178,7 +182,10 @@ class EmployeeChanges:
             audits.append(self.ctx.audit.row(pk, name, "employee.created", after))
             self.log.change("create", name, e.directory_id, after)
         # The bulk of a first sync: rows written with COPY rather than audit_bulk's INSERTs.
-        insert_rows(AuditEntry, audits)
+        if behind.enabled:
+            behind.send([copy_job(Employee, rows, pks), copy_job(AuditEntry, audits)])
+        else:
+            insert_rows(AuditEntry, audits)
         self.log.counts["created"] += len(creates)
         self.log.counts["managers_changed"] += sum(1 for new, _ in creates if new["line_manager_id"])
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from people.models import AuditEntry, Employee, OrgUnit
 
+from ..bulkcopy import CopyBehind
 from ..config import SourceConfig
 from ..models import SyncRun
 
@@ -104,6 +105,8 @@ class RunContext:
     pending_deactivations: list[int] = field(default_factory=list)
     # Active records re-matched by employee number to a new stable id (their old entry gone).
     pending_rematches: list[dict] = field(default_factory=list)
+    # New starters' rows are written from a second thread while the next batch is parsed.
+    copies: CopyBehind = field(default_factory=CopyBehind)
 
     @property
     def actor(self):

@@ -52,6 +52,10 @@ class _Steps:
         self.held = False
 
     def execute(self) -> None:
+        with self.ctx.copies:  # leaving it waits for the last rows to be written
+            self._execute()
+
+    def _execute(self) -> None:
         config = self.ctx.config
         if problem := config_problem(config):
             raise DirectoryMisconfigured(problem)

@@ -76,3 +76,30 @@ def test_the_cyclic_collector_is_paused_for_a_run_and_resumed_after(directory, o
     with pytest.raises(DirectoryUnavailable):
         directory_sync(config=directory.config(bind_password="wrong"))
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("bad_batch", [0, 2], ids=["first batch", "last batch"])
+def test_new_starters_that_the_database_refuses_fail_the_run_and_nothing_is_kept(directory, org, monkeypatch,
+                                                                                   bad_batch):
+    """New starters are COPYed from a second thread while the next batch is read (bulkcopy.
+    CopyBehind); the database refusing one still fails the whole run, whichever batch it is in."""
+    from ldap_sync.models import SyncRun
+    from ldap_sync.services import people_changes
+
+    monkeypatch.setattr(entries, "BATCH_SIZE", 2)
+    directory.reset([person(f"p{i}", "Pat", f"Person{i}", f"P{i}") for i in range(6)])
+    real = people_changes.search_text
+    # Longer than the column: PostgreSQL refuses the row when it arrives, not when it is planned.
+    monkeypatch.setattr(people_changes, "search_text",
+                        lambda values: "x" * 700 if values["employee_number"] == f"P{bad_batch * 2}" else real(values))
+
+    with pytest.raises(Exception, match="too long"):
+        directory_sync(config=directory.config())
+
+    run = SyncRun.objects.latest("pk")
+    assert run.status == SyncRun.Status.FAILED and "too long" in run.message
+    assert run.counts.get("created", 0) == 0
+    assert not Employee.objects.exists()
+    monkeypatch.setattr(people_changes, "search_text", real)
+    again = directory_sync(config=directory.config())  # the lock was released and the run repeats
+    assert again.status == SyncRun.Status.APPLIED and Employee.objects.count() == 6
