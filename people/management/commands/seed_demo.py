@@ -433,10 +433,20 @@ def _create_people(rng: random.Random, posts: list[Post]) -> None:
 
 
 def analyze_tables() -> None:
-    """Give the query planner statistics for the tables just filled. Autovacuum would, a minute or
-    more later; until it does, PostgreSQL plans a freshly seeded 20,000-person council as if its
+    """Give the query planner statistics for the tables just filled, and settle their GIN indexes.
+    Autovacuum would, a minute or more later; until it does, PostgreSQL plans a freshly seeded 20,000-person council as if its
     tables were nearly empty (the chain of a manager's reports read by scanning every employee,
     15 ms where the index takes 0.5)."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            # What autovacuum's VACUUM would also do, and cannot be done here inside a transaction:
+            # merge the GIN indexes' pending lists (the directory's trigram index among them).
+            # Until then every search reads the whole pending list: 20 ms in the database for a
+            # surname at 20,000 staff, against 5 once merged.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am am ON am.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE am.amname = 'gin' AND n.nspname = current_schema()"
+            )
 
