@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from . import permissions, selectors, services
 from .forms import DirectorySearchForm, MyDetailsForm, OrgUnitForm, OrgUnitSearchForm
 from .models import AuditEntry, Employee, OrgUnit, PersonalDetails
+from .paging import DirectoryPaginator
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -20,7 +21,7 @@ def directory(request):
         query = form.cleaned_data["q"] or ""
         unit = form.cleaned_data["unit"]
     qs = selectors.directory_search(query=query, unit=unit)
-    page = Paginator(qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DirectoryPaginator(qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

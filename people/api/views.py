@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import OrgUnit
+from ..paging import DirectoryApiPagination
 from .serializers import (
     DirectoryEntrySerializer,
     EmployeeRecordSerializer,
@@ -21,6 +22,7 @@ class DirectoryListApi(generics.ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = DirectoryEntrySerializer
+    pagination_class = DirectoryApiPagination
 
     @extend_schema(parameters=[
         OpenApiParameter("q", str, description="Name, job title or team"),
