@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from core.ids import ids_in
 from people import roles
 from people.models import Employee, OrgUnit
 from people.selectors import (
@@ -59,7 +60,7 @@ def matrix_people_listed(user) -> QuerySet[Employee]:
             Employee.objects.filter(is_active=True, org_unit__in=unit_ids).values_list("pk", flat=True).order_by()
         )
     ids = [pk for pk in chain if pk != me.pk]
-    return Employee.objects.filter(pk__in=ids)
+    return Employee.objects.filter(ids_in("pk", ids))
 
 
 def matrix_units(user, *, people: QuerySet[Employee] | None = None) -> QuerySet[OrgUnit]:

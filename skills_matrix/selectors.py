@@ -16,11 +16,10 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.ids import ids_in
 from people.models import Employee, OrgUnit
 from people.selectors import subtree_sums
 
@@ -54,19 +53,12 @@ class Gap:
 # Building blocks: each is one query.
 
 
-_ARRAY_ABOVE = 1000
-
-
 def _ids_filter(employees, field_name: str = "employee_id") -> Q:
-    """Filter on employees given as a queryset (kept as a subquery) or as objects / ids. On
-    PostgreSQL a long list goes as one array parameter rather than thousands of placeholders, which
-    the driver would otherwise parse on every query (a council-wide run passes 20,000)."""
+    """Filter on employees given as a queryset (kept as a subquery) or as objects / ids (a long
+    list as one array parameter on PostgreSQL: core.ids.ids_in; a council-wide run passes 20,000)."""
     if isinstance(employees, QuerySet):
         return Q(**{f"{field_name}__in": employees.values("pk")})
-    ids = [getattr(e, "pk", e) for e in employees]
-    if len(ids) > _ARRAY_ABOVE and connection.vendor == "postgresql":
-        return Q(**{f"{field_name}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})  # noqa: S611 - constant SQL, bound parameter
-    return Q(**{f"{field_name}__in": ids})
+    return ids_in(field_name, [getattr(e, "pk", e) for e in employees])
 
 
 def default_profile() -> RoleProfile | None:
