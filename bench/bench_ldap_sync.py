@@ -67,14 +67,14 @@ def _write_ldif(path: str, n: int) -> None:
             )
 
 
-def _raw_paged_read(uri: str, attrs=("*", "+")) -> int:
+def _raw_paged_read(uri: str) -> int:
     conn = ldap.initialize(uri)
     conn.set_option(ldap.OPT_REFERRALS, 0)
     conn.simple_bind_s(SYNC_DN, SYNC_PW)
     page = SimplePagedResultsControl(True, size=1000, cookie="")
     count = 0
     while True:
-        msgid = conn.search_ext(STAFF, ldap.SCOPE_SUBTREE, "(objectClass=inetOrgPerson)", list(attrs),
+        msgid = conn.search_ext(STAFF, ldap.SCOPE_SUBTREE, "(objectClass=inetOrgPerson)", ["*", "+"],
                                 serverctrls=[page])
         _t, rdata, _m, controls = conn.result3(msgid)
         count += len(rdata)
