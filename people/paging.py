@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from rest_framework.pagination import PageNumberPagination
 
+from .models import Employee
+
 # Fetching and sorting this many matches costs a few milliseconds at most.
 FEW_MATCHES = 5000
 
@@ -24,7 +26,8 @@ def directory_order(queryset, matches: int):
     """The directory's name order, for `matches` people (see the module's docstring)."""
     if matches > FEW_MATCHES:
         return queryset
-    return queryset.order_by(F("last_name").asc(nulls_first=True), "first_name", "id")
+    first, *rest = Employee._meta.ordering  # last name, first name, id: the same order, said otherwise
+    return queryset.order_by(F(first).asc(nulls_first=True), *rest)
 
 
 class DirectoryPaginator(Paginator):

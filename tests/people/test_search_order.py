@@ -18,11 +18,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(org):
     """30,000 staff, 400 of them called Zimmerman (last in the alphabet), planned with fresh statistics."""
-    rows = [Employee(first_name=f"Given{i % 500}", last_name=f"Family{i:05d}", job_title="Officer",
-                     org_unit=org["team_a"], search_text=f"given{i % 500} family{i:05d} officer")
-            for i in range(29600)]
-    rows += [Employee(first_name=f"Pat{i:03d}", last_name="Zimmerman", job_title="Officer", org_unit=org["team_a"],
-                      search_text=f"pat{i:03d} zimmerman officer") for i in range(400)]
+    names = [(f"Given{i % 500}", f"Family{i:05d}") for i in range(29600)]
+    names += [(f"Pat{i:03d}", "Zimmerman") for i in range(400)]
+    rows = [Employee(first_name=first, last_name=last, job_title="Officer", org_unit=org["team_a"])
+            for first, last in names]
+    for e in rows:  # bulk_create skips save(), which fills it
+        e.search_text = e.build_search_text()
     Employee.objects.bulk_create(rows, batch_size=5000)
     with connection.cursor() as cur:
         cur.execute("ANALYZE people_employee")
@@ -45,6 +46,12 @@ def test_a_surname_with_few_matches_is_read_from_the_trigram_index(staff, client
     plan = _page_query_plan(client, {"q": "zimmerman"})
     assert "people_employee_search_trgm" in plan, plan
     assert "people_empl_is_acti" not in plan, plan  # not the walk through everyone in name order
+    # The API pages the same way.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/people/", {"q": "zimmerman"})
+    assert response.status_code == 200 and response.json()["count"] == 400
+    page_sql = next(q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"] and "LIKE" in q["sql"])
+    assert "NULLS FIRST" in page_sql
 
 
 def test_many_matches_keep_the_walk_and_the_pages_are_the_same_either_way(staff, client, org):
@@ -54,16 +61,7 @@ def test_many_matches_keep_the_walk_and_the_pages_are_the_same_either_way(staff,
     # The order itself is the directory's, whichever way it is read.
     qs = directory_search(query="zimmerman")
     assert list(directory_order(qs, 400)[:30]) == list(qs[:30])
-    assert list(directory_order(directory_search(query="officer"), FEW_MATCHES + 1)[:30]) == \
-        list(directory_search(query="officer")[:30])
+    assert directory_order(qs, FEW_MATCHES + 1) is qs  # many matches: the planner's choice stands
     page = DirectoryPaginator(qs, 25).get_page(2)
     assert [e.first_name for e in page] == [f"Pat{i:03d}" for i in range(25, 50)]
 
-
-def test_the_api_pages_the_same_way(staff, client, org):
-    client.force_login(EmployeeFactory(org_unit=org["team_a"]).user)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/api/people/", {"q": "zimmerman"})
-    assert response.status_code == 200 and response.json()["count"] == 400
-    page_sql = next(q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"] and "LIKE" in q["sql"])
-    assert "NULLS FIRST" in page_sql
