@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from core.ids import ids_in
+from core.db import ids_in
 from people import roles
 from people.models import Employee, OrgUnit
 from people.selectors import (

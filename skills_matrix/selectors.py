@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.ids import ids_in
+from core.db import ids_in
 from people.models import Employee, OrgUnit
 from people.selectors import subtree_sums
 
