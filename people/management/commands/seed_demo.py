@@ -434,9 +434,9 @@ def _create_people(rng: random.Random, posts: list[Post]) -> None:
 
 def analyze_tables() -> None:
     """Give the query planner statistics for the tables just filled, and settle their GIN indexes.
-    Autovacuum would, a minute or more later; until it does, PostgreSQL plans a freshly seeded 20,000-person council as if its
-    tables were nearly empty (the chain of a manager's reports read by scanning every employee,
-    15 ms where the index takes 0.5)."""
+    Autovacuum would, a minute or more later; until it does, PostgreSQL plans a freshly seeded
+    20,000-person council as if its tables were nearly empty (the chain of a manager's reports read
+    by scanning every employee, 15 ms where the index takes 0.5)."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         if connection.vendor == "postgresql":
