@@ -130,7 +130,15 @@ class Matrix:
     def people_with_gaps(self) -> int:
         return sum(1 for r in self.rows if r.gaps)
 
+    pending_read: bool = True  # False: rows' pending is {} until fill() reads it for the rows shown
+
     def fill(self, rows: list[Row]) -> list[Row]:
+        """Give `rows` (the page's) their cells; with pending_read False, first read those rows'
+        pending self-assessments (one query for the rows shown, not for everyone in the matrix)."""
+        if not self.pending_read:
+            pending = pending_levels([r.employee_id for r in rows])
+            for row in rows:
+                row.pending = pending.get(row.employee_id, {})
         for row in rows:
             row.fill_cells(self.columns)
         return rows
@@ -151,11 +159,14 @@ def gap_matrix(
     profile: RoleProfile | None = None,
     area: Skill | None = None,
     only_required: bool = True,
+    with_pending: bool = True,
 ) -> Matrix:
     """The matrix for `people` (already scoped to what the viewer may see, and filtered by unit or work
     style by the caller). `profile` keeps people measured against that profile; `area` keeps one
     skill area. Columns are the skills anyone shown is required to have (or every skill with
-    only_required=False). Seven queries whatever the size.
+    only_required=False). Seven queries whatever the size (six with with_pending=False: the
+    pending self-assessments are then read by Matrix.fill for the rows a page shows, and exports,
+    which do not show them, never read them).
 
     The people are read first, and every later read asks for those ids only (index lookups of the
     team's profiles, levels and pending self-assessments, and the requirements of the profiles
@@ -176,7 +187,7 @@ def gap_matrix(
     assigned = assigned_profiles(ids)
     reqs = requirements_by_profile({default_id, *assigned.values()})
     current = current_levels_raw(ids)
-    pending = pending_levels(ids)
+    pending = pending_levels(ids) if with_pending else {}
 
     # Hot loop over people × required skills: plain lists indexed by column and string keys as stored
     # in the JSON (no per-cell conversions or attribute writes), so 2,000 × 60 stays well under 100 ms.
@@ -216,4 +227,4 @@ def gap_matrix(
     used = {c.skill_id for c in columns if totals[c.skill_id].people_required}
     if only_required:
         columns = [c for c in columns if c.skill_id in used]
-    return Matrix(columns=columns, rows=rows, skill_totals=[totals[c.skill_id] for c in columns])
+    return Matrix(columns=columns, rows=rows, skill_totals=[totals[c.skill_id] for c in columns], pending_read=with_pending)

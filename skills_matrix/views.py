@@ -221,7 +221,7 @@ def _matrix_scope(request):
 
 def matrix(request):
     people, form, filters = _matrix_scope(request)
-    m = gap_matrix(people, profile=filters.get("profile"), area=filters.get("area"))
+    m = gap_matrix(people, profile=filters.get("profile"), area=filters.get("area"), with_pending=False)
     rows = sorted(m.rows, key=lambda r: (-r.total_shortfall, r.name)) if request.GET.get("sort") == "gaps" else m.rows
     page = Paginator(rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
     m.fill(page.object_list)
@@ -252,7 +252,7 @@ def matrix_departments(request):
 
 def _export_matrix(request):
     people, _form, filters = _matrix_scope(request)
-    return gap_matrix(people, profile=filters.get("profile"), area=filters.get("area")), filters
+    return gap_matrix(people, profile=filters.get("profile"), area=filters.get("area"), with_pending=False), filters
 
 
 def _filename(filters, ext):

@@ -5,6 +5,8 @@ so every form in the product is accessible in the same way."""
 from django import forms, template
 from django.utils.html import escape, format_html
 
+from core.select_html import render_select
+
 register = template.Library()
 
 
@@ -53,6 +55,8 @@ def govuk_field(field, label_size="s", width="", is_page_heading=False):
     if kind in {"radios", "checkboxes"}:
         for sub in field.subwidgets:
             options.append(sub)
+    elif kind == "select":
+        widget_html = render_select(field, attrs) or field.as_widget(attrs=attrs)
     else:
         widget_html = field.as_widget(attrs=attrs)
     return {

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -237,3 +238,60 @@ def test_the_matrix_page_leads_directors_to_the_department_comparison(people, te
     assert url in login(people["director"]).get(reverse("skills_matrix:matrix")).content.decode()
     client.logout()
     assert url not in login(people["manager"]).get(reverse("skills_matrix:matrix")).content.decode()
+
+
+def test_the_heat_map_reads_pending_self_assessments_for_the_page_it_shows(people, org, framework, login):
+    """Pending self-assessments are read for the 50 rows a page shows (and said there, on page 2
+    too), not for everyone in the matrix; the exports, which do not show them, do not read them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    profile = make_profile({framework["word"]: 2}, name="Officer")
+    staff = _grow_department(org["team_b"], people["manager"], profile, [framework["word"]], 60)
+    last = max(staff, key=lambda e: (e.last_name, e.first_name, e.pk))  # sorted by name: on page 2
+    submitted_assessment(last, make_campaign(), {framework["word"]: 4})
+    client = login(people["manager"])
+
+    def rating_queries(response_for):
+        with CaptureQueriesContext(connection) as q:
+            response = response_for()
+        return response, [x["sql"] for x in q.captured_queries if "skills_matrix_rating" in x["sql"]]
+
+    first, ratings = rating_queries(lambda: client.get(reverse("skills_matrix:matrix"), {"profile": profile.pk}))
+    assert "self-assessed 4, awaiting validation" not in first.content.decode()
+    assert len(ratings) == 1
+    asked = {int(n) for n in re.findall(r"\b\d+\b", ratings[0].split("WHERE")[1])}  # the ids (and no other number)
+    assert len(asked) == 50 and last.pk not in asked
+    second, _ = rating_queries(lambda: client.get(reverse("skills_matrix:matrix"), {"profile": profile.pk, "page": 2}))
+    assert "self-assessed 4, awaiting validation" in second.content.decode()
+    for export in ("skills_matrix:matrix_csv", "skills_matrix:matrix_xlsx"):
+        response, ratings = rating_queries(lambda export=export: client.get(reverse(export), {"profile": profile.pk}))
+        assert response.status_code == 200 and ratings == []
+
+
+def test_heat_cells_say_what_each_cell_says_of_itself(people, framework):
+    """The heat map's markup is Cell.css, Cell.symbol and Cell.label (the words screen readers hear),
+    for every kind of cell: not required, met, short by one and by more than three, never assessed,
+    and with a self-assessment awaiting validation."""
+    from html import escape
+
+    from skills_matrix.matrix import Cell, Row
+    from skills_matrix.templatetags.skills_matrix_tags import heat_cells
+
+    cells = [Cell(None, 2, None), Cell(2, 2, None), Cell(3, 2, None), Cell(5, 1, 3), Cell(2, None, None),
+             Cell(4, None, 4), Cell(1, 5, None)]
+    row = Row(employee_id=1, name="A", job_title="", unit_name="", profile_name="", work_style="", total_shortfall=0,
+              gaps=0, required={}, levels={}, pending={}, cells=cells)
+    expected = []
+    for c in cells:
+        if c.required is None:
+            expected.append('<td class="govuk-table__cell app-heat app-heat--none">'
+                            '<span class="govuk-visually-hidden">not required</span></td>')
+            continue
+        label = escape(c.label)
+        expected.append(f'<td class="govuk-table__cell app-heat {c.css}" title="{label}">'
+                        f'<span aria-hidden="true">{"?" if c.current is None else c.current}/{c.required} {c.symbol}</span>'
+                        f'<span class="govuk-visually-hidden">{label}</span></td>')
+    assert str(heat_cells(row)) == "".join(expected)
+    assert "level 1, needs 5: 4 below; self-assessed 3, awaiting validation" in heat_cells(row)
+    assert "app-heat--gap3" in heat_cells(row) and "▼4" in heat_cells(row)
