@@ -19,7 +19,8 @@ worker_class = "gthread"
 # than it has threads, so a waiting request stays in the replica's listen queue until the first
 # worker that is free takes it. gthread's defaults (keep-alive, up to 1,000 connections a worker) pin
 # each client to the worker that accepted it and let busy workers go on accepting: on 2 cores at 50
-# users with no pause the slowest 5% of requests took 3x the median, and with this 1.2-1.6x.
+# users with no pause the slowest 5% of requests took 2.4-3.1x the median, and with this 1.5-2x
+# (`make loadtest`; closing a connection a response costs the ceiling page about a tenth of its rate).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(threads)))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
