@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import escape
 
 from core.errors import DomainError, IllegalTransition
 from people.models import AuditEntry
@@ -190,7 +191,7 @@ def test_manager_validates_through_the_page(people, framework, campaign, login):
     a = _fill_and_submit(alice.user, alice, campaign, {framework["word"]: 3, framework["excel"]: 3})
     client = login(people["manager"])
     queue = client.get(reverse("skills_matrix:validation_queue"))
-    assert alice.display_name in queue.content.decode()
+    assert escape(alice.display_name) in queue.content.decode()
     url = reverse("skills_matrix:assessment_validate", args=[a.pk])
     response = client.post(url, {f"level_{framework['word'].pk}": "1", f"reason_{framework['word'].pk}": ""})
     assert response.status_code == 200 and "Give a reason" in response.content.decode()
