@@ -9,7 +9,7 @@ from core.db import ARRAY_FROM, ids_in
 from people.models import Employee
 from tests.factories import EmployeeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vacuum_employees_afterwards")]
 
 
 def test_a_long_list_is_one_array_and_finds_the_same_people():

@@ -12,7 +12,7 @@ from people.paging import FEW_MATCHES, DirectoryPaginator, directory_order
 from people.selectors import directory_search
 from tests.factories import EmployeeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vacuum_employees_afterwards")]
 
 
 @pytest.fixture
