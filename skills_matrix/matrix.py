@@ -52,27 +52,32 @@ class Cell:
             return 0
         return max(0, self.required - (self.current or 0))
 
+    def shown(self) -> tuple[str, str, str]:
+        """(css, symbol, label) from one shortfall: what the heat map shows of the cell, for a page's
+        1,500 cells at once (skills_matrix_tags.heat_cells) as for one (the properties below)."""
+        said = "not assessed" if self.current is None else f"level {self.current}"
+        if self.required is None:
+            return "app-heat--none", "", f"{said}, not required"
+        shortfall = max(0, self.required - (self.current or 0))
+        if shortfall:
+            css, symbol, state = f"app-heat--gap{min(shortfall, 3)}", f"{SYMBOL_SHORT}{shortfall}", f"{shortfall} below"
+        else:
+            css, symbol, state = "app-heat--met", SYMBOL_MET, "meets requirement"
+        pending = "" if self.pending is None else f"; self-assessed {self.pending}, awaiting validation"
+        return css, symbol, f"{said}, needs {self.required}: {state}{pending}"
+
     @property
     def css(self) -> str:
-        if self.required is None:
-            return "app-heat--none"
-        return "app-heat--met" if not self.shortfall else f"app-heat--gap{min(self.shortfall, 3)}"
+        return self.shown()[0]
 
     @property
     def symbol(self) -> str:
-        if self.required is None:
-            return ""
-        return SYMBOL_MET if not self.shortfall else f"{SYMBOL_SHORT}{self.shortfall}"
+        return self.shown()[1]
 
     @property
     def label(self) -> str:
         """Words for screen readers and the table view: colour and symbols are never the only signal."""
-        current = "not assessed" if self.current is None else f"level {self.current}"
-        if self.required is None:
-            return f"{current}, not required"
-        state = "meets requirement" if not self.shortfall else f"{self.shortfall} below"
-        pending = f"; self-assessed {self.pending}, awaiting validation" if self.pending is not None else ""
-        return f"{current}, needs {self.required}: {state}{pending}"
+        return self.shown()[2]
 
 
 @dataclass
@@ -117,6 +122,7 @@ class Matrix:
     columns: list[Column]
     rows: list[Row]
     skill_totals: list[SkillTotal]
+    pending_read: bool = True  # False: rows' pending is {} until fill() reads it for the rows shown
 
     @property
     def ranked_skills(self) -> list[SkillTotal]:
@@ -129,8 +135,6 @@ class Matrix:
     @property
     def people_with_gaps(self) -> int:
         return sum(1 for r in self.rows if r.gaps)
-
-    pending_read: bool = True  # False: rows' pending is {} until fill() reads it for the rows shown
 
     def fill(self, rows: list[Row]) -> list[Row]:
         """Give `rows` (the page's) their cells; with pending_read False, first read those rows'
